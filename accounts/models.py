@@ -1,0 +1,138 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as django_timezone
+
+from accounts.validators import validate_currency, validate_timezone
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+# What each role may do in the Django admin, by permission codename. Admins hold every permission.
+ROLE_PERMISSIONS = {
+    Role.MEMBER: frozenset(),
+    Role.MANAGER: frozenset(
+        {
+            "expenses.view_expense",
+            "expenses.approve_expense",
+            "expenses.view_receipt",
+            "expenses.view_approvalevent",
+        }
+    ),
+}
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100)
+    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="accounts_team_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Emails are stored lower-cased, so "Alice@Example.com" signs in as alice@example.com.
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("role", Role.MEMBER)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields["role"] = Role.ADMIN
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(max_length=254, unique=True)
+    display_name = models.CharField(max_length=128, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    default_currency = models.CharField(
+        max_length=3, default=settings.DEFAULT_USER_CURRENCY, validators=[validate_currency]
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, editable=False, help_text="Derived from the role: managers and admins use the admin."
+    )
+    date_joined = models.DateTimeField(default=django_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="accounts_user_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        # Staff and superuser flags follow the role so there is one source of truth for access.
+        self.is_staff = self.role in (Role.MANAGER, Role.ADMIN)
+        self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def has_perm(self, perm, obj=None):
+        if not self.is_active:
+            return False
+        if self.is_admin:
+            return True
+        return perm in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+    def has_module_perms(self, app_label):
+        if not self.is_active:
+            return False
+        if self.is_admin:
+            return True
+        return any(p.startswith(f"{app_label}.") for p in ROLE_PERMISSIONS.get(self.role, frozenset()))

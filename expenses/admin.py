@@ -1,0 +1,204 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from expenses import services
+from expenses.models import ApprovalEvent, Category, ExchangeRate, Expense, Merchant, Receipt, Restaurant, Tag
+from expenses.selectors import expenses_visible_to
+from mealtracker.errors import DomainError
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReceiptInline(ReadOnlyInline):
+    model = Receipt
+    fields = ["original_name", "content_type", "size", "sha256", "created_at"]
+    readonly_fields = fields
+
+
+class ApprovalEventInline(ReadOnlyInline):
+    model = ApprovalEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Tell the owner why.")
+
+
+EXPENSE_WRITE_FIELDS = [
+    "restaurant", "category", "occurred_at", "cleared_on", "meal_type", "order_type", "party_size", "amount",
+    "tax", "tip", "currency", "payment_method", "notes", "is_business", "business_purpose", "attendees",
+]  # fmt: skip
+
+
+@admin.register(Expense)
+class ExpenseAdmin(admin.ModelAdmin):
+    list_display = [
+        "occurred_at", "owner", "restaurant", "meal_type", "amount", "currency", "reporting_amount", "status",
+        "is_business",
+    ]  # fmt: skip
+    list_filter = ["status", "is_business", "meal_type", "order_type", "currency", "owner__team"]
+    search_fields = ["owner__email", "restaurant__name", "restaurant__city", "notes", "business_purpose"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["owner", "restaurant", "restaurant__merchant", "category"]
+    raw_id_fields = ["restaurant", "category"]
+    readonly_fields = ["status", "reporting_amount", "exchange_rate", "version", "created_at", "updated_at"]
+    fields = ["owner", *EXPENSE_WRITE_FIELDS, *readonly_fields]
+    inlines = [ReceiptInline, ApprovalEventInline]
+    actions = ["approve_selected", "reject_selected"]
+
+    def get_queryset(self, request):
+        # Managers see their own and their team's expenses; admins everything. Same rule as the API.
+        return expenses_visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["owner", *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("expenses.approve_expense")
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in EXPENSE_WRITE_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = services.expense_update(expense=obj, actor=request.user, **values)
+        else:
+            saved = services.expense_create(
+                owner=form.cleaned_data["owner"],
+                actor=request.user,
+                amount=values.pop("amount"),
+                occurred_at=values.pop("occurred_at"),
+                currency=values.pop("currency"),
+                **values,
+            )
+        obj.pk = saved.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, f"Not saved: {exc.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_model(self, request, obj):
+        services.expense_delete(expense=obj, actor=request.user)
+
+    def _decide(self, request, queryset, decide, verb, **kwargs):
+        done, refused = 0, []
+        for expense in queryset:
+            try:
+                decide(expense=expense, actor=request.user, **kwargs)
+                done += 1
+            except DomainError as exc:
+                refused.append(f"#{expense.pk}: {exc.message}")
+        if done:
+            self.message_user(request, f"{done} expense(s) {verb}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description="Approve selected submitted expenses", permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, services.expense_approve, "approved")
+
+    @admin.action(description="Reject selected submitted expenses…", permissions=["approve"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "comment" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._decide(request, queryset, services.expense_reject, "rejected", comment=form.cleaned_data["comment"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject expenses",
+            "expenses": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/expenses/expense/reject_confirmation.html", context)
+
+
+@admin.register(ApprovalEvent)
+class ApprovalEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "expense", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["to_status"]
+    list_select_related = ["expense", "actor"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(expense__in=expenses_visible_to(request.user))
+
+    # The approval trail is written by the workflow only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "expense", "original_name", "content_type", "size"]
+    list_select_related = ["expense"]
+    search_fields = ["original_name", "sha256", "ocr_merchant_name"]
+    readonly_fields = ["expense", "uploaded_by", "file", "content_type", "size", "sha256", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(expense__in=expenses_visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(admin.ModelAdmin):
+    list_display = ["name", "location_name", "city", "country", "cuisine", "owner", "merchant"]
+    list_filter = ["service_level", "price_level", "country"]
+    search_fields = ["name", "location_name", "city", "owner__email", "place_id"]
+    list_select_related = ["owner", "merchant"]
+    raw_id_fields = ["owner", "merchant"]
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "format_category", "cuisine", "service_level", "is_chain"]
+    list_filter = ["format_category", "service_level", "is_chain"]
+    search_fields = ["name", "short_name", "website"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "color", "icon", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "color"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["date", "currency", "rate", "source"]
+    list_filter = ["currency", "source"]
+    date_hierarchy = "date"

@@ -1,0 +1,188 @@
+"""Demo data: a team with an admin, a manager and two members, their restaurants and a year of meals.
+
+Deterministic (seeded random) and idempotent: users and restaurants are found or created, and each demo
+member gets expenses only up to the requested count, so running it twice changes nothing.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, Team, User
+from accounts.services import team_create, user_create
+from expenses import services
+from expenses.choices import MealType, OrderType, PaymentMethod
+from expenses.models import Expense, Restaurant
+
+DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
+DEMO_TEAM = "Field Sales"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+DEMO_USERS = [
+    # email, display name, role, timezone, in team, manages team
+    ("admin@demo.mealtracker.test", "Ada Admin", Role.ADMIN, "UTC", False, False),
+    ("manager@demo.mealtracker.test", "Morgan Manager", Role.MANAGER, "America/New_York", True, True),
+    ("alice@demo.mealtracker.test", "Alice Member", Role.MEMBER, "America/New_York", True, False),
+    ("bob@demo.mealtracker.test", "Bob Member", Role.MEMBER, "America/Chicago", True, False),
+]
+
+RESTAURANTS = [
+    # name, location, city, region, cuisine, service level, price level
+    ("Blue Bottle Coffee", "Chelsea", "New York", "NY", "Cafe", "quick_service", 2),
+    ("Joe's Pizza", "Carmine St", "New York", "NY", "Pizza", "quick_service", 1),
+    ("Katz's Delicatessen", "", "New York", "NY", "Deli", "casual_dining", 2),
+    ("Shake Shack", "Madison Square Park", "New York", "NY", "Burgers", "fast_casual", 2),
+    ("Le Bernardin", "", "New York", "NY", "French", "fine_dining", 4),
+    ("Sweetgreen", "Flatiron", "New York", "NY", "Salads", "fast_casual", 2),
+    ("Xi'an Famous Foods", "Midtown", "New York", "NY", "Chinese", "quick_service", 1),
+    ("The Smith", "Midtown", "New York", "NY", "American", "casual_dining", 3),
+    ("Lou Malnati's", "River North", "Chicago", "IL", "Pizza", "casual_dining", 2),
+    ("Portillo's", "Canal St", "Chicago", "IL", "Hot dogs", "quick_service", 1),
+    ("Girl & the Goat", "West Loop", "Chicago", "IL", "American", "fine_dining", 3),
+    ("Au Cheval", "", "Chicago", "IL", "Burgers", "casual_dining", 2),
+    ("Intelligentsia", "Monadnock", "Chicago", "IL", "Cafe", "quick_service", 2),
+    ("Whole Foods Market", "Union Square", "New York", "NY", "Grocery", "quick_service", 2),
+    ("Chipotle", "Wall St", "New York", "NY", "Mexican", "fast_casual", 1),
+]
+
+# meal type -> (typical local hour, low, high amount) in USD
+MEAL_SHAPES = {
+    MealType.BREAKFAST: (8, "6", "18"),
+    MealType.LUNCH: (12, "11", "38"),
+    MealType.DINNER: (19, "28", "140"),
+    MealType.DRINKS: (18, "9", "45"),
+    MealType.SNACKS: (15, "3", "12"),
+    MealType.GROCERIES: (17, "25", "120"),
+    MealType.BRUNCH: (11, "22", "60"),
+}
+PURPOSES = ["Client lunch with Acme Corp", "Team offsite dinner", "Candidate interview", "Partner meeting"]
+
+
+def _users(stdout_logins: list[DemoLogin]) -> list[User]:
+    team = Team.objects.filter(name=DEMO_TEAM).first() or team_create(name=DEMO_TEAM)
+    users = []
+    for email, name, role, tz, in_team, manages in DEMO_USERS:
+        user = User.objects.filter(email=email).first() or user_create(
+            email=email, password=DEMO_PASSWORD, display_name=name, role=role, timezone=tz
+        )
+        if in_team and user.team_id != team.pk:
+            user.team = team
+            user.save(update_fields=["team"])
+        if manages:
+            team.managers.add(user)
+        users.append(user)
+        stdout_logins.append(DemoLogin(role=role, email=email, password=DEMO_PASSWORD))
+    return users
+
+
+def _restaurants(owner: User) -> list[Restaurant]:
+    existing = {r.name: r for r in Restaurant.objects.filter(owner=owner)}
+    restaurants = []
+    for name, location, city, region, cuisine, level, price in RESTAURANTS:
+        restaurants.append(
+            existing.get(name)
+            or services.restaurant_create(
+                owner=owner,
+                name=name,
+                location_name=location,
+                city=city,
+                region=region,
+                country="US",
+                cuisine=cuisine,
+                service_level=level,
+                price_level=price,
+            )
+        )
+    return restaurants
+
+
+def _random_expense(rng: random.Random, owner: User, restaurants, categories, now) -> dict:
+    meal_type = rng.choice(list(MEAL_SHAPES))
+    hour, low, high = MEAL_SHAPES[meal_type]
+    local_day = (now - datetime.timedelta(days=rng.randint(0, 364))).astimezone(owner.tzinfo).date()
+    local_time = datetime.time(hour=hour, minute=rng.choice([0, 10, 20, 30, 40, 50]))
+    occurred_at = datetime.datetime.combine(local_day, local_time, tzinfo=owner.tzinfo)
+    if occurred_at > now:
+        occurred_at -= datetime.timedelta(days=1)
+    party = rng.choice([1, 1, 1, 2, 2, 3, 4, 6])
+    subtotal = Decimal(rng.uniform(float(low), float(high)) * (1 + (party - 1) * 0.8)).quantize(Decimal("0.01"))
+    tax = (subtotal * Decimal("0.08875")).quantize(Decimal("0.01"))
+    tip = (subtotal * Decimal(rng.choice(["0", "0.15", "0.18", "0.20"]))).quantize(Decimal("0.01"))
+    if meal_type == MealType.GROCERIES:
+        tip = Decimal("0.00")
+    is_business = party > 1 and rng.random() < 0.45
+    category_name = {
+        MealType.GROCERIES: "Groceries",
+        MealType.DRINKS: "Drinks",
+        MealType.SNACKS: "Snacks & Vending",
+    }.get(meal_type, "Restaurants")
+    return {
+        "owner": owner,
+        "amount": subtotal + tax + tip,
+        "tax": tax,
+        "tip": tip,
+        "occurred_at": occurred_at,
+        "currency": "USD",
+        "restaurant": rng.choice(restaurants),
+        "category": categories[category_name],
+        "meal_type": meal_type,
+        "order_type": rng.choice([OrderType.DINE_IN] * 4 + [OrderType.TAKEOUT, OrderType.DELIVERY]),
+        "party_size": party,
+        "payment_method": rng.choice([PaymentMethod.CARD, PaymentMethod.CARD, PaymentMethod.CASH]),
+        "is_business": is_business,
+        "business_purpose": rng.choice(PURPOSES) if is_business else "",
+        "tags": rng.sample(["client", "travel", "team", "celebration"], k=rng.randint(0, 2)),
+    }
+
+
+def _walk_workflow(rng: random.Random, expense: Expense, manager: User, now) -> None:
+    """Move a business meal through the approval flow; recent ones stay submitted for the manager."""
+    roll = rng.random()
+    expense = services.expense_submit(expense=expense, actor=expense.owner)
+    if expense.occurred_at > now - datetime.timedelta(days=21) or roll < 0.15:
+        return
+    if roll < 0.25:
+        services.expense_reject(expense=expense, actor=manager, comment="Please attach the itemised receipt.")
+        return
+    expense = services.expense_approve(expense=expense, actor=manager, comment="Looks good.")
+    if roll > 0.5:
+        services.expense_reimburse(expense=expense, actor=manager)
+
+
+def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogin]:
+    """Create (or complete) the demo data set. `progress` is called once per expense written."""
+    logins: list[DemoLogin] = []
+    with transaction.atomic():
+        users = _users(logins)
+    manager = users[1]
+    now = timezone.now()
+    for member in users[1:]:
+        rng = random.Random(f"demo-{member.email}")
+        with transaction.atomic():
+            restaurants = _restaurants(member)
+            categories = {c.name: c for c in member.categories.all()}
+            have = Expense.objects.filter(owner=member).count()
+            # Draw the same sequence every run so the n-th expense is always the same one.
+            shapes = [_random_expense(rng, member, restaurants, categories, now) for _ in range(expenses_per_member)]
+            for shape in shapes[have:]:
+                expense = services.expense_create(**shape)
+                if expense.is_business and member != manager:
+                    _walk_workflow(rng, expense, manager, now)
+                if progress:
+                    progress()
+    return logins
+
+
+def demo_expense_total(expenses_per_member: int) -> int:
+    return expenses_per_member * (len(DEMO_USERS) - 1)

@@ -1,0 +1,44 @@
+"""Writes and business rules for expenses. Views, API, admin and commands call these, never the ORM."""
+
+from expenses.services.approvals import expense_approve, expense_reimburse, expense_reject, expense_submit
+from expenses.services.catalog import (
+    categories_create_defaults,
+    category_create,
+    category_delete,
+    category_update,
+    normalise_tag_name,
+    restaurant_create,
+    restaurant_delete,
+    restaurant_update,
+    tag_create,
+    tag_delete,
+    tag_update,
+    tags_resolve,
+)
+from expenses.services.currency import convert_to_reporting
+from expenses.services.expenses import expense_create, expense_delete, expense_update
+from expenses.services.validation import validation_error_to_domain
+
+__all__ = [
+    "categories_create_defaults",
+    "category_create",
+    "category_delete",
+    "category_update",
+    "convert_to_reporting",
+    "expense_approve",
+    "expense_create",
+    "expense_delete",
+    "expense_reimburse",
+    "expense_reject",
+    "expense_submit",
+    "expense_update",
+    "normalise_tag_name",
+    "restaurant_create",
+    "restaurant_delete",
+    "restaurant_update",
+    "tag_create",
+    "tag_delete",
+    "tag_update",
+    "tags_resolve",
+    "validation_error_to_domain",
+]

@@ -1,0 +1,38 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+from expenses.models import ExchangeRate
+from mealtracker.errors import DomainError
+from mealtracker.money import quantize
+
+# A rate older than this is not trusted for a conversion; the user is asked for one instead.
+MAX_RATE_AGE = datetime.timedelta(days=14)
+
+
+def convert_to_reporting(
+    *, amount: Decimal, currency: str, on_date: datetime.date, rate: Decimal | None = None
+) -> tuple[Decimal, Decimal]:
+    """Amount in the reporting currency and the rate used. A missing rate is an error, never 1.0."""
+    reporting = settings.REPORTING_CURRENCY
+    if currency == reporting:
+        return quantize(amount, reporting), Decimal(1)
+    if rate is None:
+        found = (
+            ExchangeRate.objects.filter(currency=currency, date__lte=on_date, date__gte=on_date - MAX_RATE_AGE)
+            .order_by("-date")
+            .values_list("rate", flat=True)
+            .first()
+        )
+        if found is None:
+            raise DomainError(
+                f"No exchange rate from {currency} to {reporting} is known for {on_date:%Y-%m-%d}; "
+                "enter the rate you were charged.",
+                field="exchange_rate",
+                code="missing_exchange_rate",
+            )
+        rate = found
+    if rate <= 0:
+        raise DomainError("The exchange rate must be greater than zero.", field="exchange_rate")
+    return quantize(amount * rate, reporting), rate

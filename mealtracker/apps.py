@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MealtrackerConfig(AppConfig):
+    name = "mealtracker"
+    verbose_name = "Meal Expense Tracker"

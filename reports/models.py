@@ -1,0 +1,1 @@
+"""Budgets, reports, imports and exports build on these models."""
