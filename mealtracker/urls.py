@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from mealtracker import views
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("mealtracker.api.urls")),
+    path("", include("accounts.urls")),
+    path("", include("expenses.urls")),
+    path("", include("reports.urls")),
 ]

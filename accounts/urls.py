@@ -1,0 +1,3 @@
+"""Web UI routes of the accounts app."""
+
+urlpatterns = []

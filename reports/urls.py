@@ -1,0 +1,3 @@
+"""Web UI routes of the reports app."""
+
+urlpatterns = []
