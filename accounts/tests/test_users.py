@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 def test_email_login_ignores_case(rf):
     UserFactory(email="alice@example.com")
     user = authenticate(rf.post("/"), username="Alice@Example.COM", password=TEST_PASSWORD)
-    assert user is not None and user.email == "alice@example.com"
+    assert user is not None
+    assert user.email == "alice@example.com"
 
 
 def test_emails_are_stored_lower_case():
@@ -51,7 +52,7 @@ def test_unknown_currency_is_refused_on_its_field():
 
 
 @pytest.mark.parametrize(
-    "role, staff, superuser", [(Role.MEMBER, False, False), (Role.MANAGER, True, False), (Role.ADMIN, True, True)]
+    ("role", "staff", "superuser"), [(Role.MEMBER, False, False), (Role.MANAGER, True, False), (Role.ADMIN, True, True)]
 )
 def test_admin_access_follows_the_role(role, staff, superuser):
     user = UserFactory(role=role)
@@ -90,5 +91,6 @@ def test_admin_can_add_a_user_in_the_back_office(web_client_for, site_admin, tea
     )
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     user = User.objects.get(email="new.person@example.com")
-    assert user.team == team_a and user.check_password(TEST_PASSWORD)
+    assert user.team == team_a
+    assert user.check_password(TEST_PASSWORD)
     assert user.categories.count() == 7

@@ -94,7 +94,7 @@ def test_many_restaurants_without_place_id_are_allowed():
     assert Restaurant.objects.filter(owner=owner, place_id__isnull=True).count() == 2
 
 
-@pytest.mark.parametrize("field, value", [("price_level", 5), ("rating", 0), ("rating", 6)])
+@pytest.mark.parametrize(("field", "value"), [("price_level", 5), ("rating", 0), ("rating", 6)])
 def test_database_refuses_out_of_range_restaurant_values(field, value):
     restaurant = RestaurantFactory()
     assert refused_by_database({field: value}, model=Restaurant, instance=restaurant)

@@ -10,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return {
-        model.__name__: model.objects.count() for model in (User, Team, Restaurant, Expense, ApprovalEvent)
-    }
+    return {model.__name__: model.objects.count() for model in (User, Team, Restaurant, Expense, ApprovalEvent)}
 
 
 def test_seed_demo_twice_leaves_the_same_counts():

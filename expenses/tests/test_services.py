@@ -53,7 +53,7 @@ def test_user_supplied_rate_is_used_when_none_is_known(member):
 
 
 @pytest.mark.parametrize(
-    "overrides, field",
+    ("overrides", "field"),
     [
         ({"amount": Decimal("0")}, "amount"),
         ({"amount": Decimal("1.234")}, "amount"),
