@@ -4,20 +4,36 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format setup migrate seed check-deploy clean
+.PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings
 
 ## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
 run: setup migrate seed
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: set up and run lint, migration check and the whole test suite
-test: setup lint
+test: setup browser ocr lint infra
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed .env
+## infra: terraform fmt/validate/test, checkov, actionlint (tools cached in ~/.cache/mealtracker-tools)
+infra:
+	CHECK_INFRA_TOOLS=$${CHECK_INFRA_TOOLS:-$$HOME/.cache/mealtracker-tools} bash scripts/check-infra.sh
+
+setup: $(VENV)/.installed .env assets
+
+## assets: front-end packages from npm (package-lock.json), copied into static/vendor/ (quick when done)
+assets:
+	@scripts/build-assets.sh
+
+## ocr: Debian's tesseract-ocr for the receipt-reading tests (installed only when missing)
+ocr:
+	@scripts/setup-ocr.sh
+
+## browser: Debian's Chromium for the browser tests (installed only when /usr/bin/chromium is missing)
+browser:
+	@scripts/setup-browser.sh
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/find-python.sh
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -33,6 +49,7 @@ migrate: setup
 
 seed: setup
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_reports_demo
 
 ## lint: ruff lint and format check
 lint: setup
@@ -50,3 +67,21 @@ check-deploy: setup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## package: build the Lambda deployment zip offline with Zappa (ENV=dev|staging|prod) and print its size
+ENV ?= dev
+PACKAGE_VENV := .venv-package
+package: $(PACKAGE_VENV)/.installed assets
+	rm -rf staticfiles && DEBUG=false SECRET_KEY=collectstatic-only $(PACKAGE_VENV)/bin/python manage.py collectstatic --noinput -v0
+	mkdir -p build
+	source $(PACKAGE_VENV)/bin/activate && zappa package $(ENV) -o build/mealtracker-$(ENV).zip
+	@$(PY) scripts/package_size.py build/mealtracker-$(ENV).zip
+
+$(PACKAGE_VENV)/.installed: requirements.txt scripts/find-python.sh
+	@test -x $(PACKAGE_VENV)/bin/python || "$$(scripts/find-python.sh)" -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+## zappa-settings: write a stage's VPC, bucket, role and secret values from `terraform output` (ENV=dev|staging|prod)
+zappa-settings:
+	python3 scripts/zappa_settings_from_tf.py $(ENV)

@@ -8,6 +8,12 @@ from accounts.tests.factories import AdminFactory, ManagerFactory, TeamFactory, 
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Full-strength hashing costs ~0.3 s per user; tests check behaviour, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Uploaded receipts go to a throwaway folder, never the developer's media/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,8 +1,13 @@
 """Writes for users and teams."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import Role, Team, User
 from mealtracker.errors import DomainError
@@ -50,3 +55,78 @@ def team_create(*, name: str, managers: list[User] = (), members: list[User] = (
         member.team = team
         member.save(update_fields=["team"])
     return team
+
+
+PROFILE_FIELDS = {"display_name", "timezone", "default_currency"}
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, **fields) -> User:
+    """Change the caller's display name, timezone or default currency."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+    for name, value in fields.items():
+        if name == "default_currency":
+            value = (value or "").strip().upper()
+        elif name == "display_name":
+            value = " ".join((value or "").split())
+        setattr(user, name, value)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages), field=field) from exc
+    user.save(update_fields=[*fields])
+    return user
+
+
+def _set_checked_password(user: User, new_password: str, *, field: str) -> None:
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field=field, code="weak_password") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def user_change_password(*, user: User, current_password: str, new_password: str) -> User:
+    """Change a password after proving the current one."""
+    if not user.check_password(current_password):
+        raise DomainError("The current password is not correct.", field="current_password", code="wrong_password")
+    _set_checked_password(user, new_password, field="new_password")
+    return user
+
+
+def password_reset_request(*, email: str, reset_url_template: str = "") -> bool:
+    """E-mail a reset link (uid + token) when an active account has this address; silent otherwise.
+
+    The answer to the caller never says whether the address exists. Returns True when a mail was sent.
+    """
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = reset_url_template.format(uid=uid, token=token) if reset_url_template else ""
+    body = (
+        "Someone asked to reset the password of your Meal Expense Tracker account.\n\n"
+        f"uid: {uid}\ntoken: {token}\n{link}\n\n"
+        "If it was not you, ignore this message; your password stays the same."
+    )
+    send_mail("Reset your password", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password from an e-mailed uid and token; the token dies with the password change."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise DomainError("This reset link is not valid or has expired.", field="token", code="invalid_token") from exc
+    if not default_token_generator.check_token(user, token):
+        raise DomainError("This reset link is not valid or has expired.", field="token", code="invalid_token")
+    _set_checked_password(user, new_password, field="new_password")
+    return user

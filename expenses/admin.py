@@ -202,3 +202,48 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["date", "currency", "rate", "source"]
     list_filter = ["currency", "source"]
     date_hierarchy = "date"
+
+
+# --- Receipt readings and loyalty (read-only here: users write them through the services) ----------------
+from expenses.models import MerchantRewardsLink, ReceiptReading, RewardsMembership, RewardsProgram  # noqa: E402
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReceiptReading)
+class ReceiptReadingAdmin(ReadOnlyAdmin):
+    list_display = ["receipt", "backend", "read_at", "subtotal", "time", "merchant_phone"]
+    list_filter = ["backend"]
+    list_select_related = ["receipt"]
+    raw_id_fields = ["receipt"]
+
+
+@admin.register(RewardsProgram)
+class RewardsProgramAdmin(ReadOnlyAdmin):
+    list_display = ["name", "owner", "website", "email", "phone"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]
+
+
+@admin.register(RewardsMembership)
+class RewardsMembershipAdmin(ReadOnlyAdmin):
+    # The account number stays masked even for admins: it is the member's secret, encrypted at rest.
+    list_display = ["program", "owner", "account_number_masked", "tier", "points_balance"]
+    fields = ["owner", "program", "membership_email", "membership_phone", "account_number_masked", "tier",
+              "points_balance", "notes"]  # fmt: skip
+    readonly_fields = fields
+    search_fields = ["program__name", "owner__email"]
+    list_select_related = ["owner", "program"]
+
+
+@admin.register(MerchantRewardsLink)
+class MerchantRewardsLinkAdmin(ReadOnlyAdmin):
+    list_display = ["merchant", "program", "owner"]
+    search_fields = ["merchant__name", "program__name", "owner__email"]
+    list_select_related = ["merchant", "program", "owner"]

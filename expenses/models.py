@@ -17,6 +17,7 @@ from expenses.choices import (
     PaymentMethod,
     ServiceLevel,
 )
+from expenses.loyalty.fields import EncryptedTextField
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 validate_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1a2b3c.")
@@ -127,6 +128,10 @@ class Restaurant(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # "My restaurants near me": a bounding box on the owner's coordinates before the distance.
+            models.Index(fields=["owner", "latitude", "longitude"], name="expenses_restaurant_owner_geo"),
+        ]
         constraints = [
             # City is '' rather than NULL when unknown, so "Cafe X" with no city can only exist once.
             models.UniqueConstraint(
@@ -297,6 +302,11 @@ def receipt_storage_key(instance: "Receipt", filename: str) -> str:
     return f"receipts/{uuid.uuid4().hex}{extension}"
 
 
+def receipt_thumbnail_key(instance: "Receipt", filename: str) -> str:
+    # Thumbnails are always JPEG, under their own random key.
+    return f"receipts/thumbnails/{uuid.uuid4().hex}.jpg"
+
+
 class Receipt(models.Model):
     EXTENSIONS = {
         "image/jpeg": ".jpg",
@@ -309,6 +319,7 @@ class Receipt(models.Model):
     expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="receipts")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     file = models.FileField(upload_to=receipt_storage_key, max_length=255)
+    thumbnail = models.FileField(upload_to=receipt_thumbnail_key, max_length=255, blank=True)
     original_name = models.CharField(max_length=255, blank=True, help_text="Shown to the user; never a key.")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -344,3 +355,94 @@ class ApprovalEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReceiptReading(models.Model):
+    """The full OCR reading of a receipt: what does not fit Receipt's ocr_* columns, and how it was read."""
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.CASCADE, related_name="reading")
+    backend = models.CharField(max_length=20)
+    read_at = models.DateTimeField(auto_now=True)
+    subtotal = models.DecimalField(**MONEY, null=True, blank=True)
+    time = models.TimeField(null=True, blank=True)
+    merchant_address = models.CharField(max_length=300, blank=True)
+    merchant_phone = models.CharField(max_length=30, blank=True)
+    fields = models.JSONField(default=dict, blank=True, help_text="Every extracted field: value and confidence.")
+
+    def __str__(self):
+        return f"{self.backend} reading of receipt {self.receipt_id}"
+
+
+class RewardsProgram(models.Model):
+    """A loyalty or rewards programme the user belongs to (or tracks)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewards_programs")
+    name = models.CharField(max_length=120)
+    website = models.URLField(max_length=500, blank=True)
+    portal_url = models.URLField(max_length=500, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="expenses_rewardsprogram_owner_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="expenses_rewardsprogram_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RewardsMembership(models.Model):
+    """The user's account in a programme; the account number is encrypted at rest."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewards_memberships")
+    program = models.ForeignKey(RewardsProgram, on_delete=models.CASCADE, related_name="memberships")
+    membership_email = models.EmailField(blank=True)
+    membership_phone = models.CharField(max_length=30, blank=True)
+    portal_username = models.CharField(max_length=150, blank=True)
+    account_number = EncryptedTextField(blank=True)
+    tier = models.CharField(max_length=100, blank=True)
+    points_balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "program"], name="expenses_rewardsmembership_owner_program"),
+            models.CheckConstraint(
+                condition=Q(points_balance__gte=0), name="expenses_rewardsmembership_points_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} ({self.account_number_masked or 'no number'})"
+
+    @property
+    def account_number_masked(self) -> str:
+        number = self.account_number or ""
+        return f"•••• {number[-4:]}" if len(number) > 4 else ("•" * len(number))
+
+
+class MerchantRewardsLink(models.Model):
+    """Which of the user's programmes earns at a merchant: one programme per merchant per user."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_rewards_links")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="rewards_links")
+    program = models.ForeignKey(RewardsProgram, on_delete=models.CASCADE, related_name="merchant_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["merchant__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "merchant"], name="expenses_merchantrewardslink_owner_merchant")
+        ]
+
+    def __str__(self):
+        return f"{self.merchant} → {self.program}"

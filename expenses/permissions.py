@@ -1,5 +1,7 @@
 """Who may do what to an expense: plain predicates shared by the API, web views and admin."""
 
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
 from accounts.models import User
 from accounts.selectors import is_manager_of
 from expenses.choices import ExpenseStatus
@@ -24,3 +26,12 @@ def can_review_expense(user: User, expense: Expense) -> bool:
     if expense.owner_id == user.pk:
         return False
     return user.is_admin or is_manager_of(user, expense.owner)
+
+
+class IsAdminOrReadOnly(BasePermission):
+    """Everyone signed in reads; only admins write (the merchant catalogue)."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or request.user.is_admin

@@ -1,12 +1,15 @@
 """Read queries for expenses and the objects around them. Every list a user sees starts here."""
 
-from django.db.models import Q, QuerySet
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
 from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus
-from expenses.models import Category, Expense, Restaurant, Tag
-from mealtracker.errors import NotFound
+from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
+from mealtracker.errors import NotAllowed, NotFound
 
 
 def expenses_visible_to(user: User) -> QuerySet[Expense]:
@@ -53,3 +56,41 @@ def tags_owned_by(user: User) -> QuerySet[Tag]:
 
 def recent_expenses(user: User, limit: int = 10) -> QuerySet[Expense]:
     return expenses_visible_to(user).filter(owner=user)[:limit]
+
+
+def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]:
+    """The expense list: the caller's own (`mine`) or everything they review (`team`), ready to serialize."""
+    expenses = expenses_visible_to(user)
+    if scope == "team":
+        if not (user.is_manager or user.is_admin):
+            raise NotAllowed("Only managers and admins can list a team's expenses.", field="scope")
+    else:
+        expenses = expenses.filter(owner=user)
+    return expenses.prefetch_related("tags").annotate(receipt_count=Count("receipts", distinct=True))
+
+
+def expense_totals(expenses: QuerySet[Expense]) -> dict:
+    """Count, sum and average per person (in the reporting currency) of a filtered list, in one query."""
+    # Aggregating over the ids keeps joins added by filters or annotations from counting a row twice.
+    totals = Expense.objects.filter(pk__in=expenses.order_by().values("pk")).aggregate(
+        count=Count("id", distinct=True), total=Sum("reporting_amount"), people=Sum("party_size")
+    )
+    total = totals["total"] or Decimal("0.00")
+    people = totals["people"] or 0
+    per_person = (total / people).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if people else Decimal("0.00")
+    return {
+        "count": totals["count"],
+        "total": total.quantize(Decimal("0.01")),
+        "average_per_person": per_person,
+        "currency": settings.REPORTING_CURRENCY,
+    }
+
+
+def receipts_visible_to(user: User) -> QuerySet[Receipt]:
+    """Receipts of the expenses the user may see."""
+    return Receipt.objects.filter(expense__in=expenses_visible_to(user).values("pk")).select_related("expense")
+
+
+def merchants_all() -> QuerySet[Merchant]:
+    """The global merchant catalogue (everyone reads it)."""
+    return Merchant.objects.all()

@@ -10,3 +10,7 @@ def create_default_categories(sender, instance, created, raw=False, **kwargs):
         from expenses.services import categories_create_defaults
 
         categories_create_defaults(owner=instance)
+
+
+# Stored receipt files (and thumbnails) are deleted with their receipt, however it goes; the hook lives there.
+from expenses.services import receipts as _receipts  # noqa: E402, F401

@@ -48,7 +48,9 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 def has_valid_precision(amount: Decimal, currency: str) -> bool:
     """True when the amount has no more decimal places than the currency allows."""
-    return Decimal(amount).as_tuple().exponent >= -minor_units(currency)
+    value = Decimal(amount)
+    # "0.00" is fine for JPY; "0.50" is not: compare the value, not how many digits were written.
+    return value == value.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
 
 
 def parse_amount(text: str | int | Decimal) -> Decimal:

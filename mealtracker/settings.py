@@ -4,21 +4,28 @@ Every variable and its default is listed in `.env.example`. A `.env` file at the
 present; real environment variables win over it.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from mealtracker import __version__
+from mealtracker.cloud import database_url_from_secret, load_app_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+ON_LAMBDA = bool(env.str("AWS_LAMBDA_FUNCTION_NAME", default=""))
+if not ON_LAMBDA:  # a deployed function is configured by its environment and Secrets Manager only
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core ---------------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="")
+# In AWS the SECRET_KEY and database credentials live in Secrets Manager, read once per cold start.
+APP_SECRET_ID = env.str("APP_SECRET_ID", default="")
+APP_SECRET = load_app_secret(APP_SECRET_ID) if APP_SECRET_ID else {}
+SECRET_KEY = APP_SECRET.get("SECRET_KEY") or env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -86,7 +93,11 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": (
+        environ.Env.db_url_config(database_url_from_secret(APP_SECRET))
+        if database_url_from_secret(APP_SECRET)
+        else env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -137,13 +148,51 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "mealtracker.api.pagination.CursorPagination",
+    "EXCEPTION_HANDLER": "mealtracker.api.problems.problem_exception_handler",
+    # Throttle counters live in the default cache (the shared database cache), so every instance agrees.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="300/hour"),
+        "user": env.str("API_THROTTLE_USER", default="3000/hour"),
+        "auth": env.str("API_THROTTLE_AUTH", default="20/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=10)),
+    "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+API_IDEMPOTENCY_TTL = datetime.timedelta(hours=env.int("API_IDEMPOTENCY_HOURS", default=24))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meal Expense Tracker API",
+    "DESCRIPTION": "Log, approve and analyse meal expenses. Errors are RFC 9457 problem details.",
     "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ExpenseStatusEnum": "expenses.choices.ExpenseStatus",
+        "MealTypeEnum": "expenses.choices.MealType",
+        "OrderTypeEnum": "expenses.choices.OrderType",
+    },
 }
 
 # --- Static files and uploads -------------------------------------------------------------------------
@@ -152,8 +201,36 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Receipts and exports: local files by default; a private S3 bucket with SSE-KMS when RECEIPTS_BUCKET is set.
+RECEIPTS_BUCKET = env.str("RECEIPTS_BUCKET", default="")
+RECEIPTS_KMS_KEY_ID = env.str("RECEIPTS_KMS_KEY_ID", default="")
+PRESIGNED_URL_SECONDS = env.int("PRESIGNED_URL_SECONDS", default=300)
+MEDIA_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RECEIPTS_BUCKET,
+            "default_acl": None,  # the bucket policy keeps everything private
+            "file_overwrite": False,
+            "querystring_auth": True,  # downloads are presigned URLs
+            "querystring_expire": PRESIGNED_URL_SECONDS,
+            "signature_version": "s3v4",
+            "object_parameters": {
+                "ServerSideEncryption": "aws:kms",
+                **({"SSEKMSKeyId": RECEIPTS_KMS_KEY_ID} if RECEIPTS_KMS_KEY_ID else {}),
+            },
+        },
+    }
+    if RECEIPTS_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+# Static files ship inside the deployment package and are served by WhiteNoise with hashed, immutable names:
+# one artifact per release, so a rollback brings its own CSS and JS back with it.
+# Only set when given: WhiteNoise reads a None prefix as "/" and would then miss every /static/ URL.
+if env.str("WHITENOISE_STATIC_PREFIX", default=""):
+    WHITENOISE_STATIC_PREFIX = env.str("WHITENOISE_STATIC_PREFIX")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -197,10 +274,52 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meal Expense Tracker
 
 # --- Logging ------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # "json" on Lambda: one JSON object per line
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "mealtracker.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Receipts OCR and places --------------------------------------------------------------------------
+# Receipt OCR: "tesseract" (local binary, see scripts/setup-ocr.sh), "textract" (AWS AnalyzeExpense) or "none".
+OCR_BACKEND = env.str("OCR_BACKEND", default="none").lower()
+if OCR_BACKEND not in {"none", "tesseract", "textract"}:
+    raise ImproperlyConfigured("OCR_BACKEND must be one of: none, tesseract, textract.")
+OCR_TESSERACT_CMD = env.str("OCR_TESSERACT_CMD", default="tesseract")
+OCR_TESSERACT_LANG = env.str("OCR_TESSERACT_LANG", default="eng")
+OCR_TEXTRACT_REGION = env.str("OCR_TEXTRACT_REGION", default="")  # empty: the AWS default region
+OCR_TIMEOUT_SECONDS = env.int("OCR_TIMEOUT_SECONDS", default=30)
+OCR_PREFILL_MIN_CONFIDENCE = env.float("OCR_PREFILL_MIN_CONFIDENCE", default=0.5)
+# Google Places API (New), called from the server only with a server key (never shown in pages).
+# An empty key turns place search, details and validation off.
+PLACES_API_KEY = env.str("PLACES_API_KEY", default="")
+PLACES_API_BASE_URL = env.str("PLACES_API_BASE_URL", default="https://places.googleapis.com/v1").rstrip("/")
+PLACES_FIELD_TIER = env.str("PLACES_FIELD_TIER", default="enterprise").lower()  # essentials | pro | enterprise
+if PLACES_FIELD_TIER not in {"essentials", "pro", "enterprise"}:
+    raise ImproperlyConfigured("PLACES_FIELD_TIER must be one of: essentials, pro, enterprise.")
+PLACES_TIMEOUT_SECONDS = env.float("PLACES_TIMEOUT_SECONDS", default=5.0)
+PLACES_CACHE_SECONDS = env.int("PLACES_CACHE_SECONDS", default=24 * 3600)
+# Loyalty account numbers are encrypted at rest (Fernet). Comma-separated keys rotate: the first encrypts,
+# all decrypt. Empty: a key derived from SECRET_KEY (so rotating SECRET_KEY needs this set to the old one).
+FIELD_ENCRYPTION_KEY = APP_SECRET.get("FIELD_ENCRYPTION_KEY") or env.str("FIELD_ENCRYPTION_KEY", default="")
+# Google place lookups from the web pages: calls per signed-in user per minute (each call is billed by Google).
+PLACES_USER_CALLS_PER_MINUTE = env.int("PLACES_USER_CALLS_PER_MINUTE", default=20)
+# Map tiles for the restaurants map (Leaflet, served from static/vendor/leaflet/). {s}, {z}, {x}, {y} as Leaflet
+# expects; the tiles' host is added to the CSP img-src. Empty: the map is not shown (the list always is).
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="© OpenStreetMap contributors")
+if MAP_TILES_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+    if _tiles.scheme not in {"https", "http"} or not _tiles.hostname:
+        raise ImproperlyConfigured("MAP_TILES_URL must be an http(s) URL template.")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# Receipt photos read for the add-meal form (OCR is slow, and billed on Textract): per signed-in user per minute.
+OCR_USER_READS_PER_MINUTE = env.int("OCR_USER_READS_PER_MINUTE", default=10)

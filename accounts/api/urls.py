@@ -1,3 +1,24 @@
 """API routes of the accounts app, mounted under /api/v1/."""
 
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import views
+
+app_name = "accounts_api"
+
+router = SimpleRouter()
+router.register("teams", views.TeamViewSet, basename="team")
+
+urlpatterns = [
+    path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/token/", views.TokenObtainView.as_view(), name="token-obtain"),
+    path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/token/verify/", views.TokenVerifyView.as_view(), name="token-verify"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/me/", views.MeView.as_view(), name="me"),
+    path("auth/password/change/", views.ChangePasswordView.as_view(), name="password-change"),
+    path("auth/password/reset/", views.PasswordResetRequestView.as_view(), name="password-reset"),
+    path("auth/password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    *router.urls,
+]

@@ -1,9 +1,16 @@
-"""Everything under /api/: version 1 of each app's API."""
+"""Everything under /api/: version 1 of each app's API, the schema and docs, and a JSON 404 for the rest."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from mealtracker.api.views import SchemaView, SwaggerDocsView, api_not_found
 
 urlpatterns = [
     path("v1/", include("accounts.api.urls")),
     path("v1/", include("expenses.api.urls")),
     path("v1/", include("reports.api.urls")),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", SwaggerDocsView.as_view(), name="api-docs"),
+    # Session login for the browsable API (rest_framework:login / rest_framework:logout).
+    path("auth/", include("rest_framework.urls")),
+    re_path(r"^(?P<unmatched>.*)$", api_not_found, name="api-not-found"),
 ]

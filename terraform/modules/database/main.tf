@@ -1,5 +1,8 @@
-# RDS PostgreSQL 16 in the private subnets: encrypted with the customer key, TLS forced, IAM auth on,
-# master password generated and rotated by RDS in Secrets Manager (never in Terraform state).
+# RDS PostgreSQL 16 in the private subnets: encrypted with the customer key, TLS forced, IAM auth on.
+# The master password arrives as an ephemeral value (generated in modules/secrets, which also writes
+# it to the app secret) and is set through the write-only password_wo: it is never in Terraform state.
+# (RDS-managed rotation, manage_master_user_password, is not used: it would change the password under
+# warm Lambda instances that cached the old one at cold start.)
 
 resource "aws_db_subnet_group" "this" {
   name        = var.identifier
@@ -96,8 +99,8 @@ resource "aws_db_instance" "this" {
   port     = 5432
   username = var.master_username
 
-  manage_master_user_password   = true
-  master_user_secret_kms_key_id = var.kms_key_arn
+  password_wo         = var.master_password
+  password_wo_version = var.set_master_password ? var.master_password_version : null
 
   iam_database_authentication_enabled = true
 
@@ -116,13 +119,13 @@ resource "aws_db_instance" "this" {
   network_type           = "IPV4"
 
   # Automated backups give point-in-time recovery for the whole retention window.
-  backup_retention_period  = var.backup_retention_days
-  backup_window            = "03:00-04:00"
-  maintenance_window       = "sun:04:30-sun:05:30"
-  copy_tags_to_snapshot    = true
-  delete_automated_backups = false
-  deletion_protection      = var.deletion_protection
-  skip_final_snapshot      = false
+  backup_retention_period   = var.backup_retention_days
+  backup_window             = "03:00-04:00"
+  maintenance_window        = "sun:04:30-sun:05:30"
+  copy_tags_to_snapshot     = true
+  delete_automated_backups  = false
+  deletion_protection       = var.deletion_protection
+  skip_final_snapshot       = false
   final_snapshot_identifier = "${var.identifier}-final"
 
   auto_minor_version_upgrade  = true

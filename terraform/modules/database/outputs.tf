@@ -33,7 +33,20 @@ output "master_username" {
   value       = aws_db_instance.this.username
 }
 
-output "master_user_secret_arn" {
-  description = "ARN of the RDS-managed secret with the master password."
-  value       = one(aws_db_instance.this.master_user_secret[*].secret_arn)
+
+output "security_properties" {
+  description = "Security-relevant settings as applied (asserted by terraform test)."
+  value = {
+    publicly_accessible          = aws_db_instance.this.publicly_accessible
+    storage_encrypted            = aws_db_instance.this.storage_encrypted
+    kms_key_id                   = aws_db_instance.this.kms_key_id
+    iam_auth                     = aws_db_instance.this.iam_database_authentication_enabled
+    password_in_state            = nonsensitive(aws_db_instance.this.password != null)
+    multi_az                     = aws_db_instance.this.multi_az
+    deletion_protection          = aws_db_instance.this.deletion_protection
+    backup_retention_days        = aws_db_instance.this.backup_retention_period
+    performance_insights_enabled = aws_db_instance.this.performance_insights_enabled
+    force_ssl                    = one([for p in aws_db_parameter_group.this.parameter : p.value if p.name == "rds.force_ssl"])
+    engine_version               = aws_db_instance.this.engine_version
+  }
 }

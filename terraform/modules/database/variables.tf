@@ -1,5 +1,5 @@
 variable "identifier" {
-  description = "RDS instance identifier, e.g. meal-expense-tracker-dev."
+  description = "RDS instance identifier, e.g. mealtracker-dev."
   type        = string
 }
 
@@ -58,9 +58,29 @@ variable "db_name" {
 }
 
 variable "master_username" {
-  description = "Master user name (its password is generated and rotated by RDS)."
+  description = "Master user name."
   type        = string
   default     = "mealtracker_admin"
+}
+
+variable "master_password" {
+  description = "Master password (ephemeral: written through password_wo, never stored)."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+}
+
+variable "set_master_password" {
+  description = "Send master_password (false only in offline tests, where no password exists)."
+  type        = bool
+  default     = true
+}
+
+variable "master_password_version" {
+  description = "Bump together with a new master_password to change it."
+  type        = number
+  default     = 1
 }
 
 variable "allocated_storage" {

@@ -141,6 +141,7 @@ resource "aws_security_group" "lambda" {
 }
 
 resource "aws_security_group" "database" {
+  #checkov:skip=CKV2_AWS_5:Attached to the RDS instance in modules/database through this module's database_security_group_id output; checkov does not follow module outputs.
   name        = "${var.name_prefix}-database"
   description = "RDS PostgreSQL: 5432 from the Lambda security group only"
   vpc_id      = aws_vpc.this.id

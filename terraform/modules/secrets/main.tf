@@ -5,8 +5,11 @@
 #          The Lambda role may use it only through those services (kms:ViaService).
 #   logs - CloudWatch Logs and the alarm SNS topic; services publish with it, the app never touches it.
 #
-# The app secret is written with a write-only attribute from an ephemeral random value, so neither
-# SECRET_KEY nor any password is ever stored in Terraform state or plan files (weakness S5).
+# The app secret holds SECRET_KEY and the database credentials in the RDS secret format that
+# mealtracker/cloud.py reads (username, password, host, port, dbname). Both random values are
+# ephemeral and reach AWS only through write-only attributes (the secret and the RDS instance's
+# password_wo), so neither is ever stored in Terraform state or plan files (weakness S5). They are
+# generated in modules/environment and passed in as ephemeral variables.
 
 locals {
   account_root = "arn:${var.partition}:iam::${var.account_id}:root"
@@ -115,28 +118,25 @@ resource "aws_kms_alias" "logs" {
 }
 
 resource "aws_secretsmanager_secret" "app" {
-  #checkov:skip=CKV2_AWS_57:SECRET_KEY has no rotation Lambda (a new key logs every user out); rotate by bumping app_secret_version (Django's SECRET_KEY_FALLBACKS keeps sessions). The DB password lives in the RDS-managed secret, which RDS rotates itself.
+  #checkov:skip=CKV2_AWS_57:No rotation Lambda: rotation is a deliberate `terraform apply -var app_secret_version=N` that writes a new SECRET_KEY and DB password to RDS and the secret together, followed by `zappa update` so no warm function keeps stale credentials (see docs/deploy.md).
   name                    = "${var.name_prefix}/app"
   description             = "Django SECRET_KEY and database connection fields for ${var.name_prefix}"
   kms_key_id              = aws_kms_key.data.arn
   recovery_window_in_days = var.secret_recovery_window_days
 }
 
-# A fresh random value is opened on every run but only written when app_secret_version changes.
-ephemeral "aws_secretsmanager_random_password" "secret_key" {
-  password_length     = 64
-  exclude_punctuation = true
-}
-
 resource "aws_secretsmanager_secret_version" "app" {
+  count = var.write_secret_value ? 1 : 0
+
   secret_id = aws_secretsmanager_secret.app.id
   secret_string_wo = jsonencode({
-    SECRET_KEY             = ephemeral.aws_secretsmanager_random_password.secret_key.random_password
-    DB_HOST                = var.db_host
-    DB_PORT                = tostring(var.db_port)
-    DB_NAME                = var.db_name
-    DB_USER                = var.db_username
-    DB_PASSWORD_SECRET_ARN = var.db_password_secret_arn
+    SECRET_KEY = var.secret_key
+    engine     = "postgres"
+    username   = var.db_username
+    password   = var.db_password
+    host       = var.db_host
+    port       = var.db_port
+    dbname     = var.db_name
   })
   secret_string_wo_version = var.app_secret_version
 }

@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of every name, e.g. meal-expense-tracker-dev."
+  description = "Prefix of every name, e.g. mealtracker-dev."
   type        = string
 }
 
@@ -36,8 +36,30 @@ variable "secret_recovery_window_days" {
   default     = 30
 }
 
+variable "secret_key" {
+  description = "Django SECRET_KEY (ephemeral: written through a write-only attribute, never stored)."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+}
+
+variable "db_password" {
+  description = "Database master password (ephemeral, never stored)."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+}
+
+variable "write_secret_value" {
+  description = "Write the secret's value (false: only the empty secret is managed, e.g. in tests)."
+  type        = bool
+  default     = true
+}
+
 variable "app_secret_version" {
-  description = "Bump to (re)write the app secret: a new SECRET_KEY and the current DB fields."
+  description = "Bump to rotate: a new SECRET_KEY and DB password are written to the secret and RDS together."
   type        = number
   default     = 1
 }
@@ -62,7 +84,3 @@ variable "db_username" {
   type        = string
 }
 
-variable "db_password_secret_arn" {
-  description = "ARN of the RDS-managed secret holding the database password."
-  type        = string
-}

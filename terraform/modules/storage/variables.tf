@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of every name, e.g. meal-expense-tracker-dev."
+  description = "Prefix of every name, e.g. mealtracker-dev."
   type        = string
 }
 

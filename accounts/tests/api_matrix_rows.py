@@ -1,0 +1,49 @@
+"""Permission-matrix rows for the accounts API (format: mealtracker/tests/test_api_permission_matrix.py)."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.tests.factories import TEST_PASSWORD
+from mealtracker.tests.api_matrix import Row
+
+ALL_200 = (200,) * 6
+SIGNED_IN_200 = (401, 200, 200, 200, 200, 200)
+
+
+def _refresh(world):
+    return {"refresh": str(RefreshToken.for_user(world.member))}
+
+
+def _reset(world):
+    return {
+        "uid": urlsafe_base64_encode(force_bytes(world.member.pk)),
+        "token": default_token_generator.make_token(world.member),
+        "new_password": "Fresh-pasta-2026",
+    }
+
+
+ROWS = [
+    Row("accounts_api:register", "post", (201,) * 6, data={"email": "new@example.com", "password": "Fresh-pasta-2026"}),
+    Row(
+        "accounts_api:token-obtain", "post", ALL_200,
+        data=lambda w: {"email": w.member.email, "password": TEST_PASSWORD},
+    ),
+    Row("accounts_api:token-refresh", "post", ALL_200, data=_refresh),
+    Row(
+        "accounts_api:token-verify", "post", ALL_200,
+        data=lambda w: {"token": str(RefreshToken.for_user(w.member).access_token)},
+    ),
+    Row("accounts_api:logout", "post", (204,) * 6, data=_refresh),
+    Row("accounts_api:me", "get", SIGNED_IN_200),
+    Row("accounts_api:me", "patch", SIGNED_IN_200, data={"display_name": "Renamed", "timezone": "Europe/Paris"}),
+    Row(
+        "accounts_api:password-change", "post", (401, 204, 204, 204, 204, 204),
+        data={"current_password": TEST_PASSWORD, "new_password": "Fresh-pasta-2026"},
+    ),
+    Row("accounts_api:password-reset", "post", (202,) * 6, data=lambda w: {"email": w.member.email}),
+    Row("accounts_api:password-reset-confirm", "post", (204,) * 6, data=_reset),
+    Row("accounts_api:team-list", "get", SIGNED_IN_200),
+    Row("accounts_api:team-detail", "get", (401, 404, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.team.pk}),
+]  # fmt: skip

@@ -1,0 +1,248 @@
+"""Forms of the expense pages. They parse and check input; the services in expenses.services write."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
+from expenses.models import Category, Restaurant, Tag
+from expenses.page_selectors import EXPENSE_SORTS, RESTAURANT_SORTS
+from expenses.selectors import categories_owned_by, restaurants_owned_by
+from mealtracker.forms import Form, ModelForm
+from mealtracker.money import currency_choices
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
+
+# Local hour at which each meal usually starts; the form guesses the meal from the time of day.
+MEAL_BY_HOUR = [
+    (5, MealType.BREAKFAST), (10, MealType.BRUNCH), (11, MealType.LUNCH), (15, MealType.SNACKS),
+    (17, MealType.DINNER), (22, MealType.LATE_NIGHT),
+]  # fmt: skip
+
+
+def meal_type_for(local_time: datetime.datetime) -> str:
+    """Breakfast at 8, lunch at 12:30, dinner at 19:00, late night after 22:00 or before 5:00."""
+    meal = MealType.LATE_NIGHT
+    for hour, candidate in MEAL_BY_HOUR:
+        if local_time.hour >= hour:
+            meal = candidate
+    return meal
+
+
+class RestaurantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.city})" if obj.city else obj.display_name
+
+
+class ExpenseForm(Form):
+    amount = forms.DecimalField(
+        label="Total paid", max_digits=12, decimal_places=2, min_value=0.01, widget=forms.NumberInput(MONEY_ATTRS)
+    )
+    currency = forms.ChoiceField(choices=currency_choices)
+    occurred_at = forms.DateTimeField(
+        label="Date and time",
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    restaurant = RestaurantChoiceField(queryset=Restaurant.objects.none(), required=False, empty_label="— none —")
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="— none —")
+    meal_type = forms.ChoiceField(label="Meal", choices=MealType.choices)
+    order_type = forms.ChoiceField(label="Order type", choices=OrderType.choices)
+    party_size = forms.IntegerField(
+        label="Party size", min_value=1, max_value=50, initial=1, widget=forms.NumberInput({"inputmode": "numeric"})
+    )
+    tax = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS)
+    )
+    tip = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS)
+    )
+    exchange_rate = forms.DecimalField(
+        label="Exchange rate",
+        max_digits=18,
+        decimal_places=8,
+        min_value=0,
+        required=False,
+        help_text=f"Only for another currency with no known rate: {settings.REPORTING_CURRENCY} per unit.",
+        widget=forms.NumberInput({"inputmode": "decimal", "step": "any"}),
+    )
+    payment_method = forms.ChoiceField(label="Paid with", choices=[("", "—"), *PaymentMethod.choices], required=False)
+    tags = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Separate with commas, e.g. client, travel.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_business = forms.BooleanField(label="Business meal (needs approval)", required=False)
+    business_purpose = forms.CharField(label="Business purpose", required=False, widget=forms.Textarea({"rows": 2}))
+    attendees = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    receipt = forms.FileField(
+        label="Receipt photo or PDF",
+        required=False,
+        help_text="JPEG, PNG, WebP, HEIC or PDF, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["restaurant"].queryset = restaurants_owned_by(owner)
+        self.fields["category"].queryset = categories_owned_by(owner)
+
+    @classmethod
+    def initial_for_new(cls, owner: User) -> dict:
+        now = timezone.now().astimezone(owner.tzinfo).replace(second=0, microsecond=0)
+        return {
+            "occurred_at": now,
+            "meal_type": meal_type_for(now),
+            "currency": owner.default_currency,
+            "party_size": 1,
+            "order_type": OrderType.DINE_IN,
+        }
+
+    @classmethod
+    def initial_for(cls, expense) -> dict:
+        return {
+            "amount": expense.amount,
+            "currency": expense.currency,
+            "occurred_at": expense.occurred_at.astimezone(expense.owner.tzinfo),
+            "restaurant": expense.restaurant_id,
+            "category": expense.category_id,
+            "meal_type": expense.meal_type,
+            "order_type": expense.order_type,
+            "party_size": expense.party_size,
+            "tax": expense.tax,
+            "tip": expense.tip,
+            "payment_method": expense.payment_method,
+            "tags": ", ".join(tag.name for tag in expense.tags.all()),
+            "notes": expense.notes,
+            "is_business": expense.is_business,
+            "business_purpose": expense.business_purpose,
+            "attendees": expense.attendees,
+            "version": expense.version,
+        }
+
+    def clean_tags(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
+
+    def service_fields(self) -> dict:
+        """The cleaned input in the shape expense_create / expense_update take."""
+        data = dict(self.cleaned_data)
+        data.pop("receipt", None)
+        data.pop("version", None)
+        data["tax"] = data["tax"] or 0
+        data["tip"] = data["tip"] or 0
+        if data["exchange_rate"] is None:
+            data.pop("exchange_rate")
+        return data
+
+
+class ExpenseFilterForm(Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput({"type": "search", "placeholder": "Restaurant, note, tag…"}),
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="Any")
+    restaurant = RestaurantChoiceField(queryset=Restaurant.objects.none(), required=False, empty_label="Any")
+    meal_type = forms.ChoiceField(label="Meal", choices=[("", "Any"), *MealType.choices], required=False)
+    order_type = forms.ChoiceField(label="Order type", choices=[("", "Any"), *OrderType.choices], required=False)
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any", to_field_name="name")
+    status = forms.ChoiceField(choices=[("", "Any"), *ExpenseStatus.choices], required=False)
+    sort = forms.ChoiceField(
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("amount_desc", "Highest amount"),
+            ("amount_asc", "Lowest amount"),
+            ("restaurant", "Restaurant"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, owner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_owned_by(owner)
+        self.fields["restaurant"].queryset = restaurants_owned_by(owner)
+        self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
+
+    def filters(self) -> dict:
+        """Valid filters only: an invalid one is ignored rather than emptying the list."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        if "tag" in data:
+            data["tag"] = data["tag"].name
+        data["search"] = data.pop("q", "")
+        data["sort"] = data.get("sort") if data.get("sort") in EXPENSE_SORTS else "newest"
+        return data
+
+
+class ReceiptForm(Form):
+    receipt = forms.FileField(
+        label="Receipt photo or PDF", widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
+    )
+
+
+class DecisionForm(Form):
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RestaurantForm(ModelForm):
+    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Restaurant
+        fields = [
+            "name", "location_name", "cuisine", "service_level", "price_level", "address_line_1", "address_line_2",
+            "city", "region", "postal_code", "country", "phone", "website", "rating", "notes",
+        ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "country": forms.TextInput({"maxlength": 2})}
+        labels = {"location_name": "Branch", "address_line_1": "Address", "address_line_2": "Address (line 2)"}
+
+    def _post_clean(self):
+        # Uniqueness and other rules are the service's job, reported back as field errors.
+        pass
+
+
+class RestaurantFilterForm(Form):
+    q = forms.CharField(label="Search", required=False, widget=forms.TextInput({"type": "search"}))
+    cuisine = forms.CharField(required=False)
+    sort = forms.ChoiceField(
+        choices=[("name", "Name"), ("visits", "Most visits"), ("total", "Highest total"), ("last_visit", "Last visit")],
+        required=False,
+    )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v}
+        data["search"] = data.pop("q", "")
+        data["sort"] = data.get("sort") if data.get("sort") in RESTAURANT_SORTS else "name"
+        return data
+
+
+class CategoryForm(Form):
+    name = forms.CharField(max_length=100)
+    color = forms.CharField(label="Colour", max_length=7, initial="#6c757d", widget=forms.TextInput({"type": "color"}))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TagForm(Form):
+    name = forms.CharField(max_length=50, help_text="Letters, digits and hyphens; spaces become hyphens.")
+    color = forms.CharField(label="Colour", max_length=7, initial="#6c757d", widget=forms.TextInput({"type": "color"}))
+
+
+class CategoryDeleteForm(Form):
+    reassign_to = forms.ModelChoiceField(
+        label="Move its expenses to", queryset=Category.objects.none(), required=False, empty_label="No category"
+    )
+
+    def __init__(self, *args, category: Category, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reassign_to"].queryset = categories_owned_by(category.owner).exclude(pk=category.pk)

@@ -1,0 +1,1 @@
+"""Loyalty: rewards programs, the user's memberships and which merchant earns in which program."""

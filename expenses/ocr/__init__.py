@@ -1,0 +1,46 @@
+"""Receipt OCR behind one interface: `backend().read(data, content_type) -> ReceiptFields`.
+
+Backends: "tesseract" (local binary), "textract" (AWS AnalyzeExpense); chosen by settings.OCR_BACKEND.
+"""
+
+from typing import Protocol
+
+from django.conf import settings
+
+from expenses.ocr.fields import FIELD_NAMES, Extracted, OcrFailed, OcrUnavailable, ReceiptFields
+
+
+class OcrBackend(Protocol):
+    name: str
+
+    def read(self, data: bytes, content_type: str) -> ReceiptFields: ...
+
+
+def ocr_enabled() -> bool:
+    return settings.OCR_BACKEND in {"tesseract", "textract"}
+
+
+def get_backend(name: str | None = None) -> OcrBackend:
+    """The configured OCR backend (or the one named)."""
+    name = (name or settings.OCR_BACKEND).lower()
+    if name == "tesseract":
+        from expenses.ocr.tesseract import TesseractBackend
+
+        return TesseractBackend()
+    if name == "textract":
+        from expenses.ocr.textract import TextractBackend
+
+        return TextractBackend()
+    raise OcrUnavailable("Receipt reading is turned off on this server.")
+
+
+__all__ = [
+    "FIELD_NAMES",
+    "Extracted",
+    "OcrBackend",
+    "OcrFailed",
+    "OcrUnavailable",
+    "ReceiptFields",
+    "get_backend",
+    "ocr_enabled",
+]

@@ -1,0 +1,217 @@
+"""Read queries behind the web pages: filtered lists, dashboard figures, restaurant stats, the calendar.
+
+Every queryset starts from the visibility selectors in `expenses.selectors`, so a page never shows
+another user's data. Money totals use the reporting-currency amount so different currencies add up.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.models import User
+from expenses.models import Category, Expense, Restaurant
+from expenses.selectors import expenses_visible_to, restaurants_owned_by
+
+EXPENSE_SORTS = {
+    "newest": ("-occurred_at", "-id"),
+    "oldest": ("occurred_at", "id"),
+    "amount_desc": ("-reporting_amount", "-id"),
+    "amount_asc": ("reporting_amount", "id"),
+    "restaurant": ("restaurant__name", "-occurred_at", "-id"),
+}
+RESTAURANT_SORTS = {
+    "name": ("name", "id"),
+    "visits": ("-visits", "name"),
+    "total": ("-total", "name"),
+    "last_visit": ("-last_visit", "name"),
+}
+
+
+def local_day_bounds(day: datetime.date, tz) -> tuple[datetime.datetime, datetime.datetime]:
+    """Start and end (exclusive) of a calendar day in a timezone, as aware datetimes."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return start, start + datetime.timedelta(days=1)
+
+
+def month_bounds(year: int, month: int, tz) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    following = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, following
+
+
+def expenses_filtered(
+    user: User,
+    *,
+    owner_only: bool = True,
+    search: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    category: Category | None = None,
+    restaurant: Restaurant | None = None,
+    meal_type: str = "",
+    order_type: str = "",
+    tag: str = "",
+    status: str = "",
+    sort: str = "newest",
+) -> QuerySet[Expense]:
+    """The expense list with the page's filters applied; dates are local days in the user's timezone."""
+    expenses = expenses_visible_to(user)
+    if owner_only:
+        expenses = expenses.filter(owner=user)
+    if search:
+        expenses = expenses.filter(
+            Q(restaurant__name__icontains=search)
+            | Q(restaurant__location_name__icontains=search)
+            | Q(notes__icontains=search)
+            | Q(business_purpose__icontains=search)
+            | Q(category__name__icontains=search)
+            | Q(tags__name__iexact=search)
+        ).distinct()
+    if date_from:
+        expenses = expenses.filter(occurred_at__gte=local_day_bounds(date_from, user.tzinfo)[0])
+    if date_to:
+        expenses = expenses.filter(occurred_at__lt=local_day_bounds(date_to, user.tzinfo)[1])
+    if category:
+        expenses = expenses.filter(category=category)
+    if restaurant:
+        expenses = expenses.filter(restaurant=restaurant)
+    if meal_type:
+        expenses = expenses.filter(meal_type=meal_type)
+    if order_type:
+        expenses = expenses.filter(order_type=order_type)
+    if tag:
+        expenses = expenses.filter(tags__name__iexact=tag).distinct()
+    if status:
+        expenses = expenses.filter(status=status)
+    return expenses.prefetch_related("tags").order_by(*EXPENSE_SORTS.get(sort, EXPENSE_SORTS["newest"]))
+
+
+def expense_totals(expenses: QuerySet[Expense]) -> dict:
+    """Count and reporting-currency total of a (filtered) list, in one query."""
+    ids = expenses.order_by().values("pk")
+    return Expense.objects.filter(pk__in=ids).aggregate(count=Count("pk"), total=Sum("reporting_amount"))
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    total: Decimal
+    count: int
+    previous_total: Decimal
+    previous_count: int
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.previous_total:
+            return None
+        return ((self.total - self.previous_total) / self.previous_total * 100).quantize(Decimal(1))
+
+
+def month_summary(user: User, today: datetime.date) -> MonthSummary:
+    """This month's and last month's own spend and meal count, by local month."""
+    tz = user.tzinfo
+    start, end = month_bounds(today.year, today.month, tz)
+    previous_start = month_bounds(*(today.year - (today.month == 1), (today.month - 2) % 12 + 1), tz)[0]
+    own = expenses_visible_to(user).filter(owner=user)
+    figures = own.aggregate(
+        total=Sum("reporting_amount", filter=Q(occurred_at__gte=start, occurred_at__lt=end)),
+        count=Count("pk", filter=Q(occurred_at__gte=start, occurred_at__lt=end)),
+        previous_total=Sum("reporting_amount", filter=Q(occurred_at__gte=previous_start, occurred_at__lt=start)),
+        previous_count=Count("pk", filter=Q(occurred_at__gte=previous_start, occurred_at__lt=start)),
+    )
+    return MonthSummary(
+        total=figures["total"] or Decimal(0),
+        count=figures["count"],
+        previous_total=figures["previous_total"] or Decimal(0),
+        previous_count=figures["previous_count"],
+    )
+
+
+def spend_by_month(user: User, today: datetime.date, months: int = 12) -> list[tuple[str, Decimal]]:
+    """Own spend per local month for the last `months` months, oldest first, empty months included."""
+    tz = user.tzinfo
+    first_year, first_month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    start = month_bounds(first_year, first_month + 1, tz)[0]
+    rows = (
+        expenses_visible_to(user)
+        .filter(owner=user, occurred_at__gte=start)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        .values("month")
+        .annotate(total=Sum("reporting_amount"))
+        .order_by("month")
+    )
+    by_month = {(row["month"].year, row["month"].month): row["total"] for row in rows}
+    series = []
+    for offset in range(months):
+        year, month = divmod(first_year * 12 + first_month + offset, 12)
+        label = f"{calendar.month_abbr[month + 1]} {year}"
+        series.append((label, by_month.get((year, month + 1), Decimal(0))))
+    return series
+
+
+def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", sort: str = "name"):
+    """The user's restaurants with visits, total, last visit and people served, in one query."""
+    restaurants = restaurants_owned_by(user).annotate(
+        visits=Count("expenses"),
+        total=Sum("expenses__reporting_amount"),
+        people=Sum("expenses__party_size"),
+        last_visit=Max("expenses__occurred_at"),
+    )
+    if search:
+        restaurants = restaurants.filter(
+            Q(name__icontains=search) | Q(city__icontains=search) | Q(location_name__icontains=search)
+        )
+    if cuisine:
+        restaurants = restaurants.filter(cuisine__iexact=cuisine)
+    return restaurants.order_by(*RESTAURANT_SORTS.get(sort, RESTAURANT_SORTS["name"]))
+
+
+def per_person(total: Decimal | None, people: int | None) -> Decimal | None:
+    if not total or not people:
+        return None
+    return (total / people).quantize(Decimal("0.01"))
+
+
+def top_restaurants(user: User, limit: int = 5):
+    return restaurants_with_stats(user).filter(visits__gt=0).order_by("-total", "name")[:limit]
+
+
+def usual_category_at(user: User, restaurant: Restaurant) -> Category | None:
+    """The category this user files most often at this restaurant (None when never visited)."""
+    row = (
+        expenses_visible_to(user)
+        .filter(owner=user, restaurant=restaurant, category__isnull=False)
+        .values("category")
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", "category")
+        .first()
+    )
+    return Category.objects.filter(pk=row["category"], owner=user).first() if row else None
+
+
+def expenses_in_month(user: User, year: int, month: int) -> dict[datetime.date, list[Expense]]:
+    """Own expenses of a local month grouped by local day (one query)."""
+    start, end = month_bounds(year, month, user.tzinfo)
+    days: dict[datetime.date, list[Expense]] = {}
+    expenses = expenses_visible_to(user).filter(owner=user, occurred_at__gte=start, occurred_at__lt=end)
+    for expense in expenses.order_by("occurred_at", "id"):
+        days.setdefault(expense.occurred_at.astimezone(user.tzinfo).date(), []).append(expense)
+    return days
+
+
+def loyalty_at_restaurant(user: User, restaurant: Restaurant) -> list:
+    """The user's memberships of the programmes linked to the restaurant's merchant (none without a merchant)."""
+    from expenses.models import MerchantRewardsLink, RewardsMembership
+
+    if restaurant.merchant_id is None:
+        return []
+    programs = MerchantRewardsLink.objects.filter(owner=user, merchant_id=restaurant.merchant_id).values("program")
+    return list(RewardsMembership.objects.filter(owner=user, program__in=programs).select_related("program"))
+
+
+def restaurants_linked_to_merchants(user: User) -> QuerySet[Restaurant]:
+    """The user's restaurants that belong to a catalogue merchant, for the link review page."""
+    return restaurants_owned_by(user).filter(merchant__isnull=False).select_related("merchant").order_by("name", "pk")

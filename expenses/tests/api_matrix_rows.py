@@ -1,0 +1,88 @@
+"""Permission-matrix rows for the expenses API (format: mealtracker/tests/test_api_permission_matrix.py)."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from mealtracker.tests.api_matrix import Row
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SIGNED_IN_200 = (401, 200, 200, 200, 200, 200)
+SIGNED_IN_201 = (401, 201, 201, 201, 201, 201)
+# Member's own object that only they see (restaurants, categories, tags are personal; admins do not browse them).
+OWN_ONLY_200 = (401, 200, 404, 404, 404, 404)
+OWN_ONLY_204 = (401, 204, 404, 404, 404, 404)
+# Member's expense: the team's manager and admins read it; only the member (or an admin) changes it.
+EXPENSE_READ = (401, 200, 404, 200, 404, 200)
+EXPENSE_EDIT = (401, 200, 404, 403, 404, 200)
+EXPENSE_DELETE = (401, 204, 404, 403, 404, 204)
+# Decisions: the member's manager or an admin; the member may see but not decide.
+REVIEW = (401, 403, 404, 200, 404, 200)
+ADMIN_WRITES = (401, 403, 403, 403, 403)
+
+
+def _yesterday():
+    return (timezone.now() - datetime.timedelta(days=1)).isoformat()
+
+
+def _new_expense(world):
+    return {"amount": "12.50", "occurred_at": _yesterday()}
+
+
+def _pk(attribute):
+    return lambda w: {"pk": getattr(w, attribute).pk}
+
+
+def _business(status):
+    return lambda w: {"pk": w.business_expense(status).pk}
+
+
+def _receipt_upload(world):
+    return {"expense": world.expense.pk, "file": SimpleUploadedFile("lunch.png", PNG, content_type="image/png")}
+
+
+ROWS = [
+    Row("expenses_api:expense-list", "get", SIGNED_IN_200),
+    Row("expenses_api:expense-list", "post", SIGNED_IN_201, data=_new_expense),
+    Row("expenses_api:expense-detail", "get", EXPENSE_READ, kwargs=_pk("expense")),
+    Row("expenses_api:expense-detail", "patch", EXPENSE_EDIT, kwargs=_pk("expense"), data={"notes": "Team lunch"}),
+    Row("expenses_api:expense-detail", "delete", EXPENSE_DELETE, kwargs=_pk("expense")),
+    Row("expenses_api:expense-submit", "post", (401, 200, 404, 403, 404, 403), kwargs=_business("draft")),
+    Row("expenses_api:expense-approve", "post", REVIEW, kwargs=_business("submitted")),
+    Row("expenses_api:expense-reject", "post", REVIEW, kwargs=_business("submitted"), data={"comment": "No receipt."}),
+    Row("expenses_api:expense-reimburse", "post", REVIEW, kwargs=_business("approved")),
+    Row("expenses_api:expense-events", "get", EXPENSE_READ, kwargs=_business("submitted")),
+    Row("expenses_api:restaurant-list", "get", SIGNED_IN_200),
+    Row("expenses_api:restaurant-list", "post", SIGNED_IN_201, data={"name": "Chez Matrix", "city": "Paris"}),
+    Row("expenses_api:restaurant-detail", "get", OWN_ONLY_200, kwargs=_pk("restaurant")),
+    Row("expenses_api:restaurant-detail", "patch", OWN_ONLY_200, kwargs=_pk("restaurant"), data={"rating": 4}),
+    Row("expenses_api:restaurant-detail", "delete", OWN_ONLY_204, kwargs=_pk("restaurant")),
+    Row("expenses_api:category-list", "get", SIGNED_IN_200),
+    Row("expenses_api:category-list", "post", SIGNED_IN_201, data={"name": "Client meals"}),
+    Row("expenses_api:category-detail", "get", OWN_ONLY_200, kwargs=_pk("category")),
+    Row("expenses_api:category-detail", "patch", OWN_ONLY_200, kwargs=_pk("category"), data={"icon": "star"}),
+    Row("expenses_api:category-detail", "delete", OWN_ONLY_204, kwargs=_pk("category")),
+    Row("expenses_api:tag-list", "get", SIGNED_IN_200),
+    Row("expenses_api:tag-list", "post", SIGNED_IN_201, data={"name": "client dinner"}),
+    Row("expenses_api:tag-detail", "get", OWN_ONLY_200, kwargs=_pk("tag")),
+    Row("expenses_api:tag-detail", "patch", OWN_ONLY_200, kwargs=_pk("tag"), data={"color": "#112233"}),
+    Row("expenses_api:tag-detail", "delete", OWN_ONLY_204, kwargs=_pk("tag")),
+    Row("expenses_api:merchant-list", "get", SIGNED_IN_200),
+    Row("expenses_api:merchant-list", "post", (*ADMIN_WRITES, 201), data={"name": "New Chain"}),
+    Row("expenses_api:merchant-detail", "get", SIGNED_IN_200, kwargs=_pk("merchant")),
+    Row("expenses_api:merchant-detail", "patch", (*ADMIN_WRITES, 200), kwargs=_pk("merchant"), data={"is_chain": 0}),
+    Row("expenses_api:merchant-detail", "delete", (*ADMIN_WRITES, 204), kwargs=_pk("merchant")),
+    Row("expenses_api:receipt-list", "get", SIGNED_IN_200),
+    # Someone else's expense is a 400 on the `expense` field; the manager sees it but may not attach to it.
+    Row("expenses_api:receipt-list", "post", (401, 201, 400, 403, 400, 201), data=_receipt_upload, format="multipart"),
+    Row("expenses_api:receipt-detail", "get", EXPENSE_READ, kwargs=_pk("receipt")),
+    Row("expenses_api:receipt-detail", "delete", EXPENSE_DELETE, kwargs=_pk("receipt")),
+    Row("expenses_api:receipt-download", "get", EXPENSE_READ, kwargs=_pk("receipt")),
+]  # fmt: skip
+
+# Receipt reading (expenses/api/receipt_reading.py): whoever may see the receipt (OCR is off in these tests).
+ROWS += [
+    Row("expenses_api:receipt-prefill", "get", EXPENSE_READ, kwargs=_pk("receipt")),
+    Row("expenses_api:receipt-mismatches", "get", EXPENSE_READ, kwargs=_pk("receipt")),
+]  # fmt: skip

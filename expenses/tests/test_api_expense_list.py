@@ -1,0 +1,161 @@
+"""The expense list: filters in the user's timezone, search, ordering, cursor pages, totals, team scope."""
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from expenses.choices import ExpenseStatus, MealType
+from expenses.tests.factories import CategoryFactory, ExpenseFactory, ExpenseTagFactory, RestaurantFactory, TagFactory
+
+LIST = reverse("expenses_api:expense-list")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def ids(response) -> set[int]:
+    return {row["id"] for row in response.json()["results"]}
+
+
+def at(day: int, hour: int) -> datetime.datetime:
+    return datetime.datetime(2026, 3, day, hour, tzinfo=datetime.UTC)
+
+
+def test_date_range_is_read_in_the_users_timezone(member, api_client_for):
+    member.timezone = "America/New_York"
+    member.save()
+    evening_of_march_1st = ExpenseFactory(owner=member, occurred_at=at(2, 3))  # 22:00 on 1 March in New York
+    client = api_client_for(member)
+
+    assert ids(client.get(LIST, {"date_from": "2026-03-01", "date_to": "2026-03-01"})) == {evening_of_march_1st.pk}
+    assert ids(client.get(LIST, {"date_from": "2026-03-02"})) == set()
+
+
+def test_tags_filter_keeps_expenses_with_all_the_tags(member, api_client_for):
+    client_tag, travel = TagFactory(owner=member, name="client"), TagFactory(owner=member, name="travel")
+    both, only_client = ExpenseFactory(owner=member), ExpenseFactory(owner=member)
+    ExpenseTagFactory(expense=both, tag=client_tag)
+    ExpenseTagFactory(expense=both, tag=travel)
+    ExpenseTagFactory(expense=only_client, tag=client_tag)
+
+    response = api_client_for(member).get(LIST, {"tags": "client,travel"})
+
+    assert ids(response) == {both.pk}
+
+
+def test_amount_category_meal_type_and_business_filters_combine(member, api_client_for):
+    lunch_category = CategoryFactory(owner=member)
+    match = ExpenseFactory(owner=member, amount=Decimal("30.00"), category=lunch_category, business=True)
+    ExpenseFactory(owner=member, amount=Decimal("80.00"), category=lunch_category, business=True)
+    ExpenseFactory(owner=member, amount=Decimal("30.00"), category=lunch_category, meal_type=MealType.DINNER)
+
+    response = api_client_for(member).get(
+        LIST,
+        {"amount_min": "20", "amount_max": "50", "category": lunch_category.pk, "meal_type": "lunch",
+         "is_business": "true", "status": "draft"},
+    )  # fmt: skip
+
+    assert ids(response) == {match.pk}
+
+
+def test_search_finds_restaurant_names_and_notes(member, api_client_for):
+    sushi = ExpenseFactory(owner=member, restaurant=RestaurantFactory(owner=member, name="Sushi Den"))
+    noted = ExpenseFactory(owner=member, notes="Sushi with the client")
+    ExpenseFactory(owner=member, notes="Tacos")
+
+    assert ids(api_client_for(member).get(LIST, {"search": "sushi"})) == {sushi.pk, noted.pk}
+
+
+def test_ordering_by_amount(member, api_client_for):
+    for amount in ("5.00", "50.00", "20.00"):
+        ExpenseFactory(owner=member, amount=Decimal(amount), tax=0, tip=0)
+
+    response = api_client_for(member).get(LIST, {"ordering": "amount"})
+
+    assert [row["amount"] for row in response.json()["results"]] == ["5.00", "20.00", "50.00"]
+
+
+def test_totals_cover_the_whole_filtered_list_not_only_the_page(member, api_client_for):
+    ExpenseFactory(owner=member, amount=Decimal("30.00"), party_size=2)
+    ExpenseFactory(owner=member, amount=Decimal("15.00"), party_size=1)
+    ExpenseFactory(owner=member, amount=Decimal("99.00"), meal_type=MealType.DINNER)
+
+    body = api_client_for(member).get(LIST, {"meal_type": "lunch", "page_size": 1}).json()
+
+    assert len(body["results"]) == 1
+    assert body["totals"] == {"count": 2, "total": "45.00", "average_per_person": "15.00", "currency": "USD"}
+
+
+def test_cursor_pages_walk_the_list_without_repeats(member, api_client_for):
+    created = {ExpenseFactory(owner=member).pk for _ in range(5)}
+    client = api_client_for(member)
+
+    seen, url, params = [], LIST, {"page_size": 2}
+    while url:
+        body = client.get(url, params).json()
+        seen += [row["id"] for row in body["results"]]
+        url, params = body["next"], None
+
+    assert sorted(seen) == sorted(created)
+
+
+def test_page_size_is_capped_at_100(member, api_client_for):
+    ExpenseFactory.create_batch(101, owner=member)
+
+    body = api_client_for(member).get(LIST, {"page_size": 500}).json()
+
+    assert len(body["results"]) == 100
+    assert body["totals"]["count"] == 101
+
+
+def test_default_list_shows_only_own_expenses_even_to_a_manager(manager, member, api_client_for):
+    own = ExpenseFactory(owner=manager)
+    ExpenseFactory(owner=member)
+
+    assert ids(api_client_for(manager).get(LIST)) == {own.pk}
+
+
+def test_team_scope_lists_the_managers_team_and_not_other_teams(manager, member, teammate, outsider, api_client_for):
+    own, members, teammates = (ExpenseFactory(owner=user) for user in (manager, member, teammate))
+    ExpenseFactory(owner=outsider)
+
+    response = api_client_for(manager).get(LIST, {"scope": "team"})
+
+    assert ids(response) == {own.pk, members.pk, teammates.pk}
+
+
+def test_manager_filters_the_team_list_by_owner(manager, member, teammate, api_client_for):
+    members = ExpenseFactory(owner=member)
+    ExpenseFactory(owner=teammate)
+
+    response = api_client_for(manager).get(LIST, {"scope": "team", "owner": member.pk})
+
+    assert ids(response) == {members.pk}
+
+
+def test_owner_filter_refuses_someone_outside_the_team(manager, outsider, api_client_for):
+    response = api_client_for(manager).get(LIST, {"scope": "team", "owner": outsider.pk})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "owner" in response.json()["errors"]
+
+
+def test_member_cannot_ask_for_the_team_scope(member, api_client_for):
+    response = api_client_for(member).get(LIST, {"scope": "team"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_status_filter_accepts_several_statuses(member, api_client_for):
+    draft = ExpenseFactory(owner=member, business=True)
+    submitted = ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED)
+    ExpenseFactory(owner=member, business=True, status=ExpenseStatus.APPROVED)
+
+    response = api_client_for(member).get(f"{LIST}?status=draft&status=submitted")
+
+    assert ids(response) == {draft.pk, submitted.pk}

@@ -1,0 +1,88 @@
+"""The manager's pages: the approvals queue (one click to approve or reject) and the team's expenses."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from expenses import services
+from expenses.forms import DecisionForm, ExpenseFilterForm
+from expenses.models import Receipt
+from expenses.page_selectors import expense_totals, expenses_filtered
+from expenses.selectors import expense_get, expenses_awaiting_review_by
+from expenses.views.expenses import paged
+from mealtracker.errors import DomainError
+from mealtracker.web import is_htmx, user_page
+
+TEAM_FILTERS = {"q", "date_from", "date_to", "meal_type", "order_type", "status", "sort"}
+
+
+def _require_reviewer(user):
+    if not (user.is_manager or user.is_admin):
+        raise PermissionDenied("Only managers review expenses.")
+
+
+@user_page
+@require_GET
+def approval_queue(request):
+    _require_reviewer(request.user)
+    # policy_flag is the reports app's one-to-one on Expense: over-policy meals are marked in the queue.
+    expenses = (
+        expenses_awaiting_review_by(request.user)
+        .select_related("policy_flag")
+        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")))
+    )
+    return render(request, "expenses/approval_queue.html", {"expenses": expenses, "form": DecisionForm()})
+
+
+def _decide(request, pk, decide, done_message):
+    expense = expense_get(user=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    error = None
+    try:
+        expense = decide(expense=expense, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+    except DomainError as exc:
+        error = exc.message
+    if is_htmx(request):
+        context = {"expense": expense, "error": error, "done": None if error else done_message, "form": form}
+        return render(request, "expenses/_approval_card.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done_message)
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("expense_detail", pk=expense.pk)
+
+
+@user_page
+@require_POST
+def expense_approve(request, pk):
+    return _decide(request, pk, services.expense_approve, "Approved.")
+
+
+@user_page
+@require_POST
+def expense_reject(request, pk):
+    return _decide(request, pk, services.expense_reject, "Rejected; the owner can fix and resubmit it.")
+
+
+@user_page
+@require_GET
+def team_expense_list(request):
+    _require_reviewer(request.user)
+    form = ExpenseFilterForm(request.GET, owner=request.user)
+    filters = {k: v for k, v in form.filters().items() if k in TEAM_FILTERS | {"search"}}
+    expenses = expenses_filtered(request.user, owner_only=False, **filters).exclude(owner=request.user)
+    rows, next_page = paged(expenses, request)
+    context = {"expenses": rows, "next_page": next_page, "show_owner": True, "show_tags": True}
+    if is_htmx(request) and "page" in request.GET:
+        return render(request, "expenses/_expense_rows.html", context)
+    for name in ("category", "restaurant", "tag"):
+        del form.fields[name]  # these belong to each member, not to the manager
+    context.update(form=form, totals=expense_totals(expenses), team=True)
+    return render(request, "expenses/expense_list.html", context)

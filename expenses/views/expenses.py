@@ -1,0 +1,263 @@
+"""Expense pages: list with filters and "load more", calendar, detail, add, edit, delete, submit, receipts."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from expenses import services
+from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
+from expenses.ocr import ocr_enabled
+from expenses.page_selectors import expense_totals, expenses_filtered, expenses_in_month, usual_category_at
+from expenses.permissions import can_edit_expense, can_review_expense
+from expenses.selectors import expense_get, restaurants_owned_by
+from expenses.services.ocr import receipt_mismatches
+from expenses.services.receipts import receipt_attach, receipt_store_earlier_reading
+from expenses.views.receipts import ignored_mismatches
+from mealtracker.errors import DomainError
+from mealtracker.web import is_htmx, user_page
+
+PAGE_SIZE = 25
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paged(expenses, request) -> tuple[list, int | None]:
+    """One page of rows and the next page number (None on the last page); no COUNT query."""
+    page = _page_number(request)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(expenses[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], (page + 1 if len(rows) > PAGE_SIZE else None)
+
+
+@user_page
+@require_GET
+def expense_list(request):
+    form = ExpenseFilterForm(request.GET, owner=request.user)
+    expenses = expenses_filtered(request.user, **form.filters())
+    rows, next_page = paged(expenses, request)
+    context = {"expenses": rows, "next_page": next_page, "show_owner": False, "show_tags": True}
+    if is_htmx(request) and "page" in request.GET:
+        return render(request, "expenses/_expense_rows.html", context)
+    context.update(form=form, totals=expense_totals(expenses), filtered=bool(request.GET.dict().keys() - {"sort"}))
+    return render(request, "expenses/expense_list.html", context)
+
+
+@user_page
+@require_GET
+def expense_calendar(request):
+    today = timezone.localdate()
+    try:
+        shown = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007 - a month, no time
+    except ValueError:
+        shown = today.replace(day=1)
+    by_day = expenses_in_month(request.user, shown.year, shown.month)
+    weeks = [
+        [{"date": day, "in_month": day.month == shown.month, "expenses": by_day.get(day, [])} for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(shown.year, shown.month)
+    ]
+    previous = (shown - datetime.timedelta(days=1)).replace(day=1)
+    following = (shown + datetime.timedelta(days=32)).replace(day=1)
+    month_total = sum((e.reporting_amount for day in by_day.values() for e in day), start=0)
+    return render(
+        request,
+        "expenses/expense_calendar.html",
+        {
+            "weeks": weeks,
+            "shown": shown,
+            "previous": previous,
+            "following": following,
+            "today": today,
+            "weekdays": [calendar.day_abbr[i] for i in range(7)],
+            "month_total": month_total,
+            "month_count": sum(len(day) for day in by_day.values()),
+        },
+    )
+
+
+@user_page
+@require_GET
+def expense_detail(request, pk):
+    expense = expense_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "expenses/expense_detail.html",
+        {
+            "expense": expense,
+            "receipts": _receipts_with_mismatches(request, expense),
+            "ocr_enabled": ocr_enabled(),
+            "events": expense.approval_events.select_related("actor"),
+            "tags": expense.tags.all(),
+            "can_edit": can_edit_expense(request.user, expense),
+            "can_review": can_review_expense(request.user, expense),
+            "receipt_form": ReceiptForm(),
+            "reporting_currency": settings.REPORTING_CURRENCY,
+        },
+    )
+
+
+def _receipts_with_mismatches(request, expense) -> list:
+    """Each receipt with what its reading says differently from the expense (minus the ones ignored)."""
+    rows = []
+    for receipt in expense.receipts.all():
+        ignored = ignored_mismatches(request, receipt.pk)
+        read = receipt.ocr_total is not None or receipt.ocr_date is not None or bool(receipt.ocr_merchant_name)
+        found = [m for m in receipt_mismatches(receipt, expense) if m.field not in ignored] if read else []
+        rows.append({"receipt": receipt, "read": read, "mismatches": found})
+    return rows
+
+
+def _attach_receipt(expense, request, upload):
+    try:
+        receipt = receipt_attach(expense=expense, file=upload, actor=request.user)
+    except DomainError as exc:
+        if exc.field == "file":
+            exc.field = "receipt"  # the form's name for the upload
+        raise
+    if receipt.duplicate_of is not None:
+        earlier = receipt.duplicate_of.expense
+        messages.warning(
+            request,
+            f"This receipt was already attached to your meal of {earlier.local_occurred_at():%d %b %Y} "
+            f"(expense {earlier.pk}); it is attached again.",
+        )
+    return receipt
+
+
+def _save_expense(form, request, expense=None):
+    """Create or update through the services; the receipt goes in the same transaction."""
+    fields = form.service_fields()
+    receipt = form.cleaned_data.get("receipt")
+    with transaction.atomic():
+        if expense is None:
+            expense = services.expense_create(owner=request.user, actor=request.user, **fields)
+        else:
+            expense = services.expense_update(
+                expense=expense, actor=request.user, expected_version=form.cleaned_data.get("version"), **fields
+            )
+        attached = _attach_receipt(expense, request, receipt) if receipt else None
+    if attached is not None and ocr_enabled():
+        receipt_store_earlier_reading(attached)  # the reading made while the form was filled in, if any
+    return expense
+
+
+def _form_page(request, form, expense=None):
+    context = {
+        "form": form,
+        "expense": expense,
+        "usual_category_url": reverse("usual_category"),
+        "restaurant_options_url": reverse("restaurant_options"),
+        "receipt_prefill_url": reverse("receipt_prefill") if ocr_enabled() and expense is None else "",
+    }
+    return render(request, "expenses/expense_form.html", context, status=400 if form.errors else 200)
+
+
+@user_page
+@require_http_methods(["GET", "POST"])
+def expense_create(request):
+    initial = ExpenseForm.initial_for_new(request.user)
+    wanted = request.GET.get("restaurant", "")
+    restaurant = restaurants_owned_by(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+    if restaurant:  # "Add a meal here" from a restaurant's page: its usual category comes with it
+        category = usual_category_at(request.user, restaurant)
+        initial.update(restaurant=restaurant.pk, category=category.pk if category else None)
+    form = ExpenseForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expense = _save_expense(form, request)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "Meal saved.")
+            return redirect("expense_detail", pk=expense.pk)
+    return _form_page(request, form)
+
+
+@user_page
+@require_http_methods(["GET", "POST"])
+def expense_edit(request, pk):
+    expense = expense_get(user=request.user, pk=pk)
+    if not can_edit_expense(request.user, expense):
+        raise PermissionDenied("This expense can no longer be edited.")
+    form = ExpenseForm(
+        request.POST or None, request.FILES or None, owner=expense.owner, initial=ExpenseForm.initial_for(expense)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_expense(form, request, expense)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("expense_detail", pk=expense.pk)
+    return _form_page(request, form, expense)
+
+
+@user_page
+@require_http_methods(["GET", "POST"])
+def expense_delete(request, pk):
+    expense = expense_get(user=request.user, pk=pk)
+    if not can_edit_expense(request.user, expense):
+        raise PermissionDenied("This expense can no longer be deleted.")
+    if request.method == "POST":
+        try:
+            services.expense_delete(expense=expense, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("expense_detail", pk=expense.pk)
+        messages.success(request, "Meal deleted.")
+        return redirect("expense_list")
+    return render(request, "expenses/expense_confirm_delete.html", {"expense": expense})
+
+
+@user_page
+@require_POST
+def expense_submit(request, pk):
+    expense = expense_get(user=request.user, pk=pk)
+    try:
+        services.expense_submit(expense=expense, actor=request.user, comment=request.POST.get("comment", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Sent to your manager for approval.")
+    return redirect("expense_detail", pk=expense.pk)
+
+
+@user_page
+@require_POST
+def receipt_add(request, pk):
+    expense = expense_get(user=request.user, pk=pk)
+    form = ReceiptForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _attach_receipt(expense, request, form.cleaned_data["receipt"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Receipt attached.")
+    else:
+        messages.error(request, "Choose a receipt file to upload.")
+    return redirect("expense_detail", pk=expense.pk)
+
+
+@user_page
+@require_GET
+def usual_category(request):
+    """JSON for the expense form: the category most used at a restaurant (null when none)."""
+    wanted = request.GET.get("restaurant", "")
+    restaurant = restaurants_owned_by(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+    category = usual_category_at(request.user, restaurant) if restaurant else None
+    return JsonResponse({"category": category.pk if category else None})

@@ -1,0 +1,53 @@
+"""Form helpers shared by the web UI: accessible error wiring and turning domain errors into form errors."""
+
+from django import forms
+
+from mealtracker.errors import DomainError
+
+
+class AccessibleFormMixin:
+    """Points each invalid input at its error message (aria-describedby), so screen readers read both."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def _describe_error(self, name: str) -> None:
+        if name not in self.fields:
+            return
+        widget = self.fields[name].widget
+        error_id = f"{self[name].auto_id}_error"
+        described = widget.attrs.get("aria-describedby", "").split()
+        if self.fields[name].help_text and not described:
+            described = [f"{self[name].auto_id}_helptext"]  # Django stops adding it once the attribute is set
+        if error_id not in described:
+            widget.attrs["aria-describedby"] = " ".join([*described, error_id])
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            self._describe_error(name)
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        """Show a service's refusal on the field it names (or above the form when it names none)."""
+        per_field = getattr(exc, "errors", None)  # InvalidFields carries every field's messages
+        if isinstance(per_field, dict):
+            for field, messages in per_field.items():
+                self._add(field, " ".join(messages))
+            return
+        self._add(exc.field, exc.message)
+
+    def _add(self, field: str | None, message: str) -> None:
+        # A hidden input (the version) cannot show its own message: the form shows it above the fields.
+        target = field if field in self.fields and not self.fields[field].widget.is_hidden else None
+        self.add_error(target, message)
+        if target:
+            self._describe_error(target)
+
+
+class Form(AccessibleFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(AccessibleFormMixin, forms.ModelForm):
+    pass

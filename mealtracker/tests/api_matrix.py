@@ -1,0 +1,99 @@
+"""Building blocks of the API permission matrix (see test_api_permission_matrix.py for the row format)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+ROLES = ("anonymous", "member", "other_member", "manager", "other_manager", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One endpoint and action, and the status each role gets, in ROLES order."""
+
+    route: str  # the URL name, with its namespace: "expenses_api:expense-detail"
+    method: str  # "get", "post", "patch", "put" or "delete"
+    expect: tuple[int, int, int, int, int, int]  # anonymous, member, other_member, manager, other_manager, admin
+    kwargs: Callable[["World"], dict] | dict = field(default_factory=dict)  # URL kwargs, from the world
+    data: Callable[["World"], Any] | Any = None  # request body, from the world
+    format: str = "json"  # or "multipart"
+    label: str = ""  # tells two rows of the same route and method apart
+
+    def __post_init__(self):
+        assert len(self.expect) == len(ROLES), f"{self.route}: give one status per role {ROLES}"
+        object.__setattr__(self, "method", self.method.lower())
+
+    @property
+    def id(self) -> str:
+        return f"{self.route}|{self.method}{'|' + self.label if self.label else ''}"
+
+    def resolve(self, world: "World") -> tuple[dict, Any]:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
+        data = self.data(world) if callable(self.data) else self.data
+        return kwargs, data
+
+
+class World:
+    """The cast and the member's objects; every object is created on first use, so rows pay for what they use.
+
+    `member` owns everything below; `other_member` is a teammate (same team, no rights on member's things);
+    `manager` manages member's team; `other_manager` manages another team; `admin` is a site admin.
+    """
+
+    def __init__(self, *, member, other_member, manager, other_manager, admin):
+        self.member = member
+        self.other_member = other_member
+        self.manager = manager
+        self.other_manager = other_manager
+        self.admin = admin
+
+    def user_for(self, role: str):
+        return None if role == "anonymous" else getattr(self, role)
+
+    @cached_property
+    def restaurant(self):
+        from expenses.tests.factories import RestaurantFactory
+
+        return RestaurantFactory(owner=self.member, name="Member's bistro")
+
+    @cached_property
+    def category(self):
+        from expenses.tests.factories import CategoryFactory
+
+        return CategoryFactory(owner=self.member, name="Member's category")
+
+    @cached_property
+    def tag(self):
+        from expenses.tests.factories import TagFactory
+
+        return TagFactory(owner=self.member, name="members-tag")
+
+    @cached_property
+    def merchant(self):
+        from expenses.tests.factories import MerchantFactory
+
+        return MerchantFactory(name="Matrix Chain")
+
+    @cached_property
+    def expense(self):
+        """A personal meal of the member's."""
+        from expenses.tests.factories import ExpenseFactory
+
+        return ExpenseFactory(owner=self.member, restaurant=self.restaurant)
+
+    def business_expense(self, status: str = "draft"):
+        """A business meal of the member's, already in `status`."""
+        from expenses.tests.factories import ExpenseFactory
+
+        return ExpenseFactory(owner=self.member, business=True, status=status)
+
+    @cached_property
+    def receipt(self):
+        from expenses.tests.factories import ReceiptFactory
+
+        return ReceiptFactory(expense=self.expense)
+
+    @property
+    def team(self):
+        return self.member.team

@@ -1,0 +1,344 @@
+"""Streaming exports of the expense list and of any report: CSV, XLSX, PDF (and JSON for expenses).
+
+Memory stays flat for large lists: rows come from `queryset.iterator(chunk_size=...)`, CSV and JSON are
+generated into a StreamingHttpResponse, XLSX is written by openpyxl's write-only workbook to a temporary
+file that is streamed back, PDF is drawn page by page to a temporary file. Formats: docs/reports.md.
+"""
+
+import csv
+import datetime
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from expenses.models import Expense
+from reports.selectors import Report
+
+EXPORT_SCHEMA_VERSION = 1
+CHUNK_SIZE = 2000
+PDF_MAX_ROWS = 10_000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# The stable expense export format (v1). The first columns keep the original app's names so its users'
+# tools keep working; the importer reads every one of them back (and the original app's own exports).
+EXPENSE_COLUMNS = [
+    "id", "date", "time", "timezone", "datetime_utc", "time_utc", "cleared_date", "amount", "currency", "tax", "tip",
+    "reporting_amount", "reporting_currency", "exchange_rate", "meal_type", "order_type", "party_size",
+    "payment_method", "category_name", "tags", "restaurant_name", "restaurant_location", "restaurant_address",
+    "restaurant_city", "restaurant_state", "restaurant_postal_code", "restaurant_country",
+    "restaurant_google_place_id", "restaurant_cuisine", "notes", "is_business", "business_purpose", "attendees",
+    "status", "owner_email", "created_at", "updated_at",
+]  # fmt: skip
+PDF_EXPENSE_COLUMNS = [
+    ("date", "Date"), ("time", "Time"), ("restaurant_name", "Restaurant"), ("meal_type", "Meal"),
+    ("party_size", "Party"), ("amount", "Amount"), ("currency", "Cur."), ("reporting_amount", "Reporting"),
+    ("category_name", "Category"), ("status", "Status"),
+]  # fmt: skip
+
+PDF_NUMERIC = {"party_size", "amount", "reporting_amount"}
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def expense_row(expense: Expense) -> dict:
+    """One expense in the export format (plain Python values; renderers turn them into text or cells)."""
+    local = expense.occurred_at.astimezone(expense.owner.tzinfo)
+    utc = expense.occurred_at.astimezone(datetime.UTC)
+    restaurant = expense.restaurant
+    address = (
+        ", ".join(part for part in (restaurant.address_line_1, restaurant.address_line_2) if part) if restaurant else ""
+    )
+    return {
+        "id": expense.pk,
+        "date": local.date(),
+        "time": local.strftime("%H:%M"),
+        "timezone": expense.owner.timezone,
+        "datetime_utc": utc.isoformat().replace("+00:00", "Z"),
+        "time_utc": utc.strftime("%H:%M:%S"),
+        "cleared_date": expense.cleared_on,
+        "amount": expense.amount,
+        "currency": expense.currency,
+        "tax": expense.tax,
+        "tip": expense.tip,
+        "reporting_amount": expense.reporting_amount,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+        "exchange_rate": expense.exchange_rate,
+        "meal_type": expense.meal_type,
+        "order_type": expense.order_type,
+        "party_size": expense.party_size,
+        "payment_method": expense.payment_method,
+        "category_name": expense.category.name if expense.category_id else "",
+        "tags": ",".join(tag.name for tag in expense.tags.all()),
+        "restaurant_name": restaurant.name if restaurant else "",
+        "restaurant_location": restaurant.location_name if restaurant else "",
+        "restaurant_address": address,
+        "restaurant_city": restaurant.city if restaurant else "",
+        "restaurant_state": restaurant.region if restaurant else "",
+        "restaurant_postal_code": restaurant.postal_code if restaurant else "",
+        "restaurant_country": restaurant.country if restaurant else "",
+        "restaurant_google_place_id": (restaurant.place_id or "") if restaurant else "",
+        "restaurant_cuisine": restaurant.cuisine if restaurant else "",
+        "notes": expense.notes,
+        "is_business": expense.is_business,
+        "business_purpose": expense.business_purpose,
+        "attendees": expense.attendees,
+        "status": expense.status,
+        "owner_email": expense.owner.email,
+        "created_at": expense.created_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+        "updated_at": expense.updated_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def expense_rows(expenses: QuerySet[Expense]) -> Iterator[dict]:
+    """Export rows in chunks: memory holds one chunk of expenses (and their tags) at a time."""
+    queryset = expenses.select_related("owner", "restaurant", "category").prefetch_related("tags")
+    for expense in queryset.order_by("occurred_at", "id").iterator(chunk_size=CHUNK_SIZE):
+        yield expense_row(expense)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([neutralise(_text(value)) for value in row])
+
+
+def _filename(stem: str, file_format: str) -> str:
+    return f"{stem}-{timezone.now():%Y%m%d-%H%M%S}.{file_format}"
+
+
+def _attachment(response, stem: str, file_format: str):
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, file_format)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, intro: list[list] = ()):
+    """A write-only workbook saved to a temporary file (rows are flushed to disk as they are appended)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for line in intro:
+        sheet.append([neutralise(_text(v)) for v in line])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def _cell(value):
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value
+    return neutralise(_text(value))
+
+
+def pdf_file(
+    title: str,
+    subtitle: str,
+    header: list[str],
+    rows: Iterable[list],
+    *,
+    max_rows: int = PDF_MAX_ROWS,
+    numeric: frozenset[int] = frozenset(),
+    chart: list[tuple[str, Decimal]] | None = None,
+):
+    """A landscape A4 table (with an optional bar chart above it); lists longer than `max_rows` end with a note."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    handle = tempfile.TemporaryFile(suffix=".pdf")  # noqa: SIM115 - FileResponse closes it
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
+    number = body.clone("number", alignment=2)  # right-aligned figures
+    data = [header]
+    truncated = False
+    for index, row in enumerate(rows):
+        if index >= max_rows:
+            truncated = True
+            break
+        data.append([Paragraph(_escape(_text(v)), number if i in numeric else body) for i, v in enumerate(row)])
+    doc = SimpleDocTemplate(
+        handle, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+        bottomMargin=12 * mm, title=title, author="Meal Expense Tracker",
+    )  # fmt: skip
+    table = LongTable(data, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f3b57")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("FONTSIZE", (0, 0), (-1, 0), 8),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef2f6")]),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bccb")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(_escape(title), styles["Title"]),
+        Paragraph(_escape(subtitle), styles["Normal"]),
+        Spacer(1, 4 * mm),
+    ]
+    if chart:
+        story += [_bar_chart(chart), Spacer(1, 4 * mm)]
+    story.append(table if len(data) > 1 else Paragraph("Nothing to show for these filters.", styles["Normal"]))
+    if truncated:
+        note = f"Only the first {max_rows:,} rows are in this PDF; export CSV or XLSX for all of them."
+        story += [Spacer(1, 3 * mm), Paragraph(note, styles["Italic"])]
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    handle.seek(0)
+    return handle
+
+
+def _bar_chart(points: list[tuple[str, Decimal]]):
+    """A bar chart of up to 40 labelled amounts (the report's first money column)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    points = points[:40]
+    drawing = Drawing(760, 170)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 50, 45, 690, 115
+    chart.data = [[float(value or 0) for _, value in points]]
+    chart.categoryAxis.categoryNames = [str(label)[:18] for label, _ in points]
+    chart.categoryAxis.labels.angle = 30 if len(points) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(points) > 8 else "n"
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#0b5cad")
+    chart.bars[0].strokeColor = None
+    drawing.add(chart)
+    return drawing
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _footer(canvas, doc):
+    canvas.saveState()
+    canvas.setFont("Helvetica", 7)
+    canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 6 * 2.83, f"Page {doc.page}")
+    canvas.restoreState()
+
+
+def expenses_response(expenses: QuerySet[Expense], file_format: str, *, description: str):
+    """The filtered expense list as a download in the stable export format."""
+    if file_format == "csv":
+        rows = ([row[c] for c in EXPENSE_COLUMNS] for row in expense_rows(expenses))
+        response = StreamingHttpResponse(csv_stream(EXPENSE_COLUMNS, rows), content_type=CONTENT_TYPES["csv"])
+    elif file_format == "json":
+        response = StreamingHttpResponse(_json_stream(expense_rows(expenses)), content_type=CONTENT_TYPES["json"])
+    elif file_format == "xlsx":
+        rows = ([row[c] for c in EXPENSE_COLUMNS] for row in expense_rows(expenses))
+        handle = xlsx_file("Expenses", EXPENSE_COLUMNS, rows)
+        response = FileResponse(handle, content_type=CONTENT_TYPES["xlsx"])
+    else:
+        rows = ([row[key] for key, _ in PDF_EXPENSE_COLUMNS] for row in expense_rows(expenses))
+        header = [label for _, label in PDF_EXPENSE_COLUMNS]
+        numeric = frozenset(i for i, (key, _) in enumerate(PDF_EXPENSE_COLUMNS) if key in PDF_NUMERIC)
+        handle = pdf_file("Expenses", description, header, rows, numeric=numeric)
+        response = FileResponse(handle, content_type=CONTENT_TYPES["pdf"])
+    return _attachment(response, "expenses", file_format)
+
+
+def _json_stream(rows: Iterable[dict]) -> Iterator[str]:
+    head = {
+        "kind": "mealtracker.expenses",
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "reporting_currency": settings.REPORTING_CURRENCY,
+    }
+    yield json.dumps(head)[:-1] + ', "expenses": ['
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + json.dumps({key: _json_value(value) for key, value in row.items()})
+    yield "\n]}\n"
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def report_description(report: Report) -> str:
+    return (
+        f"{report.date_from:%d %b %Y} to {report.date_to:%d %b %Y} · scope: {report.filters.scope} · "
+        f"timezone: {report.timezone} · amounts in {report.currency}"
+    )
+
+
+def report_response(report: Report, file_format: str):
+    """Any report as CSV, XLSX or PDF: its columns, in order, with money in the reporting currency."""
+    header = [column.label for column in report.columns]
+    rows = [[row.get(column.key) for column in report.columns] for row in report.rows]
+    stem = f"report-{report.kind}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_stream(header, rows), content_type=CONTENT_TYPES["csv"])
+    elif file_format == "xlsx":
+        intro = [[report.title], [report_description(report)], []]
+        response = FileResponse(xlsx_file(report.title, header, rows, intro=intro), content_type=CONTENT_TYPES["xlsx"])
+    else:
+        numeric = frozenset(i for i, c in enumerate(report.columns) if c.kind in {"money", "int", "percent"})
+        handle = pdf_file(
+            report.title, report_description(report), header, rows, numeric=numeric, chart=_chart_points(report)
+        )
+        response = FileResponse(handle, content_type=CONTENT_TYPES["pdf"])
+    return _attachment(response, stem, file_format)
+
+
+def _chart_points(report: Report) -> list[tuple[str, Decimal]] | None:
+    """(label, total) pairs for reports that chart well: totals, breakdowns and top restaurants."""
+    label_key = {"totals": "period_start", "breakdown": "label", "top-restaurants": "restaurant"}.get(report.kind)
+    if not label_key or not report.rows:
+        return None
+    return [(_text(row[label_key]), row["total"]) for row in report.rows]

@@ -1,0 +1,84 @@
+"""Filters of the Reports page; the same names as the API's query parameters."""
+
+from decimal import Decimal
+
+from django import forms
+
+from accounts.selectors import teams_managed_by
+from expenses.choices import MealType
+from expenses.selectors import categories_owned_by
+from reports.models import BudgetPeriod
+from reports.selectors import PERIODS, ReportFilters, Scope
+
+
+class ReportFilterForm(forms.Form):
+    scope = forms.ChoiceField(required=False)
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(required=False, choices=[(p, p.title()) for p in PERIODS], initial="month")
+    meal_type = forms.ChoiceField(required=False, choices=[("", "All meals"), *MealType.choices], label="Meal")
+    category = forms.ModelChoiceField(queryset=None, required=False, empty_label="All categories")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scopes = [(Scope.MINE, "Mine")]
+        if user.is_manager or user.is_admin:
+            scopes.append((Scope.TEAM, "My team" if user.is_manager else "All teams"))
+        if user.is_admin:
+            scopes.append((Scope.EVERYONE, "Everyone"))
+        self.fields["scope"].choices = scopes
+        self.fields["category"].queryset = categories_owned_by(user)
+
+    def to_filters(self) -> ReportFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ReportFilters(
+            scope=data.get("scope") or Scope.MINE,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            meal_types=(data["meal_type"],) if data.get("meal_type") else (),
+            categories=(data["category"].pk,) if data.get("category") else (),
+        )
+
+    def chosen_period(self) -> str:
+        return (self.cleaned_data.get("period") if self.is_valid() else None) or "month"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(help_text="CSV, XLSX or JSON: our export, a bank or card export, a budgeting app's export.")
+
+
+class ImportRowEditForm(forms.Form):
+    """Corrections to one import row; blank fields are left as they were."""
+
+    action = forms.ChoiceField(choices=[("apply", "Import"), ("skip", "Skip")], required=False)
+    date = forms.CharField(required=False, max_length=40)
+    time = forms.CharField(required=False, max_length=20)
+    amount = forms.CharField(required=False, max_length=30)
+    currency = forms.CharField(required=False, max_length=3)
+    exchange_rate = forms.CharField(required=False, max_length=30, label="Rate")
+    restaurant_name = forms.CharField(required=False, max_length=100, label="Restaurant")
+    meal_type = forms.ChoiceField(required=False, choices=[("", "—"), *MealType.choices], label="Meal")
+    party_size = forms.CharField(required=False, max_length=3, label="Party")
+
+    def changes(self) -> tuple[str | None, dict]:
+        data = self.cleaned_data
+        values = {k: v for k, v in data.items() if k != "action" and v not in ("", None)}
+        if "date" in values:
+            values.setdefault("datetime_utc", "")  # an edited local date replaces the file's instant
+        return data.get("action") or None, values
+
+
+class BudgetForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False)
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    period = forms.ChoiceField(choices=BudgetPeriod.choices, initial=BudgetPeriod.MONTH)
+    category = forms.ModelChoiceField(queryset=None, required=False, empty_label="All categories")
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="Just me")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories_owned_by(user)
+        teams = teams_managed_by(user)
+        self.fields["team"].queryset = teams
+        if not (user.is_manager or user.is_admin):
+            del self.fields["team"]

@@ -1,0 +1,355 @@
+"""Reading expense files (CSV, XLSX, JSON) into normalised rows: header aliases, dates, amounts, choices.
+
+Pure functions: nothing here touches the database. The review and apply steps live in services/imports.py.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+
+from expenses.choices import MealType, OrderType, PaymentMethod
+from mealtracker.errors import DomainError
+from mealtracker.money import is_currency_code, parse_amount, quantize
+
+MAX_ROWS = 20_000
+MAX_BYTES = 15 * 1024 * 1024
+
+# Canonical field -> header names that mean it (compared after normalising: lower case, spaces to "_").
+ALIASES = {
+    "date": ["date", "transaction_date", "trans_date", "posted_on", "posted_date", "posting_date", "post_date",
+             "visit_date", "day", "expense_date"],
+    "time": ["time", "local_time", "visit_time"],
+    "time_utc": ["time_utc"],
+    "datetime_utc": ["datetime_utc", "occurred_at", "datetime", "timestamp"],
+    "cleared_date": ["cleared_date", "cleared_on", "cleared"],
+    "amount": ["amount", "total", "cost", "price", "total_amount", "amount_paid", "debit", "value", "spent"],
+    "currency": ["currency", "currency_code", "ccy"],
+    "tax": ["tax", "tax_amount", "sales_tax", "vat"],
+    "tip": ["tip", "tip_amount", "gratuity"],
+    "exchange_rate": ["exchange_rate", "rate", "fx_rate"],
+    "meal_type": ["meal_type", "meal"],
+    "order_type": ["order_type", "order"],
+    "party_size": ["party_size", "party", "guests", "people", "covers", "headcount"],
+    "payment_method": ["payment_method", "payment", "paid_with", "account"],
+    "category_name": ["category_name", "category"],
+    "tags": ["tags", "tag", "labels"],
+    "restaurant_name": ["restaurant_name", "restaurant", "payee", "vendor", "merchant", "merchant_name", "place",
+                        "store", "name", "business"],
+    "restaurant_location": ["restaurant_location", "location_name", "branch"],
+    "restaurant_address": ["restaurant_address", "address", "address_line_1"],
+    "restaurant_city": ["restaurant_city", "city"],
+    "restaurant_state": ["restaurant_state", "state", "region", "province"],
+    "restaurant_postal_code": ["restaurant_postal_code", "postal_code", "zip", "zip_code", "postcode"],
+    "restaurant_country": ["restaurant_country", "country"],
+    "restaurant_google_place_id": ["restaurant_google_place_id", "google_place_id", "place_id"],
+    "restaurant_cuisine": ["restaurant_cuisine", "cuisine"],
+    "notes": ["notes", "note", "memo", "description", "comment", "comments", "details"],
+    "is_business": ["is_business", "business_meal", "reimbursable"],
+    "business_purpose": ["business_purpose", "purpose"],
+    "attendees": ["attendees"],
+    "timezone": ["timezone", "time_zone", "tz"],
+    "exclusion": ["exclusion", "excluded", "exclude"],
+}  # fmt: skip
+HEADER_TO_FIELD = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d-%b-%y", "%d-%b-%Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d",
+                "%d.%m.%Y", "%Y%m%d"]  # fmt: skip
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p"]
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # noqa: DTZ001 - Excel serial dates are naive local dates
+TRUE = {"true", "yes", "y", "1", "x"}
+FALSE = {"false", "no", "n", "0", ""}
+MEAL_SYNONYMS = {"late night": "late_night", "late-night": "late_night", "snack": "snacks", "drink": "drinks",
+                 "grocery": "groceries"}  # fmt: skip
+ORDER_SYNONYMS = {"dine in": "dine_in", "dine-in": "dine_in", "take out": "takeout", "take-out": "takeout",
+                  "pickup": "takeout", "drive thru": "drive_thru", "drive-thru": "drive_thru"}  # fmt: skip
+
+
+def normalise_header(name) -> str:
+    text = str(name or "").strip().lstrip("\ufeff").lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def _unneutralise(value):
+    # Our exports prefix formula-like text with an apostrophe; reading it back restores the original.
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def read_rows(filename: str, payload: bytes) -> tuple[str, list[tuple[int, dict]]]:
+    """(file format, [(line number, {header: cell})]). Line numbers are those a spreadsheet shows."""
+    if len(payload) > MAX_BYTES:
+        raise DomainError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", field="file")
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or payload[:2] == b"PK":
+        return "xlsx", _read_xlsx(payload)
+    if name.endswith(".json") or payload.lstrip()[:1] in (b"[", b"{"):
+        return "json", _read_json(payload)
+    return "csv", _read_csv(payload)
+
+
+def _check_size(rows: list) -> None:
+    if len(rows) > MAX_ROWS:
+        raise DomainError(f"A file can hold at most {MAX_ROWS:,} rows; split it.", field="file")
+
+
+def _read_csv(payload: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = payload.decode("cp1252", errors="replace")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows, header = [], None
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        rows.append((line, dict(zip(header, cells, strict=False))))
+    if header is None:
+        raise DomainError("The file is empty.", field="file")
+    _check_size(rows)
+    return rows
+
+
+def _read_xlsx(payload: bytes) -> list[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(payload), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken archive
+        raise DomainError("This is not a readable XLSX file.", field="file") from exc
+    sheet = workbook.worksheets[0]
+    rows, header = [], None
+    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        if header is None:
+            header = list(cells)
+            continue
+        rows.append((line, {h: c for h, c in zip(header, cells, strict=False) if h is not None}))
+        if len(rows) > MAX_ROWS:
+            break
+    workbook.close()
+    if header is None:
+        raise DomainError("The workbook's first sheet is empty.", field="file")
+    _check_size(rows)
+    return rows
+
+
+def _read_json(payload: bytes) -> list[tuple[int, dict]]:
+    try:
+        data = json.loads(payload.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DomainError("This is not a readable JSON file.", field="file") from exc
+    if isinstance(data, dict):
+        data = data.get("expenses", data.get("data"))
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise DomainError("The JSON must be a list of expenses or an object with an 'expenses' list.", field="file")
+    rows = [(index, item) for index, item in enumerate(data, start=1)]  # "line" is the item's position
+    _check_size(rows)
+    return rows
+
+
+def canonical(raw: dict) -> dict:
+    """Map the file's headers to our field names; the first header that means a field wins."""
+    values = {}
+    for header, cell in raw.items():
+        field = HEADER_TO_FIELD.get(normalise_header(header))
+        if field and field not in values:
+            values[field] = _unneutralise(cell)
+    return values
+
+
+def parse_date(value) -> datetime.date | datetime.datetime:
+    """ISO, US (m/d/Y), '7-Mar-26', 'Mar 7, 2026', ... or an Excel serial number (with a time fraction)."""
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return _excel_serial(Decimal(str(value)))
+    text = str(value).strip()
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _excel_serial(Decimal(text))
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date we can read (use YYYY-MM-DD)")
+
+
+def _excel_serial(serial: Decimal):
+    if not 1 <= serial < 2_958_466:
+        raise ValueError(f"{serial} is not an Excel date")
+    moment = EXCEL_EPOCH + datetime.timedelta(days=float(serial))
+    return moment.date() if serial == serial.to_integral_value() else moment.replace(microsecond=0)
+
+
+def parse_time(value) -> datetime.time:
+    if isinstance(value, datetime.time):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    if isinstance(value, float) and 0 <= value < 1:  # an Excel time fraction
+        return (EXCEL_EPOCH + datetime.timedelta(days=value)).time().replace(microsecond=0)
+    text = str(value).strip().upper()
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).time()  # noqa: DTZ007 - a wall-clock time
+        except ValueError:
+            continue
+    raise ValueError(f"{value!r} is not a time (use HH:MM)")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _money(value, currency: str, field: str, errors: dict) -> str | None:
+    try:
+        amount = parse_amount(value if not isinstance(value, float) else repr(value))
+    except ValueError:
+        errors[field] = f"{value!r} is not an amount"
+        return None
+    amount = abs(amount)  # bank exports show charges as negative numbers
+    rounded = quantize(amount, currency)
+    if rounded != amount:
+        errors[field] = f"{value} has more decimals than {currency} allows"
+        return None
+    return str(rounded)
+
+
+def _choice(value, choices, synonyms: dict, default: str, field: str, errors: dict) -> str:
+    if _blank(value):
+        return default
+    text = str(value).strip().lower()
+    text = synonyms.get(text, text).replace(" ", "_")
+    if text not in choices:
+        errors[field] = f"{value!r} is not one of {', '.join(choices)}"
+        return default
+    return text
+
+
+def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tuple[dict, dict]:
+    """(values ready for expense_create as JSON-safe strings, {field: error}) for one file row."""
+    cells = canonical(raw)
+    errors: dict[str, str] = {}
+    values: dict = {}
+    tz_name = str(cells.get("timezone") or "").strip() or user_timezone
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = f"{tz_name!r} is not an IANA timezone"
+        tz = zoneinfo.ZoneInfo(user_timezone)
+    values["occurred_at"] = _occurred_at(cells, tz, errors)
+    if not _blank(cells.get("cleared_date")):
+        try:
+            cleared = parse_date(cells["cleared_date"])
+            values["cleared_on"] = (cleared.date() if isinstance(cleared, datetime.datetime) else cleared).isoformat()
+        except ValueError as exc:
+            errors["cleared_date"] = str(exc)
+    currency = str(cells.get("currency") or "").strip().upper() or default_currency
+    if not is_currency_code(currency):
+        errors["currency"] = f"{currency!r} is not a supported currency code"
+        currency = default_currency
+    values["currency"] = currency
+    if _blank(cells.get("amount")):
+        errors["amount"] = "the amount is missing"
+    else:
+        values["amount"] = _money(cells["amount"], currency, "amount", errors)
+        if values["amount"] is not None and Decimal(values["amount"]) == 0:
+            errors["amount"] = "the amount must be more than zero"
+    for field in ("tax", "tip"):
+        values[field] = str(quantize(Decimal(0), currency))
+        if not _blank(cells.get(field)):
+            values[field] = _money(cells[field], currency, field, errors) or values[field]
+    if not _blank(cells.get("exchange_rate")):
+        try:
+            rate = Decimal(str(cells["exchange_rate"]).strip())
+            if rate <= 0:
+                raise InvalidOperation
+            values["exchange_rate"] = str(rate)
+        except InvalidOperation:
+            errors["exchange_rate"] = f"{cells['exchange_rate']!r} is not a positive rate"
+    values["meal_type"] = _choice(cells.get("meal_type"), MealType.values, MEAL_SYNONYMS, "other", "meal_type", errors)
+    values["order_type"] = _choice(
+        cells.get("order_type"), OrderType.values, ORDER_SYNONYMS, "dine_in", "order_type", errors
+    )
+    payment = _choice(cells.get("payment_method"), PaymentMethod.values, {}, "", "payment_method", {})
+    values["payment_method"] = payment
+    values["party_size"] = 1
+    if not _blank(cells.get("party_size")):
+        try:
+            values["party_size"] = int(Decimal(str(cells["party_size"]).strip()))
+            if not 1 <= values["party_size"] <= 50:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            errors["party_size"] = f"{cells['party_size']!r} is not a party size between 1 and 50"
+    for field in ("notes", "business_purpose", "attendees", "category_name", "restaurant_name", "restaurant_location",
+                  "restaurant_address", "restaurant_city", "restaurant_state", "restaurant_postal_code",
+                  "restaurant_google_place_id", "restaurant_cuisine"):  # fmt: skip
+        values[field] = "" if _blank(cells.get(field)) else " ".join(str(cells[field]).split())
+    if values["notes"] and not _blank(cells.get("notes")):
+        values["notes"] = str(cells["notes"]).strip()  # keep the user's line breaks in notes
+    country = "" if _blank(cells.get("restaurant_country")) else str(cells["restaurant_country"]).strip().upper()
+    values["restaurant_country"] = country if len(country) == 2 else ""
+    values["tags"] = [t.strip() for t in re.split(r"[,;|]", str(cells.get("tags") or "")) if t.strip()]
+    values["is_business"] = str(cells.get("is_business") or "").strip().lower() in TRUE
+    values["excluded"] = str(cells.get("exclusion") or "").strip().lower() not in FALSE
+    return values, errors
+
+
+def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo, errors: dict) -> str | None:
+    """An aware ISO datetime: datetime_utc wins; else the local date and time; a bare date means 12:00 local."""
+    if not _blank(cells.get("datetime_utc")):
+        try:
+            moment = parse_date(cells["datetime_utc"])
+            if not isinstance(moment, datetime.datetime):
+                raise ValueError(f"{cells['datetime_utc']!r} has no time")
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            return moment.isoformat()
+        except ValueError as exc:
+            errors["datetime_utc"] = str(exc)
+            return None
+    if _blank(cells.get("date")):
+        errors["date"] = "the date is missing"
+        return None
+    try:
+        day = parse_date(cells["date"])
+    except ValueError as exc:
+        errors["date"] = str(exc)
+        return None
+    if isinstance(day, datetime.datetime):
+        if day.tzinfo is not None:
+            return day.isoformat()
+        day, at = day.date(), day.time()
+    else:
+        at = datetime.time(12, 0)
+    try:
+        if not _blank(cells.get("time")):
+            at = parse_time(cells["time"])
+        elif not _blank(cells.get("time_utc")):
+            utc_time = parse_time(cells["time_utc"])
+            return datetime.datetime.combine(day, utc_time, tzinfo=datetime.UTC).isoformat()
+    except ValueError as exc:
+        errors["time"] = str(exc)
+        return None
+    return datetime.datetime.combine(day, at, tzinfo=tz).isoformat()

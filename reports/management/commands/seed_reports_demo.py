@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Team, User
+from expenses.models import Expense
+from reports.models import Budget, BudgetPeriod, MealPolicy, PolicyFlag
+from reports.services.budgets import budget_create
+from reports.services.policies import meal_policy_set, policy_check
+
+DEMO_TEAM = "Field Sales"
+DEMO_MANAGER = "manager@demo.mealtracker.test"
+DEMO_MEMBERS = ["alice@demo.mealtracker.test", "bob@demo.mealtracker.test"]
+POLICIES = {"breakfast": "25.00", "lunch": "35.00", "dinner": "75.00", "drinks": "30.00"}
+
+
+class Command(BaseCommand):
+    help = "Budgets and meal policies for the demo data (run after seed_demo); running it again changes nothing."
+
+    def handle(self, *args, **options):
+        team = Team.objects.filter(name=DEMO_TEAM).first()
+        manager = User.objects.filter(email=DEMO_MANAGER).first()
+        if team is None or manager is None:
+            raise CommandError("Run `manage.py seed_demo` first.")
+        for meal_type, limit in POLICIES.items():
+            meal_policy_set(actor=manager, team=team, meal_type=meal_type, max_per_person=Decimal(limit))
+        if not Budget.objects.filter(team=team).exists():
+            budget_create(actor=manager, team=team, amount=Decimal("3000.00"), name="Team meals")
+        for email in DEMO_MEMBERS:
+            member = User.objects.filter(email=email).first()
+            if member and not Budget.objects.filter(user=member).exists():
+                budget_create(actor=member, amount=Decimal("600.00"), name="Monthly meals")
+                budget_create(actor=member, amount=Decimal("120.00"), period=BudgetPeriod.WEEK, name="Weekly meals")
+        # Demo meals were recorded before the policies existed: flag them as if the policies had been there.
+        unflagged = Expense.objects.filter(owner__team=team, policy_flag__isnull=True).select_related("owner")
+        flagged = sum(1 for expense in unflagged.iterator(chunk_size=500) if policy_check(expense))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{MealPolicy.objects.filter(team=team).count()} meal policies, "
+                f"{Budget.objects.count()} budgets, {PolicyFlag.objects.count()} over-policy expenses "
+                f"({flagged} newly flagged)."
+            )
+        )

@@ -1,0 +1,45 @@
+"""Read side of reporting. `scope` decides which expenses a report covers; `reports` aggregates them."""
+
+from reports.selectors.reports import (
+    REPORTS,
+    breakdown_report,
+    build_report,
+    heatmap_report,
+    over_policy_report,
+    summary_report,
+    top_restaurants_report,
+    totals_report,
+)
+from reports.selectors.scope import (
+    PERIODS,
+    Column,
+    Report,
+    ReportFilters,
+    Scope,
+    default_range,
+    local_bounds,
+    report_expenses,
+    resolve_range,
+    scoped_expenses,
+)
+
+__all__ = [
+    "PERIODS",
+    "REPORTS",
+    "Column",
+    "Report",
+    "ReportFilters",
+    "Scope",
+    "breakdown_report",
+    "build_report",
+    "default_range",
+    "heatmap_report",
+    "local_bounds",
+    "over_policy_report",
+    "report_expenses",
+    "resolve_range",
+    "scoped_expenses",
+    "summary_report",
+    "top_restaurants_report",
+    "totals_report",
+]

@@ -1,0 +1,346 @@
+"""Report builders: every figure is aggregated by the database (GROUP BY, date truncation in the viewer's
+timezone) from the expenses the viewer may see. Amounts are in the reporting currency."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
+
+from accounts.models import User
+from expenses.choices import ExpenseStatus, MealType, OrderType
+from expenses.models import Expense
+from mealtracker.errors import DomainError
+from reports.selectors.scope import (
+    PERIODS,
+    WEEKDAYS,
+    ZERO,
+    Column,
+    Report,
+    ReportFilters,
+    _money,
+    _percent,
+    _ratio,
+    _report,
+    local_bounds,
+    report_expenses,
+    scoped_expenses,
+)
+
+TIPPED_SUBTOTAL = ExpressionWrapper(
+    (F("amount") - F("tax") - F("tip")) * F("exchange_rate"), output_field=DecimalField(max_digits=24, decimal_places=4)
+)
+TIP_IN_REPORTING = ExpressionWrapper(
+    F("tip") * F("exchange_rate"), output_field=DecimalField(max_digits=24, decimal_places=4)
+)
+
+
+def _headline(expenses: QuerySet[Expense]) -> dict:
+    """Total, visits, people, averages and the tip percentage of a set of expenses, in one query."""
+    tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip"))
+    figures = expenses.aggregate(
+        total=Sum("reporting_amount"),
+        visits=Count("id"),
+        people=Sum("party_size"),
+        tips=Sum(TIP_IN_REPORTING, filter=tipped),
+        tipped_subtotal=Sum(TIPPED_SUBTOTAL, filter=tipped),
+    )
+    total = _money(figures["total"])
+    return {
+        "total": total,
+        "visits": figures["visits"],
+        "people": figures["people"] or 0,
+        "average_per_visit": _ratio(total, figures["visits"]),
+        "average_per_person": _ratio(total, figures["people"]),
+        "average_tip_percent": _percent(figures["tips"], figures["tipped_subtotal"]),
+    }
+
+
+def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | None]:
+    return _money(current - previous), _percent(current - previous, previous)
+
+
+def summary_report(viewer: User, filters: ReportFilters) -> Report:
+    """Headline figures for the range, next to the same-length period just before it."""
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    current = _headline(expenses)
+    length = date_to - date_from + datetime.timedelta(days=1)
+    prev_from, prev_to = date_from - length, date_from - datetime.timedelta(days=1)
+    prev_start, prev_end = local_bounds(viewer.tzinfo, prev_from, prev_to)
+    previous = _headline(scoped_expenses(viewer, filters).filter(occurred_at__gte=prev_start, occurred_at__lt=prev_end))
+    change, change_percent = _change(current["total"], previous["total"])
+    row = {
+        **current,
+        "previous_total": previous["total"],
+        "previous_visits": previous["visits"],
+        "change": change,
+        "change_percent": change_percent,
+    }
+    columns = [
+        Column("total", "Total", "money"),
+        Column("visits", "Visits", "int"),
+        Column("people", "People fed", "int"),
+        Column("average_per_visit", "Average per visit", "money"),
+        Column("average_per_person", "Average per person", "money"),
+        Column("average_tip_percent", "Average tip %", "percent"),
+        Column("previous_total", "Previous period total", "money"),
+        Column("previous_visits", "Previous period visits", "int"),
+        Column("change", "Change", "money"),
+        Column("change_percent", "Change %", "percent"),
+    ]
+    return _report(
+        "summary", "Summary", columns, [row], viewer, filters, date_from, date_to, previous_from=prev_from,
+        previous_to=prev_to,
+    )  # fmt: skip
+
+
+def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month") -> Report:
+    """Spend per local day, week (Monday), month, quarter or year, each with the change from the one before."""
+    if period not in PERIODS:
+        raise DomainError(f"Choose a period among {', '.join(PERIODS)}.", field="period")
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    trunc = PERIODS[period]("occurred_at", tzinfo=viewer.tzinfo)
+    buckets = (
+        expenses.annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
+        .order_by("bucket")
+    )
+    rows, previous = [], None
+    for bucket in buckets:
+        total = _money(bucket["total"])
+        change, change_percent = _change(total, previous) if previous is not None else (None, None)
+        rows.append(
+            {
+                "period_start": bucket["bucket"].date() if hasattr(bucket["bucket"], "date") else bucket["bucket"],
+                "total": total,
+                "visits": bucket["visits"],
+                "average_per_visit": _ratio(total, bucket["visits"]),
+                "average_per_person": _ratio(total, bucket["people"]),
+                "change": change,
+                "change_percent": change_percent,
+            }
+        )
+        previous = total
+    columns = [
+        Column("period_start", f"{period.title()} starting", "date"),
+        Column("total", "Total", "money"),
+        Column("visits", "Visits", "int"),
+        Column("average_per_visit", "Average per visit", "money"),
+        Column("average_per_person", "Average per person", "money"),
+        Column("change", "Change", "money"),
+        Column("change_percent", "Change %", "percent"),
+    ]
+    return _report("totals", f"Totals by {period}", columns, rows, viewer, filters, date_from, date_to, period=period)
+
+
+def _dimension(viewer: User, by: str):
+    """(expressions to group by, function turning a grouped row into (key, label))."""
+    tz = viewer.tzinfo
+    meal_labels, order_labels = dict(MealType.choices), dict(OrderType.choices)
+    status_labels = dict(ExpenseStatus.choices)
+    dimensions = {
+        "category": ({"key": F("category_id"), "name": F("category__name")}, "Uncategorised"),
+        "restaurant": ({"key": F("restaurant_id"), "name": F("restaurant__name")}, "No restaurant"),
+        "cuisine": ({"key": F("restaurant__cuisine")}, "Unknown cuisine"),
+        "meal_type": ({"key": F("meal_type")}, None),
+        "order_type": ({"key": F("order_type")}, None),
+        "status": ({"key": F("status")}, None),
+        "tag": ({"key": F("expensetag__tag__name")}, "Untagged"),
+        "weekday": ({"key": ExtractIsoWeekDay("occurred_at", tzinfo=tz)}, None),
+        "hour": ({"key": ExtractHour("occurred_at", tzinfo=tz)}, None),
+        "owner": ({"key": F("owner_id"), "name": F("owner__email")}, None),
+    }
+    if by not in dimensions:
+        raise DomainError(f"Break down by one of {', '.join(dimensions)}.", field="by")
+    expressions, missing = dimensions[by]
+
+    def label(row) -> str:
+        key = row["key"]
+        if key in (None, ""):
+            return missing or ""
+        if by == "meal_type":
+            return str(meal_labels.get(key, key))
+        if by == "order_type":
+            return str(order_labels.get(key, key))
+        if by == "status":
+            return str(status_labels.get(key, key))
+        if by == "weekday":
+            return WEEKDAYS[key - 1]
+        if by == "hour":
+            return f"{key:02d}:00"
+        return row.get("name") or str(key)
+
+    return expressions, label
+
+
+BREAKDOWN_SORT = {"weekday", "hour"}
+
+
+def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "category") -> Report:
+    """Spend grouped by one dimension; weekday and hour use the viewer's local time."""
+    expressions, label = _dimension(viewer, by)
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    grouped = (
+        expenses.annotate(**expressions)
+        .values(*expressions)
+        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
+    )
+    grouped = grouped.order_by("key") if by in BREAKDOWN_SORT else grouped.order_by("-total", "key")
+    grouped = list(grouped)
+    grand_total = sum((_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
+    rows = []
+    for row in grouped:
+        total = _money(row["total"])
+        rows.append(
+            {
+                "key": row["key"],
+                "label": label(row),
+                "total": total,
+                "visits": row["visits"],
+                "average_per_visit": _ratio(total, row["visits"]),
+                "average_per_person": _ratio(total, row["people"]),
+                "share_percent": _percent(total, grand_total) if grand_total else None,
+            }
+        )
+    columns = [
+        Column("label", by.replace("_", " ").title()),
+        Column("total", "Total", "money"),
+        Column("visits", "Visits", "int"),
+        Column("average_per_visit", "Average per visit", "money"),
+        Column("average_per_person", "Average per person", "money"),
+        Column("share_percent", "Share %", "percent"),
+    ]
+    title = f"Spending by {by.replace('_', ' ')}"
+    return _report("breakdown", title, columns, rows, viewer, filters, date_from, date_to, by=by)
+
+
+def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "spend", limit: int = 10) -> Report:
+    """The N restaurants with the most spend (or the most visits) in the range."""
+    if by not in {"spend", "visits"}:
+        raise DomainError("Rank restaurants by spend or by visits.", field="by")
+    if not 1 <= limit <= 100:
+        raise DomainError("Ask for between 1 and 100 restaurants.", field="limit")
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    order = ["-total", "-visits"] if by == "spend" else ["-visits", "-total"]
+    ranked = (
+        expenses.filter(restaurant__isnull=False)
+        .values("restaurant_id", "restaurant__name", "restaurant__location_name", "restaurant__cuisine")
+        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
+        .order_by(*order, "restaurant__name", "restaurant_id")[:limit]
+    )
+    rows = []
+    for rank, row in enumerate(ranked, start=1):
+        total = _money(row["total"])
+        name = row["restaurant__name"]
+        if row["restaurant__location_name"]:
+            name = f"{name} - {row['restaurant__location_name']}"
+        rows.append(
+            {
+                "rank": rank,
+                "restaurant_id": row["restaurant_id"],
+                "restaurant": name,
+                "cuisine": row["restaurant__cuisine"],
+                "total": total,
+                "visits": row["visits"],
+                "average_per_visit": _ratio(total, row["visits"]),
+                "average_per_person": _ratio(total, row["people"]),
+            }
+        )
+    columns = [
+        Column("rank", "Rank", "int"),
+        Column("restaurant", "Restaurant"),
+        Column("cuisine", "Cuisine"),
+        Column("total", "Total", "money"),
+        Column("visits", "Visits", "int"),
+        Column("average_per_visit", "Average per visit", "money"),
+        Column("average_per_person", "Average per person", "money"),
+    ]
+    title = f"Top {limit} restaurants by {by}"
+    return _report("top-restaurants", title, columns, rows, viewer, filters, date_from, date_to, by=by, limit=limit)
+
+
+def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
+    """One row per local day with spending, for a calendar heat map."""
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    days = (
+        expenses.annotate(day=TruncDay("occurred_at", tzinfo=viewer.tzinfo))
+        .values("day")
+        .annotate(total=Sum("reporting_amount"), visits=Count("id"))
+        .order_by("day")
+    )
+    rows = []
+    for day in days:
+        date = day["day"].date() if hasattr(day["day"], "date") else day["day"]
+        iso = date.isocalendar()
+        rows.append(
+            {"date": date, "weekday": iso.weekday, "iso_week": f"{iso.year}-W{iso.week:02d}",
+             "total": _money(day["total"]), "visits": day["visits"]}
+        )  # fmt: skip
+    columns = [
+        Column("date", "Date", "date"),
+        Column("weekday", "Weekday", "int"),
+        Column("iso_week", "ISO week"),
+        Column("total", "Total", "money"),
+        Column("visits", "Visits", "int"),
+    ]
+    return _report("heatmap", "Calendar heat map", columns, rows, viewer, filters, date_from, date_to)
+
+
+def over_policy_report(viewer: User, filters: ReportFilters) -> Report:
+    """Expenses flagged over their team's meal policy, biggest excess first."""
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    flagged = (
+        expenses.filter(policy_flag__isnull=False)
+        .values(
+            "id", "occurred_at", "owner__email", "restaurant__name", "meal_type", "party_size", "reporting_amount",
+            "status", "policy_flag__per_person", "policy_flag__limit_per_person", "policy_flag__over_by",
+        )
+        .order_by("-policy_flag__over_by", "-occurred_at")
+    )  # fmt: skip
+    meal_labels = dict(MealType.choices)
+    rows = [
+        {
+            "expense_id": row["id"],
+            "date": row["occurred_at"].astimezone(viewer.tzinfo).date(),
+            "owner": row["owner__email"],
+            "restaurant": row["restaurant__name"] or "",
+            "meal_type": str(meal_labels.get(row["meal_type"], row["meal_type"])),
+            "party_size": row["party_size"],
+            "total": _money(row["reporting_amount"]),
+            "per_person": _money(row["policy_flag__per_person"]),
+            "limit_per_person": _money(row["policy_flag__limit_per_person"]),
+            "over_by": _money(row["policy_flag__over_by"]),
+            "status": row["status"],
+        }
+        for row in flagged
+    ]
+    columns = [
+        Column("expense_id", "Expense", "int"),
+        Column("date", "Date", "date"),
+        Column("owner", "Owner"),
+        Column("restaurant", "Restaurant"),
+        Column("meal_type", "Meal type"),
+        Column("party_size", "Party size", "int"),
+        Column("total", "Total", "money"),
+        Column("per_person", "Per person", "money"),
+        Column("limit_per_person", "Policy limit per person", "money"),
+        Column("over_by", "Over by (per person)", "money"),
+        Column("status", "Status"),
+    ]
+    return _report("over-policy", "Over-policy expenses", columns, rows, viewer, filters, date_from, date_to)
+
+
+REPORTS = {
+    "summary": summary_report,
+    "totals": totals_report,
+    "breakdown": breakdown_report,
+    "top-restaurants": top_restaurants_report,
+    "heatmap": heatmap_report,
+    "over-policy": over_policy_report,
+}
+
+
+def build_report(kind: str, viewer: User, filters: ReportFilters, **options) -> Report:
+    """Dispatch by report name; unknown names are a 404 at the API."""
+    return REPORTS[kind](viewer, filters, **options)

@@ -1,0 +1,182 @@
+"""What a report covers: filters, scopes, local date ranges and the scoped queryset every report starts from."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import (
+    TruncDay,
+    TruncMonth,
+    TruncQuarter,
+    TruncWeek,
+    TruncYear,
+)
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import teams_managed_by
+from expenses.models import Expense, ExpenseTag
+from expenses.selectors import expenses_visible_to
+from mealtracker.errors import DomainError, NotAllowed
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+ZERO = Decimal("0.00")
+MAX_RANGE_DAYS = 366 * 10
+
+
+class Scope:
+    MINE = "mine"
+    TEAM = "team"
+    EVERYONE = "everyone"
+    ALL = (MINE, TEAM, EVERYONE)
+
+
+PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report covers. Dates are local dates in the viewer's timezone, both ends included."""
+
+    scope: str = Scope.MINE
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    team: int | None = None
+    owners: tuple[int, ...] = ()
+    categories: tuple[int, ...] = ()
+    restaurants: tuple[int, ...] = ()
+    meal_types: tuple[str, ...] = ()
+    order_types: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    is_business: bool | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | money | int | percent | date
+
+
+@dataclass
+class Report:
+    """A titled table any renderer (JSON, CSV, XLSX, PDF, chart) can show."""
+
+    kind: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    filters: ReportFilters
+    date_from: datetime.date
+    date_to: datetime.date
+    timezone: str
+    currency: str = field(default_factory=lambda: settings.REPORTING_CURRENCY)
+    meta: dict = field(default_factory=dict)
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator, denominator, exponent=CENT) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator or 0) / Decimal(denominator)).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _percent(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator or 0) * 100 / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last twelve months, starting on the first of a month."""
+    start_month = today.month - 11
+    year = today.year + (start_month - 1) // 12
+    month = (start_month - 1) % 12 + 1
+    return datetime.date(year, month, 1), today
+
+
+def resolve_range(viewer: User, filters: ReportFilters) -> tuple[datetime.date, datetime.date]:
+    today = timezone.now().astimezone(viewer.tzinfo).date()
+    default_from, default_to = default_range(today)
+    date_from = filters.date_from or default_from
+    date_to = filters.date_to or max(default_to, date_from)
+    if date_from > date_to:
+        raise DomainError("The start date must not be after the end date.", field="date_from")
+    if (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise DomainError("Reports cover at most ten years at a time.", field="date_from")
+    return date_from, date_to
+
+
+def local_bounds(tz: zoneinfo.ZoneInfo, date_from: datetime.date, date_to: datetime.date):
+    """Aware datetimes [start, end) covering whole local days, so 23:30 local stays on its local date."""
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
+    """The viewer's visible expenses narrowed to the scope and filters (no date range)."""
+    expenses = expenses_visible_to(viewer).order_by()
+    if filters.scope == Scope.MINE:
+        expenses = expenses.filter(owner=viewer)
+    elif filters.scope == Scope.TEAM:
+        if not (viewer.is_manager or viewer.is_admin):
+            raise NotAllowed("Team reports are for managers.")
+        teams = teams_managed_by(viewer)
+        if filters.team is not None:
+            teams = teams.filter(pk=filters.team)
+        expenses = expenses.filter(owner__team__in=teams)
+    elif filters.scope == Scope.EVERYONE:
+        if not viewer.is_admin:
+            raise NotAllowed("Reports on everyone are for admins.")
+    else:
+        raise DomainError(f"Choose a scope among {', '.join(Scope.ALL)}.", field="scope")
+    if filters.owners:
+        expenses = expenses.filter(owner__in=filters.owners)
+    if filters.categories:
+        expenses = expenses.filter(category__in=filters.categories)
+    if filters.restaurants:
+        expenses = expenses.filter(restaurant__in=filters.restaurants)
+    if filters.meal_types:
+        expenses = expenses.filter(meal_type__in=filters.meal_types)
+    if filters.order_types:
+        expenses = expenses.filter(order_type__in=filters.order_types)
+    if filters.statuses:
+        expenses = expenses.filter(status__in=filters.statuses)
+    if filters.is_business is not None:
+        expenses = expenses.filter(is_business=filters.is_business)
+    if filters.tags:
+        tagged = ExpenseTag.objects.filter(expense=OuterRef("pk"), tag__name__in=filters.tags)
+        expenses = expenses.filter(Exists(tagged))
+    return expenses
+
+
+def report_expenses(viewer: User, filters: ReportFilters) -> tuple[QuerySet[Expense], datetime.date, datetime.date]:
+    """Scoped, filtered expenses within the local date range, and the range used."""
+    date_from, date_to = resolve_range(viewer, filters)
+    start, end = local_bounds(viewer.tzinfo, date_from, date_to)
+    expenses = scoped_expenses(viewer, filters).filter(occurred_at__gte=start, occurred_at__lt=end)
+    return expenses, date_from, date_to
+
+
+def _report(kind, title, columns, rows, viewer, filters, date_from, date_to, **meta) -> Report:
+    return Report(
+        kind=kind,
+        title=title,
+        columns=columns,
+        rows=rows,
+        filters=filters,
+        date_from=date_from,
+        date_to=date_to,
+        timezone=viewer.timezone,
+        meta=meta,
+    )

@@ -1,0 +1,337 @@
+"""Guided import: a file becomes a batch of rows to review (matches, duplicates, errors); apply writes the
+chosen rows all-or-nothing. The state is in the database, so any app instance can continue a review."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from expenses import services as expense_services
+from expenses.models import Category, Expense, Restaurant
+from mealtracker.errors import Conflict, DomainError, NotFound
+from reports.importing import normalise_row, read_rows
+from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
+
+DUPLICATE_WINDOW = datetime.timedelta(days=3)
+EDITABLE_VALUES = {
+    "date", "time", "datetime_utc", "amount", "currency", "tax", "tip", "exchange_rate", "meal_type", "order_type",
+    "party_size", "payment_method", "category_name", "tags", "restaurant_name", "restaurant_city", "notes",
+    "is_business", "business_purpose", "attendees", "cleared_date", "timezone",
+}  # fmt: skip
+
+
+class ImportFailed(DomainError):
+    """Apply wrote nothing: `errors` maps 'line N' to what went wrong on that line."""
+
+    code = "import_failed"
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(f"{len(errors)} row(s) could not be imported; nothing was written.")
+        self.errors = errors
+
+
+def import_batches_of(user: User) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(owner=user)
+
+
+def import_batch_get(*, user: User, pk) -> ImportBatch:
+    try:
+        return import_batches_of(user).get(pk=pk)
+    except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("Import not found.") from exc
+
+
+def _restaurant_index(owner: User) -> dict:
+    index: dict = {}
+    for restaurant in Restaurant.objects.filter(owner=owner).only("id", "name", "city"):
+        index.setdefault((restaurant.name.lower(), restaurant.city.lower()), restaurant.pk)
+        index.setdefault((restaurant.name.lower(), None), restaurant.pk)
+    return index
+
+
+def _match_restaurant(index: dict, values: dict) -> int | None:
+    name = values.get("restaurant_name", "").lower()
+    if not name:
+        return None
+    city = values.get("restaurant_city", "").lower()
+    return index.get((name, city)) or index.get((name, None))
+
+
+def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
+    """A foreign-currency row without a rate must find one now, or ask the user for it (never 1.0)."""
+    currency = values.get("currency")
+    if currency == settings.REPORTING_CURRENCY or values.get("exchange_rate") or not values.get("occurred_at"):
+        return
+    day = datetime.datetime.fromisoformat(values["occurred_at"]).astimezone(owner.tzinfo).date()
+    key = (currency, day)
+    if key not in cache:
+        try:
+            expense_services.convert_to_reporting(amount=Decimal(1), currency=currency, on_date=day)
+            cache[key] = None
+        except DomainError as exc:
+            cache[key] = exc.message
+    if cache[key]:
+        errors["exchange_rate"] = cache[key]
+
+
+def _check_time(values: dict, errors: dict) -> None:
+    if values.get("occurred_at"):
+        moment = datetime.datetime.fromisoformat(values["occurred_at"])
+        if moment > timezone.now() + datetime.timedelta(days=1):
+            errors["date"] = "the meal cannot be in the future"
+
+
+def _review(owner: User, rows: list[ImportRow], *, rate_cache: dict) -> None:
+    """Fill in restaurant matches and duplicate candidates (same amount within ±3 days) for these rows."""
+    index = _restaurant_index(owner)
+    moments = [datetime.datetime.fromisoformat(r.values["occurred_at"]) for r in rows if r.values.get("occurred_at")]
+    existing = defaultdict(list)
+    if moments:
+        window = Expense.objects.filter(
+            owner=owner,
+            occurred_at__gte=min(moments) - DUPLICATE_WINDOW,
+            occurred_at__lte=max(moments) + DUPLICATE_WINDOW,
+        ).values_list("id", "amount", "currency", "occurred_at")
+        for pk, amount, currency, occurred_at in window.iterator(chunk_size=2000):
+            existing[(currency, amount)].append((occurred_at, pk))
+    for row in rows:
+        row.restaurant_id = _match_restaurant(index, row.values)
+        row.duplicate_ids = []
+        if row.values.get("occurred_at") and row.values.get("amount"):
+            moment = datetime.datetime.fromisoformat(row.values["occurred_at"])
+            key = (row.values["currency"], Decimal(row.values["amount"]))
+            row.duplicate_ids = [pk for when, pk in existing.get(key, []) if abs(when - moment) <= DUPLICATE_WINDOW]
+
+
+def _row_errors(values: dict, field_errors: dict) -> list[str]:
+    return [f"{field}: {message}" for field, message in field_errors.items()]
+
+
+@transaction.atomic
+def import_batch_create(*, owner: User, filename: str, payload: bytes) -> ImportBatch:
+    """Read the file and store every row for review; nothing is written to expenses yet."""
+    file_format, raw_rows = read_rows(filename, payload)
+    batch = ImportBatch.objects.create(
+        owner=owner, source_name=(filename or "")[:255], file_format=file_format, row_count=len(raw_rows)
+    )
+    rate_cache: dict = {}
+    rows = []
+    for line_number, raw in raw_rows:
+        values, field_errors = normalise_row(raw, user_timezone=owner.timezone, default_currency=owner.default_currency)
+        _check_time(values, field_errors)
+        if not field_errors:
+            _check_rate(values, owner, field_errors, rate_cache)
+        rows.append(
+            ImportRow(
+                batch=batch,
+                line_number=line_number,
+                raw={str(k): _json_safe(v) for k, v in raw.items()},
+                values=values,
+                errors=_row_errors(values, field_errors),
+            )
+        )
+    _review(owner, rows, rate_cache=rate_cache)
+    for row in rows:
+        # Rows with errors, duplicates or an "exclusion" mark start as skipped; the user can change that.
+        if row.errors or row.duplicate_ids or row.values.get("excluded"):
+            row.action = ImportAction.SKIP
+    ImportRow.objects.bulk_create(rows, batch_size=1000)
+    return batch
+
+
+def _json_safe(value):
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def import_row_update(*, row: ImportRow, action: str | None = None, values: dict | None = None) -> ImportRow:
+    """Change what happens to one row (apply or skip) or correct its cells; the row is checked again."""
+    batch = row.batch
+    if batch.status != ImportStatus.REVIEW:
+        raise Conflict("This import is no longer in review.")
+    if row.expense_id:
+        raise Conflict("This row is already imported.")
+    if values:
+        unknown = set(values) - EDITABLE_VALUES
+        if unknown:
+            raise DomainError(f"Unknown column {sorted(unknown)[0]}.", field="values")
+        raw = {**row.raw, **values}
+        # Corrections are written with our own column names, so they win over the file's aliases.
+        for field in values:
+            for header in list(raw):
+                if header not in values and _field_of(header) == field:
+                    del raw[header]
+        new_values, field_errors = normalise_row(
+            raw, user_timezone=batch.owner.timezone, default_currency=batch.owner.default_currency
+        )
+        _check_time(new_values, field_errors)
+        if not field_errors:
+            _check_rate(new_values, batch.owner, field_errors, {})
+        row.raw, row.values, row.errors = raw, new_values, _row_errors(new_values, field_errors)
+        _review(batch.owner, [row], rate_cache={})
+    if action:
+        row.action = action
+    if row.action == ImportAction.APPLY and row.errors:
+        raise DomainError("Fix this row's errors before applying it: " + "; ".join(row.errors), field="action")
+    row.save()
+    return row
+
+
+def _field_of(header: str) -> str | None:
+    from reports.importing import HEADER_TO_FIELD, normalise_header
+
+    return HEADER_TO_FIELD.get(normalise_header(header))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_batch_apply(
+    *, batch: ImportBatch, actor: User, progress: Callable[[], None] | None = None
+) -> dict[str, int]:
+    """Write every row marked 'apply' as an expense, all or nothing; running it again adds nothing twice."""
+    if batch.owner_id != actor.pk:
+        raise NotFound("Import not found.")
+    if batch.status == ImportStatus.DISCARDED:
+        raise Conflict("This import was discarded.")
+    failures: dict[str, list[str]] = {}
+    created = 0
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            rows = locked.rows.filter(action=ImportAction.APPLY, expense__isnull=True).order_by("line_number")
+            restaurants: dict = {}
+            categories = {c.name.lower(): c for c in Category.objects.filter(owner=locked.owner)}
+            for row in rows.iterator(chunk_size=500):
+                if row.errors:
+                    failures[f"line {row.line_number}"] = list(row.errors)
+                else:
+                    try:
+                        with transaction.atomic():
+                            row.expense = _write_row(locked.owner, row, restaurants, categories)
+                        row.save(update_fields=["expense"])
+                        created += 1
+                    except DomainError as exc:
+                        failures[f"line {row.line_number}"] = [_messages(exc)]
+                if progress:
+                    progress()
+            if failures:
+                raise _Rollback
+            locked.status = ImportStatus.APPLIED
+            locked.created_count += created
+            locked.applied_at = timezone.now()
+            locked.save(update_fields=["status", "created_count", "applied_at"])
+    except _Rollback:
+        _record_failures(batch, failures)
+        raise ImportFailed(failures) from None
+    batch.refresh_from_db()
+    skipped = batch.rows.filter(action=ImportAction.SKIP).count()
+    return {"created": created, "skipped": skipped, "failed": 0}
+
+
+def _messages(exc: DomainError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    return f"{exc.field}: {exc.message}" if exc.field else exc.message
+
+
+def _record_failures(batch: ImportBatch, failures: dict[str, list[str]]) -> None:
+    by_line = {int(key.split()[1]): messages for key, messages in failures.items()}
+    rows = list(batch.rows.filter(line_number__in=by_line))
+    for row in rows:
+        row.errors = sorted(set(row.errors) | set(by_line[row.line_number]))
+    ImportRow.objects.bulk_update(rows, ["errors"], batch_size=1000)
+
+
+def _write_row(owner: User, row: ImportRow, restaurants: dict, categories: dict) -> Expense:
+    values = row.values
+    restaurant = None
+    if row.restaurant_id:
+        if ("id", row.restaurant_id) not in restaurants:
+            restaurants[("id", row.restaurant_id)] = Restaurant.objects.filter(
+                owner=owner, pk=row.restaurant_id
+            ).first()
+        restaurant = restaurants[("id", row.restaurant_id)]
+    if restaurant is None and values.get("restaurant_name"):
+        restaurant = _restaurant_for(owner, values, restaurants)
+    category = None
+    if values.get("category_name"):
+        key = values["category_name"].lower()
+        if key not in categories:
+            categories[key] = expense_services.category_create(owner=owner, name=values["category_name"])
+        category = categories[key]
+    rate = Decimal(values["exchange_rate"]) if values.get("exchange_rate") else None
+    fields = {
+        "cleared_on": datetime.date.fromisoformat(values["cleared_on"]) if values.get("cleared_on") else None,
+        "meal_type": values["meal_type"],
+        "order_type": values["order_type"],
+        "party_size": values["party_size"],
+        "tax": Decimal(values["tax"]),
+        "tip": Decimal(values["tip"]),
+        "payment_method": values.get("payment_method", ""),
+        "notes": values.get("notes", ""),
+        "is_business": values.get("is_business", False),
+        "business_purpose": values.get("business_purpose", ""),
+        "attendees": values.get("attendees", ""),
+    }
+    return expense_services.expense_create(
+        owner=owner,
+        amount=Decimal(values["amount"]),
+        occurred_at=datetime.datetime.fromisoformat(values["occurred_at"]),
+        currency=values["currency"],
+        exchange_rate=None if values["currency"] == settings.REPORTING_CURRENCY else rate,
+        tags=values.get("tags", []),
+        restaurant=restaurant,
+        category=category,
+        **fields,
+    )
+
+
+def _restaurant_for(owner: User, values: dict, cache: dict) -> Restaurant:
+    key = (values["restaurant_name"].lower(), values.get("restaurant_city", "").lower())
+    if key not in cache:
+        existing = Restaurant.objects.filter(
+            owner=owner, name__iexact=values["restaurant_name"], city__iexact=values.get("restaurant_city", "")
+        ).first()
+        cache[key] = existing or expense_services.restaurant_create(
+            owner=owner,
+            name=values["restaurant_name"][:100],
+            location_name=values.get("restaurant_location", "")[:100],
+            address_line_1=values.get("restaurant_address", "")[:200],
+            city=values.get("restaurant_city", "")[:100],
+            region=values.get("restaurant_state", "")[:100],
+            postal_code=values.get("restaurant_postal_code", "")[:20],
+            country=values.get("restaurant_country", ""),
+            place_id=values.get("restaurant_google_place_id") or None,
+            cuisine=values.get("restaurant_cuisine", "")[:100],
+        )
+    return cache[key]
+
+
+def import_batch_discard(*, batch: ImportBatch) -> None:
+    if batch.status == ImportStatus.APPLIED:
+        raise Conflict("An applied import cannot be discarded.")
+    batch.status = ImportStatus.DISCARDED
+    batch.save(update_fields=["status"])
+
+
+def import_summary(batch: ImportBatch) -> dict[str, int]:
+    """Counts for the review screen: rows to apply, skipped, with errors, with duplicates, imported."""
+    counts = batch.rows.aggregate(
+        to_apply=Count("id", filter=Q(action=ImportAction.APPLY, expense__isnull=True)),
+        skipped=Count("id", filter=Q(action=ImportAction.SKIP)),
+        with_errors=Count("id", filter=~Q(errors=[])),
+        with_duplicates=Count("id", filter=~Q(duplicate_ids=[])),
+        imported=Count("id", filter=Q(expense__isnull=False)),
+    )
+    return {"rows": batch.row_count, **counts}

@@ -1,0 +1,236 @@
+"""Web pages of the reports app: the Reports page (figures server-side, charts drawn from the same API)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mealtracker.errors import DomainError, NotFound
+from reports.forms import BudgetForm, ImportRowEditForm, ImportUploadForm, ReportFilterForm
+from reports.selectors import breakdown_report, summary_report, top_restaurants_report
+from reports.services import budgets as budget_services
+from reports.services import imports as import_services
+
+EXPORTS = [
+    ("summary", "Summary", {}),
+    ("totals", "Totals over time", {}),
+    ("breakdown", "By category", {"by": "category"}),
+    ("breakdown", "By restaurant", {"by": "restaurant"}),
+    ("breakdown", "By cuisine", {"by": "cuisine"}),
+    ("breakdown", "By meal type", {"by": "meal_type"}),
+    ("breakdown", "By order type", {"by": "order_type"}),
+    ("breakdown", "By tag", {"by": "tag"}),
+    ("breakdown", "By weekday", {"by": "weekday"}),
+    ("breakdown", "By hour", {"by": "hour"}),
+    ("top-restaurants", "Top restaurants", {"by": "spend"}),
+    ("heatmap", "Calendar heat map", {}),
+    ("over-policy", "Over-policy expenses", {}),
+]
+
+
+REPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+def _export_url(kind: str, file_format: str, query: dict) -> str:
+    return reverse("reports_api:export-report", args=[kind, file_format]) + "?" + urlencode(query)
+
+
+@require_GET
+@login_required
+def reports_page(request):
+    """Spending for a date range and filters, in the reporting currency; Chart.js draws the API's figures."""
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    filters = form.to_filters()
+    error = None
+    try:
+        summary = summary_report(request.user, filters)
+        categories = breakdown_report(request.user, filters, by="category")
+        top = top_restaurants_report(request.user, filters, by="spend", limit=10)
+    except DomainError as exc:
+        error = exc.message
+        filters = ReportFilterForm(user=request.user).to_filters()
+        summary = summary_report(request.user, filters)
+        categories = breakdown_report(request.user, filters, by="category")
+        top = top_restaurants_report(request.user, filters, by="spend", limit=10)
+    query = {
+        "scope": filters.scope,
+        "date_from": summary.date_from.isoformat(),
+        "date_to": summary.date_to.isoformat(),
+        "period": form.chosen_period(),
+    }
+    if filters.meal_types:
+        query["meal_type"] = filters.meal_types[0]
+    if filters.categories:
+        query["category"] = filters.categories[0]
+    exports = [
+        {
+            "label": label,
+            "links": [
+                (
+                    fmt.upper(),
+                    reverse("reports_api:export-report", args=[kind, fmt]) + "?" + urlencode({**query, **extra}),
+                )
+                for fmt in ("csv", "xlsx", "pdf")
+            ],
+        }
+        for kind, label, extra in EXPORTS
+    ]
+    expense_exports = [
+        (fmt.upper(), reverse("reports_api:export-expenses", args=[fmt]) + "?" + urlencode(query))
+        for fmt in ("csv", "xlsx", "pdf", "json")
+    ]
+    context = {
+        "form": form,
+        "error": error,
+        "summary": summary.rows[0],
+        "report": summary,
+        "categories": categories.rows,
+        "top": top.rows,
+        "query": urlencode(query),
+        "api_base": reverse("reports_api:report-index"),
+        "exports": exports,
+        "expense_exports": expense_exports,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+    }
+    return render(request, "reports/reports.html", context)
+
+
+IMPORT_PAGE_SIZE = 200
+
+
+def _batch_or_404(user, pk):
+    try:
+        return import_services.import_batch_get(user=user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request):
+    """Step 1: upload a file; nothing is written to expenses until the review is applied."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_services.import_batch_create(owner=request.user, filename=upload.name, payload=upload.read())
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("import_review", pk=batch.pk)
+    batches = import_services.import_batches_of(request.user)[:20]
+    return render(request, "reports/import_upload.html", {"form": form, "batches": batches})
+
+
+@require_GET
+@login_required
+def import_review(request, pk):
+    """Step 2: every row with its match, duplicates and errors; import, skip or correct each one."""
+    batch = _batch_or_404(request.user, pk)
+    rows = batch.rows.select_related("restaurant").order_by("line_number")
+    show = request.GET.get("show", "")
+    if show == "errors":
+        rows = rows.exclude(errors=[])
+    elif show == "duplicates":
+        rows = rows.exclude(duplicate_ids=[])
+    elif show in {"apply", "skip"}:
+        rows = rows.filter(action=show)
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        rows = rows.filter(line_number__gt=int(after))
+    page = list(rows[: IMPORT_PAGE_SIZE + 1])
+    next_after = page[IMPORT_PAGE_SIZE - 1].line_number if len(page) > IMPORT_PAGE_SIZE else None
+    context = {
+        "batch": batch,
+        "summary": import_services.import_summary(batch),
+        "rows": page[:IMPORT_PAGE_SIZE],
+        "show": show,
+        "next_after": next_after,
+        "edit_form": ImportRowEditForm(),
+    }
+    return render(request, "reports/import_review.html", context)
+
+
+@require_POST
+@login_required
+def import_row_change(request, pk, row_pk):
+    batch = _batch_or_404(request.user, pk)
+    row = get_object_or_404(batch.rows.select_related("batch__owner"), pk=row_pk)
+    form = ImportRowEditForm(request.POST)
+    if form.is_valid():
+        action, values = form.changes()
+        try:
+            import_services.import_row_update(row=row, action=action, values=values)
+            messages.success(request, f"Line {row.line_number} updated.")
+        except DomainError as exc:
+            messages.error(request, f"Line {row.line_number}: {exc.message}")
+    return redirect(
+        reverse("import_review", args=[batch.pk])
+        + (f"?show={request.POST['show']}" if request.POST.get("show") else "")
+    )
+
+
+@require_POST
+@login_required
+def import_apply(request, pk):
+    """Step 3: write every row marked for import, all or nothing."""
+    batch = _batch_or_404(request.user, pk)
+    try:
+        result = import_services.import_batch_apply(batch=batch, actor=request.user)
+    except DomainError as exc:
+        details = "; ".join(f"{line}: {' '.join(msgs)}" for line, msgs in (getattr(exc, "errors", None) or {}).items())
+        messages.error(request, f"{exc.message} {details}".strip())
+        return redirect(reverse("import_review", args=[batch.pk]) + "?show=errors")
+    messages.success(request, f"Imported {result['created']} expenses; {result['skipped']} rows skipped.")
+    return redirect("import_review", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_discard(request, pk):
+    batch = _batch_or_404(request.user, pk)
+    try:
+        import_services.import_batch_discard(batch=batch)
+        messages.success(request, "Import discarded; nothing was written.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("import_upload")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def budget_list(request):
+    """Budgets with this period's progress and projection; a form to add one."""
+    form = BudgetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_services.budget_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Budget saved.")
+            return redirect("budget_list")
+    budgets = list(budget_services.budgets_visible_to(request.user))
+    progress = budget_services.budget_progress(budgets)
+    items = [
+        {"budget": b, "progress": progress[b.pk], "editable": budget_services.can_edit_budget(request.user, b)}
+        for b in budgets
+    ]
+    return render(request, "reports/budgets.html", {"form": form, "items": items})
+
+
+@require_POST
+@login_required
+def budget_delete(request, pk):
+    budget = get_object_or_404(budget_services.budgets_visible_to(request.user), pk=pk)
+    try:
+        budget_services.budget_delete(budget=budget, actor=request.user)
+        messages.success(request, "Budget deleted.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("budget_list")

@@ -1,0 +1,42 @@
+# dev: Cheapest useful copy of prod: single-AZ database, short retention, buckets may be destroyed.
+
+module "environment" {
+  source = "../../modules/environment"
+
+  providers = {
+    aws                  = aws
+    aws.secret_generator = aws.secret_generator
+  }
+
+  environment = "dev"
+  region      = var.region
+  azs         = ["${var.region}a", "${var.region}b"]
+  vpc_cidr    = "10.40.0.0/16"
+
+  db_instance_class        = "db.t4g.micro"
+  db_multi_az              = false
+  db_performance_insights  = false
+  db_backup_retention_days = 7
+  db_deletion_protection   = var.db_deletion_protection
+  db_monitoring_interval   = 60
+
+  log_retention_days          = 30
+  kms_deletion_window_days    = 7
+  secret_recovery_window_days = 7
+  force_destroy_buckets       = true
+  app_secret_version          = var.app_secret_version
+  write_app_secret            = var.write_app_secret
+
+  monthly_budget_usd           = 30
+  alarm_emails                 = var.alarm_emails
+  alarm_lambda_error_threshold = 1
+  alarm_api_5xx_threshold      = 5
+  alarm_db_connections_max     = 60
+
+  enable_xray = true  # zappa_settings.json turns xray_tracing on
+  enable_waf  = false # saves ~10 USD/month; staging and prod have it
+  rest_api_id = var.rest_api_id
+
+  github_repository        = var.github_repository
+  github_oidc_provider_arn = var.github_oidc_provider_arn
+}

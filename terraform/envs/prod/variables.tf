@@ -1,0 +1,53 @@
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "allowed_account_ids" {
+  description = "If set, the provider refuses to touch any other account."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_emails" {
+  description = "Addresses for alarms and budget notifications."
+  type        = list(string)
+  default     = []
+}
+
+variable "github_repository" {
+  description = "owner/name of the GitHub repository allowed to deploy this environment; empty: no deploy role."
+  type        = string
+  default     = ""
+}
+
+variable "github_oidc_provider_arn" {
+  description = "GitHub OIDC provider ARN (output of terraform/bootstrap)."
+  type        = string
+  default     = ""
+}
+
+variable "rest_api_id" {
+  description = "Id of Zappa's REST API (the deploy workflow looks it up); empty before the first zappa deploy."
+  type        = string
+  default     = ""
+}
+
+variable "db_deletion_protection" {
+  description = "Keep on; switch off only to destroy the environment on purpose."
+  type        = bool
+  default     = true
+}
+
+variable "write_app_secret" {
+  description = "Write the app secret's value; false only in offline tests (terraform test)."
+  type        = bool
+  default     = true
+}
+
+variable "app_secret_version" {
+  description = "Bump to rewrite the app secret: new SECRET_KEY and current DB fields."
+  type        = number
+  default     = 1
+}

@@ -1,0 +1,168 @@
+# One whole environment (dev, staging or prod) of Meal Expense Tracker. The env roots under
+# terraform/envs/ only choose the values; wiring lives here once, so environments cannot drift apart.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # Zappa names the function (and its REST API) "<project_name>-<stage>"; the stage is the env name.
+  zappa_project_name = var.app_name
+  zappa_stage        = var.environment
+  function_name      = "${var.app_name}-${var.environment}"
+  name_prefix        = local.function_name
+}
+
+# Random SECRET_KEY and DB password, opened on every run but written (to the app secret and to RDS,
+# through write-only attributes) only when app_secret_version changes: never stored in state.
+ephemeral "aws_secretsmanager_random_password" "secret_key" {
+  count    = var.write_app_secret ? 1 : 0
+  provider = aws.secret_generator
+
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+ephemeral "aws_secretsmanager_random_password" "db_password" {
+  count    = var.write_app_secret ? 1 : 0
+  provider = aws.secret_generator
+
+  password_length     = 40
+  exclude_punctuation = true # RDS refuses / " @ and spaces; 40 letters and digits are plenty
+}
+
+module "secrets" {
+  source = "../secrets"
+
+  name_prefix                 = local.name_prefix
+  account_id                  = local.account_id
+  region                      = var.region
+  partition                   = local.partition
+  key_deletion_window_days    = var.kms_deletion_window_days
+  secret_recovery_window_days = var.secret_recovery_window_days
+  app_secret_version          = var.app_secret_version
+  write_secret_value          = var.write_app_secret
+  secret_key                  = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.secret_key[0].random_password : null
+  db_password                 = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.db_password[0].random_password : null
+
+  db_host     = module.database.address
+  db_port     = module.database.port
+  db_name     = module.database.db_name
+  db_username = module.database.master_username
+}
+
+module "network" {
+  source = "../network"
+
+  name_prefix             = local.name_prefix
+  account_id              = local.account_id
+  region                  = var.region
+  partition               = local.partition
+  cidr_block              = var.vpc_cidr
+  azs                     = var.azs
+  enable_nat_gateway      = var.enable_nat_gateway
+  logs_kms_key_arn        = module.secrets.logs_kms_key_arn
+  flow_log_retention_days = var.log_retention_days
+}
+
+module "storage" {
+  source = "../storage"
+
+  name_prefix             = local.name_prefix
+  account_id              = local.account_id
+  partition               = local.partition
+  kms_key_arn             = module.secrets.data_kms_key_arn
+  exports_expiration_days = var.exports_expiration_days
+  force_destroy           = var.force_destroy_buckets
+}
+
+module "database" {
+  source = "../database"
+
+  identifier                   = local.name_prefix
+  account_id                   = local.account_id
+  partition                    = local.partition
+  subnet_ids                   = module.network.private_subnet_ids
+  security_group_id            = module.network.database_security_group_id
+  kms_key_arn                  = module.secrets.data_kms_key_arn
+  logs_kms_key_arn             = module.secrets.logs_kms_key_arn
+  instance_class               = var.db_instance_class
+  allocated_storage            = var.db_allocated_storage
+  max_allocated_storage        = var.db_max_allocated_storage
+  multi_az                     = var.db_multi_az
+  backup_retention_days        = var.db_backup_retention_days
+  deletion_protection          = var.db_deletion_protection
+  performance_insights_enabled = var.db_performance_insights
+  monitoring_interval          = var.db_monitoring_interval
+  master_password              = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.db_password[0].random_password : null
+  master_password_version      = var.app_secret_version
+  set_master_password          = var.write_app_secret
+  log_retention_days           = var.log_retention_days
+}
+
+module "observability" {
+  source = "../observability"
+
+  name_prefix        = local.name_prefix
+  account_id         = local.account_id
+  function_name      = local.function_name
+  api_name           = local.function_name
+  api_stage          = local.zappa_stage
+  db_instance_id     = module.database.instance_id
+  logs_kms_key_arn   = module.secrets.logs_kms_key_arn
+  data_kms_key_arn   = module.secrets.data_kms_key_arn
+  log_retention_days = var.log_retention_days
+  alarm_emails       = var.alarm_emails
+
+  lambda_error_threshold = var.alarm_lambda_error_threshold
+  api_5xx_threshold      = var.alarm_api_5xx_threshold
+  db_connections_max     = var.alarm_db_connections_max
+}
+
+module "iam" {
+  source = "../iam"
+
+  name_prefix            = local.name_prefix
+  function_name          = local.function_name
+  account_id             = local.account_id
+  region                 = var.region
+  partition              = local.partition
+  app_secret_arn         = module.secrets.app_secret_arn
+  data_kms_key_arn       = module.secrets.data_kms_key_arn
+  receipts_bucket_arn    = module.storage.receipts_bucket_arn
+  deployments_bucket_arn = module.storage.deployments_bucket_arn
+  dlq_arn                = module.observability.dlq_arn
+  db_resource_id         = module.database.resource_id
+  enable_xray            = var.enable_xray
+
+  github_repository        = var.github_repository
+  github_environment       = var.environment
+  github_oidc_provider_arn = var.github_oidc_provider_arn
+}
+
+module "budget" {
+  source = "../budget"
+
+  name_prefix           = local.name_prefix
+  monthly_limit_usd     = var.monthly_budget_usd
+  sns_topic_arn         = module.observability.alarm_topic_arn
+  emails                = var.alarm_emails
+  environment_tag_value = var.environment
+}
+
+module "waf" {
+  source = "../waf"
+  count  = var.enable_waf ? 1 : 0
+
+  name_prefix              = local.name_prefix
+  region                   = var.region
+  partition                = local.partition
+  rest_api_id              = var.rest_api_id
+  api_stage                = local.zappa_stage
+  rate_limit_per_5_minutes = var.waf_rate_limit_per_5_minutes
+  logs_kms_key_arn         = module.secrets.logs_kms_key_arn
+  log_retention_days       = var.log_retention_days
+}

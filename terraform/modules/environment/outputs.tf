@@ -1,0 +1,127 @@
+# Everything zappa_settings.json needs (scripts/zappa_settings_from_tf.py reads these names).
+
+output "aws_region" {
+  description = "Region of the stack."
+  value       = var.region
+}
+
+output "zappa_project_name" {
+  description = "Zappa project_name."
+  value       = local.zappa_project_name
+}
+
+output "zappa_stage" {
+  description = "Zappa stage (and REST API stage)."
+  value       = local.zappa_stage
+}
+
+output "lambda_function_name" {
+  description = "Function name Zappa will create."
+  value       = local.function_name
+}
+
+output "vpc_id" {
+  description = "VPC id."
+  value       = module.network.vpc_id
+}
+
+output "private_subnet_ids" {
+  description = "Subnets for zappa vpc_config.SubnetIds."
+  value       = module.network.private_subnet_ids
+}
+
+output "lambda_security_group_id" {
+  description = "Security group for zappa vpc_config.SecurityGroupIds."
+  value       = module.network.lambda_security_group_id
+}
+
+output "deployment_bucket" {
+  description = "Bucket for zappa s3_bucket."
+  value       = module.storage.deployments_bucket
+}
+
+output "receipts_bucket" {
+  description = "Receipts/exports bucket for django-storages."
+  value       = module.storage.receipts_bucket
+}
+
+output "kms_key_arn" {
+  description = "Data key (SSE-KMS, secrets)."
+  value       = module.secrets.data_kms_key_arn
+}
+
+output "app_secret_arn" {
+  description = "App secret ARN (SECRET_KEY and DB credentials): APP_SECRET_ID of the function."
+  value       = module.secrets.app_secret_arn
+}
+
+output "lambda_role_arn" {
+  description = "Execution role ARN for zappa role_arn."
+  value       = module.iam.lambda_role_arn
+}
+
+output "lambda_role_name" {
+  description = "Execution role name for zappa role_name."
+  value       = module.iam.lambda_role_name
+}
+
+output "deploy_role_arn" {
+  description = "GitHub Actions Zappa deploy role (null without github_repository)."
+  value       = module.iam.deploy_role_arn
+}
+
+output "db_endpoint" {
+  description = "host:port of RDS."
+  value       = module.database.endpoint
+}
+
+output "db_host" {
+  description = "RDS host name."
+  value       = module.database.address
+}
+
+output "db_port" {
+  description = "RDS port."
+  value       = module.database.port
+}
+
+output "db_name" {
+  description = "Database name."
+  value       = module.database.db_name
+}
+
+output "dlq_arn" {
+  description = "Dead-letter queue for zappa dead_letter_arn."
+  value       = module.observability.dlq_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic for alarms and budget notifications."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "waf_web_acl_arn" {
+  description = "WAF web ACL (null when disabled)."
+  value       = one(module.waf[*].web_acl_arn)
+}
+
+output "waf_attached" {
+  description = "Whether WAF protects the REST API stage yet."
+  value       = try(module.waf[0].associated, false)
+}
+
+output "xray_enabled" {
+  description = "Whether the execution role may write X-Ray traces (zappa xray_tracing needs it)."
+  value       = var.enable_xray
+}
+
+output "security_properties" {
+  description = "Security-relevant settings as applied (asserted by the env tests)."
+  value = {
+    database            = module.database.security_properties
+    lambda_statements   = module.iam.lambda_policy_statements
+    log_retention_days  = var.log_retention_days
+    nat_gateway_enabled = var.enable_nat_gateway
+    waf_enabled         = var.enable_waf
+  }
+}

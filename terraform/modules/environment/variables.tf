@@ -1,0 +1,196 @@
+variable "app_name" {
+  description = "Application name: prefix of every resource and the Zappa project_name (see zappa_settings.json)."
+  type        = string
+  default     = "mealtracker"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.app_name))
+    error_message = "Lower-case letters, digits and hyphens, 3 to 31 characters."
+  }
+}
+
+variable "environment" {
+  description = "Environment name; also the Zappa stage and the GitHub environment."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "Use dev, staging or prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+}
+
+variable "azs" {
+  description = "Two availability zones of the region."
+  type        = list(string)
+}
+
+variable "vpc_cidr" {
+  description = "VPC CIDR (/16)."
+  type        = string
+}
+
+variable "enable_nat_gateway" {
+  description = "Outbound internet for the function through a NAT gateway (off: AWS APIs via endpoints only)."
+  type        = bool
+  default     = false
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+  default     = "db.t4g.micro"
+}
+
+variable "db_allocated_storage" {
+  description = "Initial RDS storage (GiB)."
+  type        = number
+  default     = 20
+}
+
+variable "db_max_allocated_storage" {
+  description = "RDS storage autoscaling ceiling (GiB)."
+  type        = number
+  default     = 100
+}
+
+variable "db_multi_az" {
+  description = "RDS standby in a second AZ."
+  type        = bool
+  default     = false
+}
+
+variable "db_backup_retention_days" {
+  description = "RDS backup / PITR window (days)."
+  type        = number
+  default     = 7
+}
+
+variable "db_deletion_protection" {
+  description = "RDS deletion protection."
+  type        = bool
+  default     = true
+}
+
+variable "db_performance_insights" {
+  description = "RDS Performance Insights."
+  type        = bool
+  default     = false
+}
+
+variable "db_monitoring_interval" {
+  description = "RDS enhanced monitoring interval (s); 0 turns it off."
+  type        = number
+  default     = 60
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention (function, RDS exports, flow logs)."
+  type        = number
+  default     = 90
+}
+
+variable "exports_expiration_days" {
+  description = "Days before objects under exports/ expire."
+  type        = number
+  default     = 7
+}
+
+variable "alarm_emails" {
+  description = "Addresses for alarms and budget notifications."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_lambda_error_threshold" {
+  description = "Function errors per 5 minutes that alarm."
+  type        = number
+  default     = 1
+}
+
+variable "alarm_api_5xx_threshold" {
+  description = "API 5XX per 5 minutes that alarm."
+  type        = number
+  default     = 5
+}
+
+variable "alarm_db_connections_max" {
+  description = "Database connections that alarm."
+  type        = number
+  default     = 60
+}
+
+variable "monthly_budget_usd" {
+  description = "Monthly AWS budget for this environment (USD)."
+  type        = number
+}
+
+variable "enable_waf" {
+  description = "Put AWS WAF (managed rules, per-IP rate limits) in front of the REST API (about 10 USD/month)."
+  type        = bool
+  default     = true
+}
+
+variable "rest_api_id" {
+  description = "Id of Zappa's REST API, known after the first zappa deploy; empty: WAF not yet attached."
+  type        = string
+  default     = ""
+}
+
+variable "waf_rate_limit_per_5_minutes" {
+  description = "Requests per client IP per 5 minutes before WAF blocks it."
+  type        = number
+  default     = 2000
+}
+
+variable "enable_xray" {
+  description = "Allow X-Ray tracing from the function."
+  type        = bool
+  default     = false
+}
+
+variable "github_repository" {
+  description = "owner/name allowed to deploy through GitHub OIDC; empty: no deploy role."
+  type        = string
+  default     = ""
+}
+
+variable "github_oidc_provider_arn" {
+  description = "GitHub OIDC provider ARN from terraform/bootstrap."
+  type        = string
+  default     = ""
+}
+
+variable "kms_deletion_window_days" {
+  description = "KMS key deletion window."
+  type        = number
+  default     = 30
+}
+
+variable "secret_recovery_window_days" {
+  description = "Secrets Manager recovery window."
+  type        = number
+  default     = 30
+}
+
+variable "write_app_secret" {
+  description = "Write the app secret's value (false only in offline tests)."
+  type        = bool
+  default     = true
+}
+
+variable "app_secret_version" {
+  description = "Bump to rotate SECRET_KEY and the DB password (then zappa update)."
+  type        = number
+  default     = 1
+}
+
+variable "force_destroy_buckets" {
+  description = "Allow destroying non-empty buckets (dev only)."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,75 @@
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  name_prefix            = "met-test"
+  function_name          = "met-test"
+  account_id             = "123456789012"
+  region                 = "us-east-1"
+  app_secret_arn         = "arn:aws:secretsmanager:us-east-1:123456789012:secret:met-test/app-AbCdEf"
+  data_kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  receipts_bucket_arn    = "arn:aws:s3:::met-test-receipts"
+  deployments_bucket_arn = "arn:aws:s3:::met-test-deployments"
+  dlq_arn                = "arn:aws:sqs:us-east-1:123456789012:met-test-dlq"
+  db_resource_id         = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+}
+
+run "execution_role_is_least_privilege" {
+  command = apply
+
+  variables {
+    enable_xray = true
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in output.lambda_policy_statements : [for a in s.Action : a != "*" && !endswith(a, ":*")]
+    ]))
+    error_message = "No wildcard actions in the execution role."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in output.lambda_policy_statements :
+      contains(["ManageFunctionEnis", "WriteTraces"], s.Sid) || !contains(s.Resource, "*")
+    ])
+    error_message = "Resource \"*\" only where AWS offers no resource-level permission (ENIs, X-Ray)."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in output.lambda_policy_statements : s.Resource if s.Sid == "ReadOwnSecrets"
+    ])) == toset([var.app_secret_arn])
+    error_message = "The function reads its own two secrets and nothing else."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.deploy) == 0
+    error_message = "No GitHub deploy role without a repository."
+  }
+}
+
+run "xray_is_optional" {
+  command = apply
+
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_xray) == 0
+    error_message = "X-Ray permissions only when enabled."
+  }
+}
+
+run "deploy_role_when_repository_given" {
+  command = apply
+
+  variables {
+    github_repository        = "example-org/meal-expense-tracker"
+    github_environment       = "staging"
+    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.deploy) == 1
+    error_message = "A deploy role is created for the repository."
+  }
+}
