@@ -47,9 +47,9 @@ variable "enable_nat_gateway" {
 }
 
 variable "interface_endpoint_services" {
-  description = "AWS services reached through interface endpoints (Secrets Manager and CloudWatch Logs at least)."
+  description = "AWS services reached through interface endpoints (Secrets Manager and CloudWatch Logs at least; Textract for receipt OCR)."
   type        = list(string)
-  default     = ["secretsmanager", "logs"]
+  default     = ["secretsmanager", "logs", "textract"]
 
   validation {
     condition     = contains(var.interface_endpoint_services, "secretsmanager") && contains(var.interface_endpoint_services, "logs")
