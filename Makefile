@@ -6,14 +6,15 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings
+.PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
+	bench loadtest fuzz security audit
 
 ## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
 run: setup migrate seed
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: set up and run lint, migration check and the whole test suite
-test: setup browser ocr lint infra
+test: setup browser ocr lint security infra
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -60,6 +61,28 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## security: bandit over the application code (blocking; part of `make test`)
+security: setup
+	$(VENV)/bin/bandit -q -r accounts expenses reports mealtracker -x '*/tests/*,*/migrations/*' -ll
+
+## audit: pip-audit of the pinned requirements against PyPI's advisory data (see docs/security.md for its limits here)
+audit: setup
+	$(VENV)/bin/pip-audit --progress-spinner off -r requirements.txt -r requirements-dev.txt
+
+## bench: load PostgreSQL (BENCH_ROWS expenses, default 1,000,000) and time the hot paths (bench/results/latest.json)
+BENCH_ROWS ?= 1000000
+bench: setup
+	$(PY) bench/run.py --rows $(BENCH_ROWS)
+
+## loadtest: gunicorn + PostgreSQL on loopback, 50 users for 60 s, one PostgreSQL restart in the middle
+loadtest: setup
+	$(PY) bench/loadtest.py
+
+## fuzz: schemathesis over every API operation with many more examples than `make test` runs
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:xdist -q mealtracker/tests/test_api_fuzz.py
+
 ## check-deploy: Django's deployment checklist under production-like settings
 check-deploy: setup
 	DEBUG=false SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
@@ -75,7 +98,7 @@ package: $(PACKAGE_VENV)/.installed assets
 	rm -rf staticfiles && DEBUG=false SECRET_KEY=collectstatic-only $(PACKAGE_VENV)/bin/python manage.py collectstatic --noinput -v0
 	mkdir -p build
 	source $(PACKAGE_VENV)/bin/activate && zappa package $(ENV) -o build/mealtracker-$(ENV).zip
-	@$(PY) scripts/package_size.py build/mealtracker-$(ENV).zip
+	@$(PACKAGE_VENV)/bin/python scripts/package_size.py build/mealtracker-$(ENV).zip
 
 $(PACKAGE_VENV)/.installed: requirements.txt scripts/find-python.sh
 	@test -x $(PACKAGE_VENV)/bin/python || "$$(scripts/find-python.sh)" -m venv $(PACKAGE_VENV)

@@ -62,15 +62,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get the frame and content-security headers too (WhiteNoise answers them
+    # without calling the middleware below it).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "mealtracker.api.problems.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "mealtracker.urls"
@@ -188,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mealtracker.api.schema.add_problem_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ExpenseStatusEnum": "expenses.choices.ExpenseStatus",
         "MealTypeEnum": "expenses.choices.MealType",
@@ -298,7 +305,8 @@ OCR_TIMEOUT_SECONDS = env.int("OCR_TIMEOUT_SECONDS", default=30)
 OCR_PREFILL_MIN_CONFIDENCE = env.float("OCR_PREFILL_MIN_CONFIDENCE", default=0.5)
 # Google Places API (New), called from the server only with a server key (never shown in pages).
 # An empty key turns place search, details and validation off.
-PLACES_API_KEY = env.str("PLACES_API_KEY", default="")
+# A secret: on AWS it is a field of the Secrets Manager app secret, never a baked environment variable.
+PLACES_API_KEY = APP_SECRET.get("PLACES_API_KEY") or env.str("PLACES_API_KEY", default="")
 PLACES_API_BASE_URL = env.str("PLACES_API_BASE_URL", default="https://places.googleapis.com/v1").rstrip("/")
 PLACES_FIELD_TIER = env.str("PLACES_FIELD_TIER", default="enterprise").lower()  # essentials | pro | enterprise
 if PLACES_FIELD_TIER not in {"essentials", "pro", "enterprise"}:

@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import re
+import zipfile
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,7 @@ from mealtracker.money import is_currency_code, parse_amount, quantize
 
 MAX_ROWS = 20_000
 MAX_BYTES = 15 * 1024 * 1024
+XLSX_MAX_INFLATED_BYTES = 100 * 1024 * 1024
 
 # Canonical field -> header names that mean it (compared after normalising: lower case, spaces to "_").
 ALIASES = {
@@ -123,9 +125,26 @@ def _read_csv(payload: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
+def _check_archive(payload: bytes) -> None:
+    """Refuse a zip bomb before openpyxl inflates it: a real expense workbook of MAX_ROWS rows is a few MB unzipped."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DomainError("This is not a readable XLSX file.", field="file") from exc
+    # zipfile stops each member at its declared size, so the declared total bounds what openpyxl can read.
+    if inflated > XLSX_MAX_INFLATED_BYTES:
+        raise DomainError(
+            f"This workbook unpacks to more than {XLSX_MAX_INFLATED_BYTES // (1024 * 1024)} MB; "
+            "export it as CSV or split it.",
+            field="file",
+        )
+
+
 def _read_xlsx(payload: bytes) -> list[tuple[int, dict]]:
     from openpyxl import load_workbook
 
+    _check_archive(payload)
     try:
         workbook = load_workbook(io.BytesIO(payload), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken archive
@@ -196,7 +215,7 @@ def parse_date(value) -> datetime.date | datetime.datetime:
 
 
 def _excel_serial(serial: Decimal):
-    if not 1 <= serial < 2_958_466:
+    if not serial.is_finite() or not 1 <= serial < 2_958_466:  # NaN would raise on the comparison
         raise ValueError(f"{serial} is not an Excel date")
     moment = EXCEL_EPOCH + datetime.timedelta(days=float(serial))
     return moment.date() if serial == serial.to_integral_value() else moment.replace(microsecond=0)
@@ -229,7 +248,11 @@ def _money(value, currency: str, field: str, errors: dict) -> str | None:
         errors[field] = f"{value!r} is not an amount"
         return None
     amount = abs(amount)  # bank exports show charges as negative numbers
-    rounded = quantize(amount, currency)
+    try:
+        rounded = quantize(amount, currency)
+    except InvalidOperation:  # "1e999": more digits than any amount column holds
+        errors[field] = f"{value!r} is too large to be an amount"
+        return None
     if rounded != amount:
         errors[field] = f"{value} has more decimals than {currency} allows"
         return None
@@ -283,7 +306,7 @@ def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tu
     if not _blank(cells.get("exchange_rate")):
         try:
             rate = Decimal(str(cells["exchange_rate"]).strip())
-            if rate <= 0:
+            if not rate.is_finite() or rate <= 0:
                 raise InvalidOperation
             values["exchange_rate"] = str(rate)
         except InvalidOperation:
@@ -300,7 +323,7 @@ def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tu
             values["party_size"] = int(Decimal(str(cells["party_size"]).strip()))
             if not 1 <= values["party_size"] <= 50:
                 raise ValueError
-        except (InvalidOperation, ValueError):
+        except (InvalidOperation, ValueError, OverflowError):  # OverflowError: "inf"
             errors["party_size"] = f"{cells['party_size']!r} is not a party size between 1 and 50"
     for field in ("notes", "business_purpose", "attendees", "category_name", "restaurant_name", "restaurant_location",
                   "restaurant_address", "restaurant_city", "restaurant_state", "restaurant_postal_code",

@@ -3,11 +3,12 @@
 import datetime
 
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from accounts.models import User
 from accounts.selectors import users_reviewable_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
-from expenses.models import Expense, Receipt, Restaurant
+from expenses.models import Expense, ExpenseTag, Receipt, Restaurant
 
 
 def _local_midnight(day: datetime.date, tzinfo) -> datetime.datetime:
@@ -21,13 +22,15 @@ def _owners(request):
 
 
 class ExpenseFilter(django_filters.FilterSet):
+    # distinct=False on the choice filters: they add no join, and SELECT DISTINCT over every column would make
+    # PostgreSQL sort the whole filtered list before taking one page.
     date_from = django_filters.DateFilter(method="filter_date_from", label="On or after this local date")
     date_to = django_filters.DateFilter(method="filter_date_to", label="On or before this local date")
     category = django_filters.NumberFilter(field_name="category_id")
     restaurant = django_filters.NumberFilter(field_name="restaurant_id")
-    meal_type = django_filters.MultipleChoiceFilter(choices=MealType.choices)
-    order_type = django_filters.MultipleChoiceFilter(choices=OrderType.choices)
-    status = django_filters.MultipleChoiceFilter(choices=ExpenseStatus.choices)
+    meal_type = django_filters.MultipleChoiceFilter(distinct=False, choices=MealType.choices)
+    order_type = django_filters.MultipleChoiceFilter(distinct=False, choices=OrderType.choices)
+    status = django_filters.MultipleChoiceFilter(distinct=False, choices=ExpenseStatus.choices)
     is_business = django_filters.BooleanFilter()
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte")
@@ -48,9 +51,11 @@ class ExpenseFilter(django_filters.FilterSet):
         return queryset.filter(occurred_at__lt=_local_midnight(value + datetime.timedelta(days=1), self._tzinfo()))
 
     def filter_tags(self, queryset, name, value):
-        # AND: one join per tag, so an expense must carry every one of them.
+        # AND: one EXISTS per tag, so an expense must carry every one of them. EXISTS rather than a join keeps
+        # one row per expense, so the list's totals can aggregate the filtered list directly.
         for tag in {part.strip().lower() for part in value.split(",") if part.strip()}:
-            queryset = queryset.filter(tags__name__iexact=tag)
+            tagged = ExpenseTag.objects.filter(expense=OuterRef("pk"), tag__name__iexact=tag)
+            queryset = queryset.filter(Exists(tagged))
         return queryset
 
 

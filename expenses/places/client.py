@@ -64,6 +64,9 @@ class PlacesClient:
         self.timeout = timeout or settings.PLACES_TIMEOUT_SECONDS
         self.cache_seconds = settings.PLACES_CACHE_SECONDS if cache_seconds is None else cache_seconds
         self.tier = tier or settings.PLACES_FIELD_TIER
+        # urlopen also opens file: and ftp: URLs; only a web base URL may ever reach it (bandit B310).
+        if urllib.parse.urlsplit(self.base_url).scheme not in {"https", "http"}:
+            raise PlacesUnavailable("PLACES_API_BASE_URL must be an http(s) URL.")
         if not self.api_key:
             raise PlacesUnavailable("Place search is not set up on this server.")
 
@@ -120,7 +123,8 @@ class PlacesClient:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            # B310 is silenced: the scheme is checked to be http(s) in __init__.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 data = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:500].decode("utf-8", "replace")

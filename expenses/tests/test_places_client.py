@@ -180,3 +180,9 @@ def test_fields_missing_from_a_lower_tier_response_are_left_out_rather_than_blan
 )  # fmt: skip
 def test_google_price_levels_become_zero_to_four(level, number):
     assert price_level(level) == number
+
+
+@pytest.mark.parametrize("base_url", ["file:///etc/passwd", "ftp://example.com/v1", "places.googleapis.com/v1"])
+def test_a_base_url_that_is_not_http_is_refused_before_anything_is_opened(base_url):
+    with pytest.raises(PlacesUnavailable):
+        PlacesClient(api_key="server-key", base_url=base_url)

@@ -9,6 +9,7 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 NON_FIELD_KEY = "non_field_errors"
+# While the database restarts or fails over, requests answer 503 and ask the client to retry shortly.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable for a moment; retry shortly."
 
 
 def problem_type(code: str) -> str:
@@ -42,6 +47,29 @@ def problem_json_response(status: int, *, detail: str, code: str, errors: dict |
     return JsonResponse(
         problem_body(status, detail=detail, code=code, errors=errors), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+def database_unavailable_response() -> JsonResponse:
+    """The 503 problem for a lost database connection (no traceback, a Retry-After the client can follow)."""
+    response = problem_json_response(503, detail=DATABASE_UNAVAILABLE_DETAIL, code="database_unavailable")
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Outside DRF's views (admin, web pages, the /api/ 404), a lost database connection is a 503 too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+            return database_unavailable_response()
+        return None
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -104,6 +132,10 @@ def problem_exception_handler(exc, context):
         status, detail, code, errors = 404, "Not found.", "not_found", {}
     elif isinstance(exc, PermissionDenied):
         status, detail, code, errors = 403, "You do not have permission to do this.", "permission_denied", {}
+    elif isinstance(exc, DATABASE_ERRORS):
+        logger.warning("Database unavailable in API view: %s", exc)
+        status, detail, code, errors = 503, DATABASE_UNAVAILABLE_DETAIL, "database_unavailable", {}
+        headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     elif isinstance(exc, exceptions.APIException):
         status, detail, code, errors = _from_api_exception(exc)
         if getattr(exc, "auth_header", None):

@@ -1,11 +1,14 @@
 """The /api/ plumbing views: the JSON 404 for unknown routes and the schema and docs pages."""
 
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mealtracker.api.problems import problem_json_response
 
 
+# Exempt: it changes nothing, and a DELETE to /api/v1/budgets/abc/ must be a JSON 404, not an HTML CSRF 403.
+@csrf_exempt
 def api_not_found(request, unmatched=""):
     """Unknown routes under /api/ answer a problem document, never the HTML 404 page."""
     detail = f"There is no API endpoint at {request.path}."

@@ -2,7 +2,9 @@
 
 from http import HTTPStatus
 
+import django.db
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -23,6 +25,13 @@ def assert_problem(response, status):
     assert body["status"] == status
     assert {"type", "title", "status", "detail", "errors"} <= set(body)
     return body
+
+
+@pytest.mark.parametrize("method", ["delete", "patch", "post"])
+def test_unsafe_call_to_an_unknown_api_route_is_a_json_404_not_a_csrf_page(method, db):
+    response = getattr(APIClient(enforce_csrf_checks=True), method)("/api/v1/budgets/null,null/")
+
+    assert_problem(response, HTTPStatus.NOT_FOUND)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/nothing", "/api/v2/expenses/"])
@@ -78,3 +87,33 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(member, api_clie
     body = assert_problem(response, HTTPStatus.INTERNAL_SERVER_ERROR)
     assert "hunter2" not in response.content.decode()
     assert "Traceback" not in body["detail"]
+
+
+@pytest.mark.parametrize("error", ["OperationalError", "InterfaceError"])
+def test_a_lost_database_is_a_503_problem_with_retry_after(error, member, api_client_for, monkeypatch):
+    def disconnect(*args, **kwargs):
+        raise getattr(django.db, error)("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("expenses.selectors.expenses_listed_for", disconnect)
+
+    response = api_client_for(member).get(reverse("expenses_api:expense-list"))
+
+    body = assert_problem(response, HTTPStatus.SERVICE_UNAVAILABLE)
+    assert body["code"] == "database_unavailable"
+    assert int(response["Retry-After"]) > 0
+    assert "server closed" not in response.content.decode()
+
+
+def test_a_lost_database_on_a_web_page_is_a_503_without_a_traceback(member, monkeypatch):
+    def disconnect(*args, **kwargs):
+        raise django.db.OperationalError("could not connect to server")
+
+    monkeypatch.setattr("mealtracker.views.render", disconnect)
+    client = Client()
+    client.force_login(member)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"]
+    assert "could not connect" not in response.content.decode()

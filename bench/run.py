@@ -1,0 +1,413 @@
+"""`make bench`: load PostgreSQL with a large data set, then time the API's hot paths against targets.
+
+Every request goes through the whole Django stack in this process (URL routing, JWT authentication, throttling
+in the database cache, serialisation) with Django's test client, so the figures are the application's own cost
+without a network hop. Each report is also answered by hand-written SQL in psql (`\\timing`), and the ratio
+app/SQL is printed. The CSV export runs in a child process so its peak RSS is its own; the cold start is a fresh
+interpreter running Zappa's real handler until it has answered its first request.
+
+    python bench/run.py --rows 1000000          # what `make bench` runs
+    python bench/run.py --rows 100000           # `make bench BENCH_ROWS=100000`
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
+DB_NAME = os.environ.get("BENCH_DB", "mealtracker_bench")
+DATABASE_URL = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}"
+PRODUCTION_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "testserver,127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "API_THROTTLE_USER": "1000000/hour",
+    "LOG_LEVEL": "WARNING",
+}
+TARGETS_MS = {  # issue #8: p95 targets on a 2-core machine with PostgreSQL on loopback
+    "list_first_page": 25,
+    "list_filtered_page": 25,
+    "list_deep_cursor_page": 25,
+    "totals_filtered": 25,
+    "report_member_year": 30,
+    "report_team_year": 150,
+    "csv_export_100k": 3000,
+    "cold_start": 1500,
+}
+MAX_RATIO = 1.5
+EXPORT_MAX_RSS_MB = 150
+
+
+def psql(sql: str, *, database: str = DB_NAME) -> str:
+    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"]]
+    result = subprocess.run(  # noqa: S603 - psql with our own SQL, loopback only
+        [*command, "-d", database, "-At"], input=sql, capture_output=True, text=True, timeout=600, check=True
+    )
+    return result.stdout
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(samples_ms: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(samples_ms), 1),
+        "p95_ms": round(percentile(samples_ms, 0.95), 1),
+        "runs": len(samples_ms),
+    }
+
+
+def fresh_database(log) -> None:
+    psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE);', database="postgres")
+    psql(f'CREATE DATABASE "{DB_NAME}";', database="postgres")
+    log(f"created database {DB_NAME}")
+
+
+def setup_django():
+    os.environ.update(PRODUCTION_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mealtracker.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def sql_timing(sql: str, runs: int) -> list[float]:
+    """Milliseconds per run of `sql` as psql's \\timing reports it (server plus protocol, no process start)."""
+    script = "\\timing on\n" + "\n".join([sql.strip().rstrip(";") + ";"] * runs) + "\n"
+    output = psql(script)
+    times = [float(m) for m in re.findall(r"^Time: ([0-9.]+) ms", output, flags=re.MULTILINE)]
+    return times[1:] if len(times) > 1 else times  # the first run warms the plan cache
+
+
+class Bench:
+    def __init__(self, *, rows: int, runs: int, log, import_runs: int = 1):
+        self.rows, self.runs, self.log, self.import_runs = rows, runs, log, import_runs
+        self.results: dict = {}
+
+    def client_for(self, user):
+        from django.test import Client
+        from rest_framework_simplejwt.tokens import RefreshToken
+
+        token = str(RefreshToken.for_user(user).access_token)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def timed_get(self, name: str, client, url: str, *, runs: int | None = None, note: str = "") -> dict:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        samples, queries = [], 0
+        for index in range((runs or self.runs) + 1):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (url, response.status_code, body[:500])
+            if index:  # the first request warms caches and connections
+                samples.append(elapsed)
+            queries = len(captured.captured_queries)
+        entry = {**summary(samples), "queries": queries, "url": url, "bytes": len(body)}
+        if note:
+            entry["note"] = note
+        self.results[name] = entry
+        self.log(f"  {name:<24} p50 {entry['p50_ms']:>7.1f} ms  p95 {entry['p95_ms']:>7.1f} ms  {queries} queries")
+        return json.loads(body) if response["Content-Type"].startswith("application/json") else entry
+
+    def compare_sql(self, name: str, sql: str) -> None:
+        samples = sql_timing(sql, self.runs + 1)
+        entry = self.results[name]
+        entry["sql"] = summary(samples)
+        entry["ratio_app_sql_p50"] = round(entry["p50_ms"] / max(entry["sql"]["p50_ms"], 0.01), 2)
+        self.log(f"  {name + ' (SQL)':<24} p50 {entry['sql']['p50_ms']:>7.1f} ms  ratio {entry['ratio_app_sql_p50']}")
+
+    def run(self) -> dict:
+        from accounts.models import User
+
+        member = User.objects.get(email="user51@bench.test")
+        manager = User.objects.get(email="user1@bench.test")
+        today = datetime.date.today()
+        year_ago = today.replace(day=1) - datetime.timedelta(days=335)
+        year_ago = year_ago.replace(day=1)
+
+        member_client, manager_client = self.client_for(member), self.client_for(manager)
+        self.log("API (in process, production settings):")
+        self.timed_get("list_first_page", member_client, "/api/v1/expenses/")
+        filtered = f"/api/v1/expenses/?meal_type=dinner&date_from={year_ago}&amount_min=20&ordering=-occurred_at"
+        self.timed_get("list_filtered_page", member_client, filtered)
+        page, follows, url = None, 0, "/api/v1/expenses/?scope=team&page_size=100"
+        follow_to = min(100, max(1, self.rows // 50 // 100 // 2))
+        while follows < follow_to:  # walk half-way down the team's list (at 1M rows: 10,000 rows deep)
+            page = json.loads(manager_client.get(url).content)
+            if not page["next"]:
+                break
+            url, follows = page["next"].replace("http://testserver", ""), follows + 1
+        self.timed_get("list_deep_cursor_page", manager_client, url, note=f"{follows * 100} rows deep, team scope")
+        totals_url = "/api/v1/expenses/?scope=team&status=submitted&status=approved&is_business=true&page_size=1"
+        self.timed_get("totals_filtered", manager_client, totals_url, note="team scope, whole filtered list")
+
+        member_url = f"/api/v1/reports/totals/?period=month&date_from={year_ago}&date_to={today}"
+        self.timed_get("report_member_year", member_client, member_url)
+        self.compare_sql(
+            "report_member_year",
+            f"""
+            SELECT date_trunc('month', occurred_at AT TIME ZONE '{member.timezone}') AS bucket,
+                   sum(reporting_amount), count(id), sum(party_size)
+            FROM expenses_expense
+            WHERE owner_id = {member.pk}
+              AND occurred_at >= ('{year_ago}'::timestamp AT TIME ZONE '{member.timezone}')
+              AND occurred_at < ('{today + datetime.timedelta(days=1)}'::timestamp AT TIME ZONE '{member.timezone}')
+            GROUP BY 1 ORDER BY 1
+            """,
+        )
+        team_url = f"/api/v1/reports/totals/?scope=team&period=month&date_from={year_ago}&date_to={today}"
+        self.timed_get("report_team_year", manager_client, team_url)
+        self.compare_sql(
+            "report_team_year",
+            f"""
+            SELECT date_trunc('month', e.occurred_at AT TIME ZONE '{manager.timezone}') AS bucket,
+                   sum(e.reporting_amount), count(e.id), sum(e.party_size)
+            FROM expenses_expense e JOIN accounts_user u ON u.id = e.owner_id
+            WHERE u.team_id IN (SELECT team_id FROM accounts_team_managers WHERE user_id = {manager.pk})
+              AND e.occurred_at >= ('{year_ago}'::timestamp AT TIME ZONE '{manager.timezone}')
+              AND e.occurred_at < ('{today + datetime.timedelta(days=1)}'::timestamp AT TIME ZONE '{manager.timezone}')
+            GROUP BY 1 ORDER BY 1
+            """,
+        )
+        self.export_csv()
+        self.import_rows()
+        self.cold_start(member)
+        return self.results
+
+    def export_csv(self, rows: int = 100_000) -> None:
+        from accounts.models import User
+        from expenses.models import Expense
+
+        admin, _ = User.objects.get_or_create(
+            email="admin@bench.test", defaults={"role": "admin", "display_name": "Bench admin", "timezone": "UTC"}
+        )
+        rows = min(rows, Expense.objects.count())
+        boundary = Expense.objects.order_by("-occurred_at").values_list("occurred_at", flat=True)[rows - 1]
+        date_from = boundary.astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
+        url = f"/api/v1/exports/expenses.csv?scope=everyone&date_from={date_from}"
+        samples, peaks, lines = [], [], 0
+        for _ in range(3):
+            child = subprocess.run(  # noqa: S603 - this script, as a child, to measure its own peak memory
+                [sys.executable, __file__, "--child-export", str(admin.pk), url],
+                capture_output=True, text=True, timeout=300, env={**os.environ}, check=True,
+            )  # fmt: skip
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            samples.append(figures["elapsed_ms"])
+            peaks.append(figures["peak_rss_mb"])
+            lines = figures["rows"]
+        entry = {**summary(samples), "rows": lines, "peak_rss_mb": max(peaks), "url": url}
+        entry["note"] = "child process: peak RSS includes the interpreter and Django (baseline in baseline_rss_mb)"
+        entry["baseline_rss_mb"] = figures["baseline_rss_mb"]
+        self.results["csv_export_100k"] = entry
+        self.log(f"  {'csv_export_100k':<24} p50 {entry['p50_ms']:>7.1f} ms  p95 {entry['p95_ms']:>7.1f} ms  "
+                 f"{lines} rows  peak {entry['peak_rss_mb']} MB")  # fmt: skip
+
+    def import_rows(self, rows: int = 10_000) -> None:
+        from accounts.models import User
+
+        # A user with no meals yet, so the import creates every row (a second import of the same file would find
+        # them all as duplicates and measure something else).
+        importer = User.objects.create(email=f"importer-{time.time_ns()}@bench.test", display_name="Importer")
+        client = self.client_for(importer)
+        lines = ["date,time,amount,currency,meal_type,restaurant,notes"]
+        start = datetime.date.today() - datetime.timedelta(days=300)
+        for n in range(rows):
+            day = start + datetime.timedelta(days=n % 290)
+            amount = f"{5 + n % 90}.{n % 100:02d}"
+            lines.append(f"{day},{8 + n % 12}:{n % 60:02d},{amount},USD,lunch,Imported {n % 50},row {n}")
+        payload = ("\n".join(lines) + "\n").encode()
+        samples, upload_ms, apply_ms = [], [], []
+        for _ in range(self.import_runs):
+            started = time.perf_counter()
+            response = client.post("/api/v1/imports/", {"file": _named_file("bench.csv", payload)})
+            assert response.status_code in (200, 201), response.content[:500]
+            uploaded = time.perf_counter()
+            batch = response.json()["id"]
+            applied = client.post(f"/api/v1/imports/{batch}/apply/")
+            assert applied.status_code == 200, applied.content[:500]
+            done = time.perf_counter()
+            upload_ms.append((uploaded - started) * 1000)
+            apply_ms.append((done - uploaded) * 1000)
+            samples.append((done - started) * 1000)
+        entry = {**summary(samples), "rows": rows, "upload_p50_ms": round(statistics.median(upload_ms), 1),
+                 "apply_p50_ms": round(statistics.median(apply_ms), 1)}  # fmt: skip
+        self.results["import_10k"] = entry
+        self.log(f"  {'import_10k':<24} p50 {entry['p50_ms']:>7.1f} ms  p95 {entry['p95_ms']:>7.1f} ms  "
+                 f"(upload {entry['upload_p50_ms']} ms, apply {entry['apply_p50_ms']} ms)")  # fmt: skip
+
+    def cold_start(self, user) -> None:
+        from rest_framework_simplejwt.tokens import RefreshToken
+        from zappa.cli import ZappaCLI
+
+        from mealtracker.tests.lambda_support.events import http_v2
+
+        cli = ZappaCLI()
+        cli.api_stage = "dev"
+        cli.load_settings(settings_file=str(ROOT / "zappa_settings.json"))
+        settings_dir = Path(tempfile.mkdtemp(prefix="bench-zappa-"))
+        (settings_dir / "zappa_settings.py").write_text(cli.get_zappa_settings_string())
+        token = str(RefreshToken.for_user(user).access_token)
+        event = http_v2("GET", "/api/v1/expenses/", headers={"Authorization": f"Bearer {token}"})
+        env = {
+            "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(ROOT)), "PYTHONPATH": str(ROOT),
+            "AWS_LAMBDA_FUNCTION_NAME": "mealtracker-dev", "AWS_DEFAULT_REGION": "us-east-1",
+            **PRODUCTION_ENV, "ALLOWED_HOSTS": "*",
+        }  # fmt: skip
+        invoker = ROOT / "mealtracker" / "tests" / "lambda_support" / "invoke.py"
+        samples = []
+        for _ in range(5):
+            started = time.perf_counter()
+            result = subprocess.run(  # noqa: S603 - our interpreter and Zappa's handler
+                [sys.executable, str(invoker), str(settings_dir)], input=json.dumps([event]), env=env,
+                capture_output=True, text=True, timeout=120, cwd=settings_dir,
+            )  # fmt: skip
+            samples.append((time.perf_counter() - started) * 1000)
+            assert result.returncode == 0, result.stderr[-2000:]
+            (answer,) = json.loads(result.stdout.rpartition("@@RESULTS@@")[2])
+            assert answer["response"]["statusCode"] == 200, answer
+        entry = {**summary(samples), "note": "fresh interpreter → Zappa handler → first authenticated API list"}
+        self.results["cold_start"] = entry
+        self.log(f"  {'cold_start':<24} p50 {entry['p50_ms']:>7.1f} ms  p95 {entry['p95_ms']:>7.1f} ms")
+
+
+def _named_file(name: str, payload: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, payload, content_type="text/csv")
+
+
+def peak_rss_mb() -> float:
+    """This process's high-water RSS (VmHWM). Not ru_maxrss: Linux carries that over from the parent at fork."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.MULTILINE).group(1)) / 1024
+
+
+def child_export(user_id: str, url: str) -> None:
+    setup_django()
+    from accounts.models import User
+
+    baseline = peak_rss_mb()
+    client = Bench(rows=0, runs=0, log=print).client_for(User.objects.get(pk=int(user_id)))
+    started = time.perf_counter()
+    response = client.get(url)
+    lines = 0
+    for chunk in response.streaming_content:
+        lines += chunk.count(b"\n")
+    elapsed = (time.perf_counter() - started) * 1000
+    peak = peak_rss_mb()
+    out = {"elapsed_ms": round(elapsed, 1), "rows": lines - 1, "peak_rss_mb": round(peak, 1)}
+    print(json.dumps({**out, "baseline_rss_mb": round(baseline, 1)}))
+
+
+def table(results: dict, machine: dict) -> str:
+    lines = [
+        f"machine: {machine['cores']} cores, {machine['memory_gb']} GB RAM, {machine['postgresql']}, "
+        f"Python {machine['python']}",
+        f"data: {machine['rows']['expenses']:,} expenses, {machine['rows']['users']:,} users, "
+        f"{machine['rows']['teams']} teams, {machine['rows']['restaurants']:,} restaurants "
+        f"(loaded in {machine['load_seconds']} s)",
+        "",
+        f"| {'measure':<24} | {'p50 ms':>8} | {'p95 ms':>8} | {'target':>8} | {'queries':>7} | {'app/SQL':>7} | ok |",
+        f"|{'-' * 26}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 9}|----|",
+    ]
+    for name, entry in results.items():
+        target = TARGETS_MS.get(name)
+        ratio = entry.get("ratio_app_sql_p50")
+        ok = (target is None or entry["p95_ms"] <= target) and (ratio is None or ratio <= MAX_RATIO)
+        if name == "csv_export_100k":
+            ok = ok and entry["peak_rss_mb"] <= EXPORT_MAX_RSS_MB
+        lines.append(
+            f"| {name:<24} | {entry['p50_ms']:>8.1f} | {entry['p95_ms']:>8.1f} | {target or '-':>8} | "
+            f"{entry.get('queries', '-'):>7} | {ratio if ratio is not None else '-':>7} | {'✓' if ok else '✗':<2} |"
+        )
+    if "csv_export_100k" in results:
+        export = results["csv_export_100k"]
+        lines.append(
+            f"csv export: {export['rows']:,} rows, peak RSS {export['peak_rss_mb']} MB (target ≤ {EXPORT_MAX_RSS_MB} "
+            f"MB; interpreter + Django alone {export['baseline_rss_mb']} MB)"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=1_000)
+    parser.add_argument("--teams", type=int, default=50)
+    parser.add_argument("--restaurants", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs per measure (after one warm-up)")
+    parser.add_argument("--import-runs", type=int, default=1, help="10k-row imports to time (each takes a while)")
+    parser.add_argument("--reuse", action="store_true", help="keep the loaded database (skip drop, migrate, load)")
+    parser.add_argument("--child-export", nargs=2, metavar=("USER_ID", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_export:
+        child_export(*args.child_export)
+        return
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    load_seconds = None
+    if not args.reuse:
+        fresh_database(log)
+    setup_django()
+    from django.core.management import call_command
+
+    from bench.load import load
+
+    if not args.reuse:
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        log(
+            f"loading {args.rows:,} expenses, {args.users:,} users, {args.teams} teams, {args.restaurants:,} "
+            "restaurants"
+        )
+        timings = load(rows=args.rows, users=args.users, teams=args.teams, restaurants=args.restaurants, log=log)
+        load_seconds = timings["total"]
+    counts = dict(
+        line.split("|") for line in psql(
+            "SELECT 'expenses', count(*) FROM expenses_expense UNION ALL SELECT 'users', count(*) FROM accounts_user "
+            "UNION ALL SELECT 'teams', count(*) FROM accounts_team "
+            "UNION ALL SELECT 'restaurants', count(*) FROM expenses_restaurant"
+        ).split()
+    )  # fmt: skip
+    machine = {
+        "cores": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+        "postgresql": psql("SHOW server_version").strip().split()[0].join(["PostgreSQL ", ""]),
+        "python": platform.python_version(),
+        "rows": {key: int(value) for key, value in counts.items()},
+        "load_seconds": load_seconds,
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    results = Bench(rows=machine["rows"]["expenses"], runs=args.runs, log=log, import_runs=args.import_runs).run()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": machine, "targets_ms": TARGETS_MS, "results": results}, indent=2) + "\n")
+    log("")
+    log(table(results, machine))
+    log(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
