@@ -89,6 +89,9 @@ def read_rows(filename: str, payload: bytes) -> tuple[str, list[tuple[int, dict]
     name = (filename or "").lower()
     if name.endswith(".xlsx") or payload[:2] == b"PK":
         return "xlsx", _read_xlsx(payload)
+    # NUL characters never occur in a real CSV or JSON export (and PostgreSQL cannot store them in text or jsonb).
+    if b"\x00" in payload or b"\\u0000" in payload:
+        raise DomainError("This file is not a CSV, XLSX or JSON export (it contains binary data).", field="file")
     if name.endswith(".json") or payload.lstrip()[:1] in (b"[", b"{"):
         return "json", _read_json(payload)
     return "csv", _read_csv(payload)

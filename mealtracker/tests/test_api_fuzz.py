@@ -9,6 +9,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -37,7 +39,18 @@ EXCLUDED_CHECKS = [
 
 
 @pytest.fixture
-def fuzz_headers(manager, member, monkeypatch, settings):
+def _keep_test_connection():
+    # Schemathesis calls the WSGI app directly; its request signals would close the test's database connection
+    # (and its transaction) after each call, as Django's own test client prevents for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_headers(manager, member, monkeypatch, settings, _keep_test_connection):
     """A manager with a team member's expenses to see, and throttles and lockouts out of the way."""
     settings.AXES_ENABLED = False
     monkeypatch.setattr(

@@ -66,3 +66,14 @@ def test_an_ecb_rates_zip_bomb_is_refused(monkeypatch):
         exchange_rates.ecb_csv_text(zipped("eurofxref-hist.csv", 4 * 1024 * 1024))
 
     assert refused.value.field == "file"
+
+
+@pytest.mark.django_db
+def test_binary_file_posing_as_csv_is_refused_on_the_file_field(api_client_for, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile("statement.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/csv")
+    response = api_client_for(member).post(reverse("reports_api:import-list"), {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
