@@ -132,23 +132,14 @@ def import_upload(request):
 def import_review(request, pk):
     """Step 2: every row with its match, duplicates and errors; import, skip or correct each one."""
     batch = _batch_or_404(request.user, pk)
-    rows = batch.rows.select_related("restaurant").order_by("line_number")
     show = request.GET.get("show", "")
-    if show == "errors":
-        rows = rows.exclude(errors=[])
-    elif show == "duplicates":
-        rows = rows.exclude(duplicate_ids=[])
-    elif show in {"apply", "skip"}:
-        rows = rows.filter(action=show)
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        rows = rows.filter(line_number__gt=int(after))
-    page = list(rows[: IMPORT_PAGE_SIZE + 1])
-    next_after = page[IMPORT_PAGE_SIZE - 1].line_number if len(page) > IMPORT_PAGE_SIZE else None
+    page, next_after = import_services.import_rows_page(
+        batch, show=show, after=request.GET.get("after", ""), size=IMPORT_PAGE_SIZE
+    )
     context = {
         "batch": batch,
         "summary": import_services.import_summary(batch),
-        "rows": page[:IMPORT_PAGE_SIZE],
+        "rows": page,
         "show": show,
         "next_after": next_after,
         "edit_form": ImportRowEditForm(),

@@ -75,26 +75,13 @@ class ImportRowListView(APIView):
     )
     def get(self, request, pk):
         batch = services.import_batch_get(user=request.user, pk=pk)
-        rows = batch.rows.select_related("restaurant").order_by("line_number")
-        show = request.query_params.get("show")
-        if show == "errors":
-            rows = rows.exclude(errors=[])
-        elif show == "duplicates":
-            rows = rows.exclude(duplicate_ids=[])
-        elif show in {"apply", "skip"}:
-            rows = rows.filter(action=show)
-        after = request.query_params.get("after", "")
-        if after.isdigit():
-            rows = rows.filter(line_number__gt=int(after))
-        page = list(rows[: ROWS_PAGE_SIZE + 1])
-        more = len(page) > ROWS_PAGE_SIZE
-        page = page[:ROWS_PAGE_SIZE]
-        return Response(
-            {
-                "results": ImportRowSerializer(page, many=True).data,
-                "next_after": page[-1].line_number if more else None,
-            }
+        page, next_after = services.import_rows_page(
+            batch,
+            show=request.query_params.get("show") or "",
+            after=request.query_params.get("after", ""),
+            size=ROWS_PAGE_SIZE,
         )
+        return Response({"results": ImportRowSerializer(page, many=True).data, "next_after": next_after})
 
 
 class ImportRowDetailView(APIView):

@@ -47,6 +47,25 @@ def import_batch_get(*, user: User, pk) -> ImportBatch:
         raise NotFound("Import not found.") from exc
 
 
+def import_rows_page(
+    batch: ImportBatch, *, show: str = "", after: str = "", size: int = 200
+) -> tuple[list[ImportRow], int | None]:
+    """One page of a batch's rows for review, in file order, optionally only errors, duplicates or an action.
+
+    Returns the rows and the line number to continue after (None on the last page)."""
+    rows = batch.rows.select_related("restaurant").order_by("line_number")
+    if show == "errors":
+        rows = rows.exclude(errors=[])
+    elif show == "duplicates":
+        rows = rows.exclude(duplicate_ids=[])
+    elif show in {"apply", "skip"}:
+        rows = rows.filter(action=show)
+    if after.isdigit():
+        rows = rows.filter(line_number__gt=int(after))
+    page = list(rows[: size + 1])
+    return page[:size], (page[size - 1].line_number if len(page) > size else None)
+
+
 def _restaurant_index(owner: User) -> dict:
     index: dict = {}
     for restaurant in Restaurant.objects.filter(owner=owner).only("id", "name", "city"):
