@@ -25,3 +25,7 @@ def purge_idempotency_keys(event=None, context=None):
 
 def load_exchange_rates(event=None, context=None):
     call_command("load_exchange_rates", "--download")
+
+
+def purge_rate_counters(event=None, context=None):
+    call_command("purge_rate_counters")

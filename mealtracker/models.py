@@ -23,3 +23,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class RateCounter(models.Model):
+    """Hits of one rate-limited key (a user, an address, a paid lookup) in the current and previous window.
+
+    Written only by `mealtracker.ratelimit.hit` with a single upsert, so concurrent requests never lose a count.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_start = models.BigIntegerField(help_text="Unix time the current window began.")
+    hits = models.PositiveIntegerField()
+    previous_hits = models.PositiveIntegerField(help_text="Hits of the window just before the current one.")
+    expires_at = models.BigIntegerField(db_index=True, help_text="Unix time after which the row counts for nothing.")
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

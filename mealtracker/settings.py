@@ -107,7 +107,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    # The database cache is shared by every process and Lambda instance, so throttles and lockouts hold.
+    # The database cache is shared by every process and Lambda instance, so lockouts and place lookups hold.
     "default": env.cache("CACHE_URL", default="dbcache://django_cache"),
 }
 
@@ -158,10 +158,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "mealtracker.api.pagination.CursorPagination",
     "EXCEPTION_HANDLER": "mealtracker.api.problems.problem_exception_handler",
-    # Throttle counters live in the default cache (the shared database cache), so every instance agrees.
+    # Throttle counters are rows updated by one atomic statement (mealtracker/ratelimit.py): every instance agrees.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mealtracker.api.throttles.AnonRateThrottle",
+        "mealtracker.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="300/hour"),

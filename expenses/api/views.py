@@ -18,7 +18,7 @@ from expenses.services.merchants import merchant_create, merchant_delete, mercha
 from expenses.services.receipts import receipt_attach, receipt_delete
 from mealtracker.api.conditional import etag_for, expected_version
 from mealtracker.api.idempotency import run_idempotently
-from mealtracker.api.pagination import TotalsCursorPagination
+from mealtracker.api.pagination import KeysFirstCursorPagination
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
@@ -51,7 +51,7 @@ class CrudViewSet(
         return run_idempotently(request, lambda: super(CrudViewSet, self).create(request, *args, **kwargs))
 
 
-class ExpensePagination(TotalsCursorPagination):
+class ExpensePagination(KeysFirstCursorPagination):
     ordering = ("-occurred_at", "-id")
     totals_schema = {
         "type": "object",
@@ -93,7 +93,8 @@ class ExpenseViewSet(CrudViewSet):
     def list(self, request, *args, **kwargs):
         expenses = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(expenses)
-        self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
+        if self.paginator.wants_totals(request):
+            self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

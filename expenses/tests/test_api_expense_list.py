@@ -91,6 +91,18 @@ def test_totals_cover_the_whole_filtered_list_not_only_the_page(member, api_clie
     assert body["totals"] == {"count": 2, "total": "45.00", "average_per_person": "15.00", "currency": "USD"}
 
 
+def test_totals_come_with_the_first_page_only(member, api_client_for):
+    ExpenseFactory.create_batch(3, owner=member, amount=Decimal("10.00"))
+    client = api_client_for(member)
+
+    first = client.get(LIST, {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert first["totals"]["count"] == 3
+    assert len(second["results"]) == 1
+    assert second["totals"] is None
+
+
 def test_cursor_pages_walk_the_list_without_repeats(member, api_client_for):
     created = {ExpenseFactory(owner=member).pk for _ in range(5)}
     client = api_client_for(member)
@@ -102,6 +114,22 @@ def test_cursor_pages_walk_the_list_without_repeats(member, api_client_for):
         url, params = body["next"], None
 
     assert sorted(seen) == sorted(created)
+
+
+def test_cursor_pages_walk_a_custom_ordering_forwards_and_back(member, api_client_for):
+    for amount in ["7.00", "3.00", "9.00", "3.00", "5.00"]:
+        ExpenseFactory(owner=member, amount=Decimal(amount), tax=Decimal(0), tip=Decimal(0))
+    client = api_client_for(member)
+
+    first = client.get(LIST, {"ordering": "amount", "page_size": 2}).json()
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+    back = client.get(third["previous"]).json()
+
+    pages = [[row["amount"] for row in page["results"]] for page in (first, second, third)]
+    assert pages == [["3.00", "3.00"], ["5.00", "7.00"], ["9.00"]]
+    assert third["next"] is None
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in second["results"]]
 
 
 def test_page_size_is_capped_at_100(member, api_client_for):

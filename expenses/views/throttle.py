@@ -1,20 +1,11 @@
 """Per-user call budgets for pages that call paid or slow services (Google Places, OCR).
 
-A counter per user and minute in the shared cache (the database cache: it holds across Lambda instances).
+Counted by `mealtracker.ratelimit` (one atomic statement, shared across Lambda instances) over a sliding minute.
 """
 
-import time
-
-from django.core.cache import cache
+from mealtracker import ratelimit
 
 
 def over_budget(user, scope: str, per_minute: int) -> bool:
-    """Count one call of `scope` for the user; True when this minute's calls exceed `per_minute`."""
-    key = f"calls:{scope}:{user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=90)
-    try:
-        calls = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        calls = 1
-    return calls > per_minute
+    """Count one call of `scope` for the user; True when the last minute's calls exceed `per_minute`."""
+    return not ratelimit.hit(f"calls:{scope}:{user.pk}", limit=per_minute, period=60).allowed
