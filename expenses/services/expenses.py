@@ -1,18 +1,21 @@
 """Creating, changing and deleting expenses."""
 
+import copy
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Restaurant, Tag
 from expenses.permissions import can_edit_expense
-from expenses.services.catalog import tags_resolve
+from expenses.services.catalog import normalise_tag_name, tags_resolve
 from expenses.services.currency import convert_to_reporting
-from expenses.services.validation import full_clean_or_raise
+from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
 from mealtracker.money import has_valid_precision, is_currency_code
 
@@ -25,6 +28,18 @@ EDITABLE_FIELDS = {
     "attendees",
 }  # fmt: skip
 CONVERSION_FIELDS = {"amount", "currency", "occurred_at", "exchange_rate"}
+# Set by the conversion after validation, so model validation leaves them out.
+CLEAN_EXCLUDE = ["owner", "reporting_amount", "exchange_rate"]
+RELATED_FIELDS = ("restaurant", "category")
+BULK_BATCH_SIZE = 1000
+
+
+class ExpenseDraftsRefused(DomainError):
+    """expenses_create_many wrote nothing: `refused` maps each refused draft's index to its error."""
+
+    def __init__(self, refused: dict[int, DomainError]):
+        super().__init__(f"{len(refused)} expense(s) were refused; nothing was written.")
+        self.refused = refused
 
 
 def _check_owned(owner: User, *, restaurant=None, category=None, tags=()) -> None:
@@ -52,18 +67,62 @@ def _check_money_and_time(expense: Expense) -> None:
         raise DomainError("The meal cannot be in the future.", field="occurred_at")
 
 
-def _convert(expense: Expense, rate: Decimal | None) -> None:
+def _convert(expense: Expense, rate: Decimal | None, known_rates: dict | None = None) -> None:
+    """Fix the reporting amount. With `known_rates`, the stored rate is looked up once per currency and local day."""
     local_date = expense.occurred_at.astimezone(expense.owner.tzinfo).date()
+    if rate is None and known_rates is not None and expense.currency != settings.REPORTING_CURRENCY:
+        key = (expense.currency, local_date)
+        if key not in known_rates:
+            try:
+                _, known_rates[key] = convert_to_reporting(
+                    amount=expense.amount, currency=expense.currency, on_date=local_date
+                )
+            except DomainError as exc:
+                known_rates[key] = exc
+        if isinstance(known_rates[key], DomainError):
+            raise copy.copy(known_rates[key])
+        rate = known_rates[key]
     expense.reporting_amount, expense.exchange_rate = convert_to_reporting(
         amount=expense.amount, currency=expense.currency, on_date=local_date, rate=rate
     )
 
 
-def _set_tags(expense: Expense, tags: list, actor: User) -> None:
+def _new_expense(
+    owner: User, *, amount: Decimal, occurred_at: datetime.datetime, currency: str | None = None, tags=(), **fields
+) -> Expense:
+    """An unsaved expense from expense_create's arguments, with every check that needs no query."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+    _check_owned(owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags)
+    expense = Expense(
+        owner=owner,
+        amount=amount,
+        occurred_at=occurred_at,
+        currency=(currency or owner.default_currency).upper(),
+        **fields,
+    )
+    expense.status = ExpenseStatus.DRAFT if expense.is_business else ExpenseStatus.RECORDED
+    _check_money_and_time(expense)
+    return expense
+
+
+def _resolve_tags(owner: User, tags, known: dict[str, Tag]) -> list[Tag]:
+    """The Tag objects for a mix of tags and names (names created when new), each once, in order.
+
+    `known` (lower-case name -> tag) carries names already resolved, so a batch resolves each name once."""
     tag_objects = [t for t in tags if isinstance(t, Tag)]
     names = [t for t in tags if isinstance(t, str)]
-    if names:
-        tag_objects += tags_resolve(owner=expense.owner, names=names)
+    keys = [normalise_tag_name(name).lower() for name in names]
+    new = [name for name, key in zip(names, keys, strict=True) if key and key not in known]
+    if new:
+        known.update((tag.name.lower(), tag) for tag in tags_resolve(owner=owner, names=new))
+    resolved = tag_objects + [known[key] for key in keys if key]
+    return list({tag.pk: tag for tag in resolved}.values())
+
+
+def _set_tags(expense: Expense, tags: list, actor: User) -> None:
+    tag_objects = _resolve_tags(expense.owner, tags, {})
     ExpenseTag.objects.filter(expense=expense).exclude(tag__in=tag_objects).delete()
     present = set(ExpenseTag.objects.filter(expense=expense).values_list("tag_id", flat=True))
     ExpenseTag.objects.bulk_create(
@@ -84,25 +143,93 @@ def expense_create(
     **fields,
 ) -> Expense:
     """Record a meal. Business meals start as drafts; the reporting-currency amount is fixed now."""
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
-    _check_owned(owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags)
-    expense = Expense(
-        owner=owner,
-        amount=amount,
-        occurred_at=occurred_at,
-        currency=(currency or owner.default_currency).upper(),
-        **fields,
-    )
-    expense.status = ExpenseStatus.DRAFT if expense.is_business else ExpenseStatus.RECORDED
-    _check_money_and_time(expense)
-    full_clean_or_raise(expense, exclude=["owner", "reporting_amount", "exchange_rate"])
+    expense = _new_expense(owner, amount=amount, occurred_at=occurred_at, currency=currency, tags=tags, **fields)
+    full_clean_or_raise(expense, exclude=CLEAN_EXCLUDE)
     _convert(expense, exchange_rate)
     expense.save()
     if tags:
         _set_tags(expense, list(tags), actor or owner)
     return expense
+
+
+@transaction.atomic
+def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None = None) -> list[Expense]:
+    """Record many meals under expense_create's rules, all or nothing; each draft holds expense_create's arguments.
+
+    Refused drafts raise ExpenseDraftsRefused (by index). The queries do not grow with the drafts: stored rates
+    are read once per currency and day, each restaurant and category checked once, each new tag name created once.
+    bulk_create sends no post_save, so the caller runs the bulk form of its receivers (policy_check_many)."""
+    refused: dict[int, DomainError] = {}
+    expenses: list[Expense] = []
+    tag_lists: list[list[Tag]] = []
+    known_rates: dict = {}
+    related_errors: dict = {}
+    known_tags: dict[str, Tag] = {}
+    for index, draft in enumerate(drafts):
+        arguments = {name: value for name, value in draft.items() if name != "exchange_rate"}
+        try:
+            expense = _new_expense(owner, **arguments)
+            _full_clean_in_bulk(expense, related_errors)
+            _convert(expense, draft.get("exchange_rate"), known_rates)
+            tags = _resolve_tags(owner, list(draft.get("tags") or ()), known_tags)
+        except DomainError as exc:
+            refused[index] = exc
+            continue
+        expenses.append(expense)
+        tag_lists.append(tags)
+    if refused:
+        raise ExpenseDraftsRefused(refused)
+    _insert_checked(expenses)
+    links = [
+        ExpenseTag(expense=expense, tag=tag, added_by=actor or owner)
+        for expense, tags in zip(expenses, tag_lists, strict=True)
+        for tag in tags
+    ]
+    ExpenseTag.objects.bulk_create(links, batch_size=BULK_BATCH_SIZE)
+    return expenses
+
+
+def _full_clean_in_bulk(expense: Expense, related_errors: dict) -> None:
+    """expense_create's full_clean without its per-expense queries: each restaurant and category is checked once
+    per batch, and the check constraints (which clean() and the field validators cover) are checked by the insert,
+    see _insert_checked."""
+    errors = {}
+    for name in RELATED_FIELDS:
+        field = Expense._meta.get_field(name)
+        value = getattr(expense, field.attname)
+        if value is None:
+            continue
+        if (name, value) not in related_errors:
+            try:
+                field.clean(value, expense)
+                related_errors[(name, value)] = []
+            except ValidationError as exc:
+                related_errors[(name, value)] = exc.error_list
+        if related_errors[(name, value)]:
+            errors[name] = related_errors[(name, value)]
+    try:
+        expense.full_clean(exclude=[*CLEAN_EXCLUDE, *RELATED_FIELDS], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise validation_error_to_domain(ValidationError(errors))
+
+
+def _insert_checked(expenses: list[Expense]) -> None:
+    """bulk_create; should a check constraint ever catch what clean() lets through, name the drafts it refuses."""
+    try:
+        with transaction.atomic():
+            Expense.objects.bulk_create(expenses, batch_size=BULK_BATCH_SIZE)
+    except IntegrityError:
+        refused = {}
+        for index, expense in enumerate(expenses):
+            try:
+                expense.validate_constraints(exclude=set(CLEAN_EXCLUDE))
+            except ValidationError as exc:
+                refused[index] = validation_error_to_domain(exc)
+        if refused:
+            raise ExpenseDraftsRefused(refused) from None
+        raise
 
 
 def _lock_current(expense: Expense, expected_version: int | None) -> Expense:

@@ -14,9 +14,11 @@ from django.utils import timezone
 from accounts.models import User
 from expenses import services as expense_services
 from expenses.models import Category, Expense, Restaurant
+from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.importing import normalise_row, read_rows
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
+from reports.services.policies import policy_check_many
 
 DUPLICATE_WINDOW = datetime.timedelta(days=3)
 EDITABLE_VALUES = {
@@ -217,44 +219,59 @@ class _Rollback(Exception):
 def import_batch_apply(
     *, batch: ImportBatch, actor: User, progress: Callable[[], None] | None = None
 ) -> dict[str, int]:
-    """Write every row marked 'apply' as an expense, all or nothing; running it again adds nothing twice."""
+    """Write every row marked 'apply' as an expense, all or nothing; running it again adds nothing twice.
+
+    The expenses are written in bulk (expenses_create_many) under the same rules as one by one."""
     if batch.owner_id != actor.pk:
         raise NotFound("Import not found.")
     if batch.status == ImportStatus.DISCARDED:
         raise Conflict("This import was discarded.")
-    failures: dict[str, list[str]] = {}
-    created = 0
+    failed: dict[int, list[str]] = {}
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            rows = locked.rows.filter(action=ImportAction.APPLY, expense__isnull=True).order_by("line_number")
-            restaurants: dict = {}
-            categories = {c.name.lower(): c for c in Category.objects.filter(owner=locked.owner)}
-            for row in rows.iterator(chunk_size=500):
+            owner = locked.owner
+            rows = list(locked.rows.filter(action=ImportAction.APPLY, expense__isnull=True).order_by("line_number"))
+            restaurants = {
+                ("id", r.pk): r
+                for r in Restaurant.objects.filter(owner=owner, pk__in={row.restaurant_id for row in rows} - {None})
+            }
+            categories = {c.name.lower(): c for c in Category.objects.filter(owner=owner)}
+            to_write, drafts = [], []
+            for row in rows:
                 if row.errors:
-                    failures[f"line {row.line_number}"] = list(row.errors)
+                    failed[row.line_number] = list(row.errors)
                 else:
                     try:
-                        with transaction.atomic():
-                            row.expense = _write_row(locked.owner, row, restaurants, categories)
-                        row.save(update_fields=["expense"])
-                        created += 1
+                        drafts.append(_draft_of(owner, row, restaurants, categories))
+                        to_write.append(row)
                     except DomainError as exc:
-                        failures[f"line {row.line_number}"] = [_messages(exc)]
+                        failed[row.line_number] = [_messages(exc)]
                 if progress:
                     progress()
-            if failures:
+            expenses = []
+            try:
+                expenses = expenses_create_many(owner=owner, drafts=drafts)
+            except ExpenseDraftsRefused as exc:
+                failed.update({to_write[index].line_number: [_messages(error)] for index, error in exc.refused.items()})
+            if failed:
                 raise _Rollback
+            # bulk_create sends no post_save: the over-policy flag its receiver sets is set here, in bulk.
+            policy_check_many(expenses)
+            for row, expense in zip(to_write, expenses, strict=True):
+                row.expense = expense
+            ImportRow.objects.bulk_update(to_write, ["expense"], batch_size=1000)
             locked.status = ImportStatus.APPLIED
-            locked.created_count += created
+            locked.created_count += len(expenses)
             locked.applied_at = timezone.now()
             locked.save(update_fields=["status", "created_count", "applied_at"])
     except _Rollback:
+        failures = {f"line {line}": failed[line] for line in sorted(failed)}
         _record_failures(batch, failures)
         raise ImportFailed(failures) from None
     batch.refresh_from_db()
     skipped = batch.rows.filter(action=ImportAction.SKIP).count()
-    return {"created": created, "skipped": skipped, "failed": 0}
+    return {"created": len(expenses), "skipped": skipped, "failed": 0}
 
 
 def _messages(exc: DomainError) -> str:
@@ -272,15 +289,10 @@ def _record_failures(batch: ImportBatch, failures: dict[str, list[str]]) -> None
     ImportRow.objects.bulk_update(rows, ["errors"], batch_size=1000)
 
 
-def _write_row(owner: User, row: ImportRow, restaurants: dict, categories: dict) -> Expense:
+def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) -> dict:
+    """expense_create's arguments for one row; a restaurant or category the row names is created when new."""
     values = row.values
-    restaurant = None
-    if row.restaurant_id:
-        if ("id", row.restaurant_id) not in restaurants:
-            restaurants[("id", row.restaurant_id)] = Restaurant.objects.filter(
-                owner=owner, pk=row.restaurant_id
-            ).first()
-        restaurant = restaurants[("id", row.restaurant_id)]
+    restaurant = restaurants.get(("id", row.restaurant_id)) if row.restaurant_id else None
     if restaurant is None and values.get("restaurant_name"):
         restaurant = _restaurant_for(owner, values, restaurants)
     category = None
@@ -290,7 +302,14 @@ def _write_row(owner: User, row: ImportRow, restaurants: dict, categories: dict)
             categories[key] = expense_services.category_create(owner=owner, name=values["category_name"])
         category = categories[key]
     rate = Decimal(values["exchange_rate"]) if values.get("exchange_rate") else None
-    fields = {
+    return {
+        "amount": Decimal(values["amount"]),
+        "occurred_at": datetime.datetime.fromisoformat(values["occurred_at"]),
+        "currency": values["currency"],
+        "exchange_rate": None if values["currency"] == settings.REPORTING_CURRENCY else rate,
+        "tags": values.get("tags", []),
+        "restaurant": restaurant,
+        "category": category,
         "cleared_on": datetime.date.fromisoformat(values["cleared_on"]) if values.get("cleared_on") else None,
         "meal_type": values["meal_type"],
         "order_type": values["order_type"],
@@ -303,17 +322,6 @@ def _write_row(owner: User, row: ImportRow, restaurants: dict, categories: dict)
         "business_purpose": values.get("business_purpose", ""),
         "attendees": values.get("attendees", ""),
     }
-    return expense_services.expense_create(
-        owner=owner,
-        amount=Decimal(values["amount"]),
-        occurred_at=datetime.datetime.fromisoformat(values["occurred_at"]),
-        currency=values["currency"],
-        exchange_rate=None if values["currency"] == settings.REPORTING_CURRENCY else rate,
-        tags=values.get("tags", []),
-        restaurant=restaurant,
-        category=category,
-        **fields,
-    )
 
 
 def _restaurant_for(owner: User, values: dict, cache: dict) -> Restaurant:

@@ -54,25 +54,43 @@ def meal_policy_delete(*, actor: User, policy: MealPolicy) -> None:
     policy.delete()
 
 
-def policy_check(expense: Expense) -> PolicyFlag | None:
-    """Flag the expense when its per-person cost (reporting currency) is over its team's policy."""
-    team_id = expense.owner.team_id
-    if team_id is None:
-        return None
-    policy = MealPolicy.objects.filter(team_id=team_id, meal_type=expense.meal_type).first()
+def _over_policy(expense: Expense, policy: MealPolicy | None) -> dict | None:
+    """A flag's figures when the expense's per-person cost (reporting currency) is over the policy, else None."""
     if policy is None:
         return None
     per_person = (expense.reporting_amount / expense.party_size).quantize(CENT, rounding=ROUND_HALF_UP)
     if per_person <= policy.max_per_person:
         return None
-    flag, created = PolicyFlag.objects.get_or_create(
-        expense=expense,
-        defaults={"policy": policy, "limit_per_person": policy.max_per_person, "per_person": per_person,
-                  "over_by": per_person - policy.max_per_person},
-    )  # fmt: skip
+    return {"policy": policy, "limit_per_person": policy.max_per_person, "per_person": per_person,
+            "over_by": per_person - policy.max_per_person}  # fmt: skip
+
+
+def policy_check(expense: Expense) -> PolicyFlag | None:
+    """Flag the expense when its per-person cost (reporting currency) is over its team's policy."""
+    team_id = expense.owner.team_id
+    if team_id is None:
+        return None
+    over = _over_policy(expense, MealPolicy.objects.filter(team_id=team_id, meal_type=expense.meal_type).first())
+    if over is None:
+        return None
+    flag, created = PolicyFlag.objects.get_or_create(expense=expense, defaults=over)
     if not created:
         raise Conflict("This expense is already flagged.")
     return flag
+
+
+def policy_check_many(expenses: list[Expense]) -> list[PolicyFlag]:
+    """policy_check for expenses just recorded in bulk (bulk_create sends no post_save): one query, one insert."""
+    team_ids = {expense.owner.team_id for expense in expenses} - {None}
+    if not team_ids:
+        return []
+    policies = {(p.team_id, p.meal_type): p for p in MealPolicy.objects.filter(team_id__in=team_ids)}
+    flags = []
+    for expense in expenses:
+        over = _over_policy(expense, policies.get((expense.owner.team_id, expense.meal_type)))
+        if over is not None:
+            flags.append(PolicyFlag(expense=expense, **over))
+    return PolicyFlag.objects.bulk_create(flags, batch_size=1000)
 
 
 def policy_flags_visible_to(user: User) -> QuerySet[PolicyFlag]:

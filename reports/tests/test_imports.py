@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from expenses.models import Expense
-from expenses.tests.factories import ExpenseFactory, RestaurantFactory
+from expenses.tests.factories import ExchangeRateFactory, ExpenseFactory, RestaurantFactory
 from reports.importing import normalise_row, parse_date
 from reports.models import ImportBatch
 
@@ -142,28 +142,17 @@ def test_user_skips_a_good_row(client, member):
     assert not Expense.objects.filter(owner=member, amount=Decimal("18.25")).exists()
 
 
-def test_apply_is_all_or_nothing(client, member, monkeypatch):
+def test_apply_is_all_or_nothing(client, member):
+    # The CHF rate known at review is gone by apply: that row fails, so no row at all is written.
+    rate = ExchangeRateFactory(currency="CHF", date=datetime.date(2026, 3, 14), rate=Decimal("1.10"))
     batch = upload(client, MESSY).json()
-    # The rate disappears between review and apply: the CHF row fails, so no row at all is written.
-    row = next(r for r in rows_of(client, batch["id"], show="errors") if r["line_number"] == 14)
-    client.patch(reverse("reports_api:import-row", args=[batch["id"], row["id"]]), {"values": {"exchange_rate": "1.25"},
-                 "action": "apply"}, format="json")  # fmt: skip
-    import reports.services.imports as imports
-
-    original = imports._write_row
-
-    def failing(owner, row, *args):
-        if row.line_number == 14:
-            from mealtracker.errors import DomainError
-
-            raise DomainError("No exchange rate", field="exchange_rate")
-        return original(owner, row, *args)
-
-    monkeypatch.setattr(imports, "_write_row", failing)
+    rate.delete()
     response = client.post(reverse("reports_api:import-apply", args=[batch["id"]]))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert list(response.json()["errors"]) == ["line 14"]
     assert not Expense.objects.filter(owner=member).exists()
+    chalet = next(r for r in rows_of(client, batch["id"], show="errors") if r["line_number"] == 14)
+    assert chalet["errors"][0].startswith("exchange_rate: No exchange rate from CHF")
 
 
 def test_review_state_lives_in_the_database(client, api_client_for, member):

@@ -1,0 +1,160 @@
+"""expenses_create_many keeps every rule of expense_create: same results, same refusals, nothing written on any."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from expenses import services
+from expenses.choices import ExpenseStatus
+from expenses.models import Expense, ExpenseTag, Restaurant, Tag
+from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
+from expenses.tests.factories import CategoryFactory, ExchangeRateFactory, RestaurantFactory, TagFactory
+from mealtracker.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+YESTERDAY = timezone.now() - datetime.timedelta(days=1)
+COMPARED = ["amount", "tax", "tip", "currency", "reporting_amount", "exchange_rate", "occurred_at", "meal_type",
+            "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose", "attendees",
+            "status", "restaurant_id", "category_id", "cleared_on", "version"]  # fmt: skip
+
+
+def draft(**overrides) -> dict:
+    return {"amount": Decimal("42.00"), "occurred_at": YESTERDAY, "meal_type": "dinner", **overrides}
+
+
+def refusal(make) -> tuple:
+    with pytest.raises(DomainError) as caught:
+        make()
+    exc = caught.value
+    return type(exc).__name__, exc.field, exc.message, getattr(exc, "errors", None)
+
+
+def test_drafts_are_recorded_as_expense_create_records_them(member):
+    ExchangeRateFactory(currency="EUR", date=YESTERDAY.date(), rate=Decimal("1.10"))
+    bistro = RestaurantFactory(owner=member)
+    dining = CategoryFactory(owner=member)
+    client_tag = TagFactory(owner=member, name="client")
+    drafts = [
+        draft(restaurant=bistro, category=dining, tags=["client", "Team dinner!"], tip=Decimal("5.00")),
+        draft(currency="eur", amount=Decimal("10.00"), party_size=3, tags=[client_tag]),
+        draft(currency="GBP", amount=Decimal("20.00"), exchange_rate=Decimal("1.25")),
+        draft(is_business=True, business_purpose="Client pitch", attendees="Ann", cleared_on=YESTERDAY.date()),
+    ]
+    one_by_one = [services.expense_create(owner=member, **d) for d in drafts]
+    in_bulk = expenses_create_many(owner=member, drafts=drafts)
+
+    def described(expenses):
+        return [
+            ({name: getattr(e, name) for name in COMPARED}, sorted(e.tags.values_list("name", flat=True)))
+            for e in Expense.objects.filter(pk__in=[e.pk for e in expenses]).order_by("pk")
+        ]
+
+    assert described(in_bulk) == described(one_by_one)
+    assert [e.status for e in in_bulk] == ["recorded", "recorded", "recorded", ExpenseStatus.DRAFT]
+    assert (in_bulk[1].reporting_amount, in_bulk[2].reporting_amount) == (Decimal("11.00"), Decimal("25.00"))
+    assert Tag.objects.filter(owner=member).count() == 2  # "Team-dinner" created once, for both paths
+    assert set(ExpenseTag.objects.filter(expense__in=in_bulk).values_list("added_by", flat=True)) == {member.pk}
+
+
+def test_one_refused_draft_refuses_them_all_by_index(member):
+    drafts = [draft(), draft(tip=Decimal("50.00")), draft(), draft(currency="CHF")]
+    with pytest.raises(ExpenseDraftsRefused) as caught:
+        expenses_create_many(owner=member, drafts=drafts)
+    assert sorted(caught.value.refused) == [1, 3]
+    assert caught.value.refused[3].field == "exchange_rate"
+    assert not Expense.objects.exists()
+
+
+def test_tags_created_for_a_refused_batch_are_not_kept(member):
+    with pytest.raises(ExpenseDraftsRefused):
+        expenses_create_many(owner=member, drafts=[draft(tags=["brand-new"]), draft(amount=Decimal("-1.00"))])
+    assert not Tag.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"occurred_at": timezone.now() + datetime.timedelta(days=3)},
+        {"occurred_at": datetime.datetime(2026, 3, 1, 12, 0)},
+        {"currency": "XYZ"},
+        {"amount": Decimal("12.345")},
+        {"amount": Decimal("0.00")},
+        {"tip": Decimal("-1.00")},
+        {"amount": Decimal("10.00"), "tax": Decimal("6.00"), "tip": Decimal("6.00")},
+        {"party_size": 0},
+        {"party_size": 51},
+        {"meal_type": "elevenses"},
+        {"order_type": "teleport"},
+        {"payment_method": "barter"},
+        {"currency": "CHF"},
+        {"currency": "GBP", "exchange_rate": Decimal("-1")},
+        {"colour": "red"},
+        {"restaurant": "someone else's"},
+        {"restaurant": "deleted"},
+        {"category": "someone else's"},
+        {"tags": "someone else's"},
+        {"tags": ["x" * 60]},
+    ],
+    ids=lambda overrides: ",".join(overrides),
+)
+def test_a_draft_is_refused_exactly_as_expense_create_refuses_it(member, outsider, overrides):
+    if overrides.get("restaurant") == "someone else's":
+        overrides["restaurant"] = RestaurantFactory(owner=outsider)
+    if overrides.get("restaurant") == "deleted":
+        overrides["restaurant"] = Restaurant(pk=10**6, owner=member, name="Gone")
+    if overrides.get("category") == "someone else's":
+        overrides["category"] = CategoryFactory(owner=outsider)
+    if overrides.get("tags") == "someone else's":
+        overrides["tags"] = [TagFactory(owner=outsider)]
+    alone = refusal(lambda: services.expense_create(owner=member, **draft(**overrides)))
+
+    with pytest.raises(ExpenseDraftsRefused) as caught:
+        expenses_create_many(owner=member, drafts=[draft(), draft(**overrides)])
+    (index, exc), *others = caught.value.refused.items()
+    assert (index, others) == (1, [])
+    assert (type(exc).__name__, exc.field, exc.message, getattr(exc, "errors", None)) == alone
+    assert not Expense.objects.exists()
+
+
+def test_a_check_constraint_that_clean_misses_still_names_its_draft(member, monkeypatch):
+    # Should clean() and a database check ever drift apart, the draft is named as expense_create would name it.
+    monkeypatch.setattr(Expense, "clean", lambda self: None)
+    bad = draft(amount=Decimal("10.00"), tax=Decimal("6.00"), tip=Decimal("6.00"))
+    alone = refusal(lambda: services.expense_create(owner=member, **bad))
+    with pytest.raises(ExpenseDraftsRefused) as caught:
+        expenses_create_many(owner=member, drafts=[draft(), bad])
+    exc = caught.value.refused[1]
+    assert (type(exc).__name__, exc.field, exc.message, getattr(exc, "errors", None)) == alone
+    assert list(caught.value.refused) == [1]
+    assert not Expense.objects.exists()
+
+
+def test_a_reporting_amount_rounding_to_zero_fails_like_expense_create(member):
+    tiny = draft(currency="JPY", amount=Decimal("1"), tax=Decimal(0), tip=Decimal(0), exchange_rate=Decimal("0.001"))
+    with pytest.raises(IntegrityError):
+        services.expense_create(owner=member, **tiny)
+    with pytest.raises(IntegrityError):
+        expenses_create_many(owner=member, drafts=[draft(), tiny])
+
+
+def test_queries_do_not_grow_with_the_number_of_drafts(member):
+    ExchangeRateFactory(currency="EUR", date=YESTERDAY.date(), rate=Decimal("1.10"))
+    bistro = RestaurantFactory(owner=member)
+    dining = CategoryFactory(owner=member)
+
+    def queries_for(count: int) -> int:
+        drafts = [
+            draft(restaurant=bistro, category=dining, currency="EUR" if n % 2 else "USD", tags=["client", "team"])
+            for n in range(count)
+        ]
+        Tag.objects.filter(owner=member).delete()
+        with CaptureQueriesContext(connection) as queries:
+            expenses_create_many(owner=member, drafts=drafts)
+        return len(queries)
+
+    # 40 rather than 50: SQLite takes at most 999 parameters, so 43 expenses per INSERT.
+    assert queries_for(10) == queries_for(40)
