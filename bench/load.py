@@ -1,7 +1,8 @@
 """Fill a PostgreSQL database with a large, realistic data set through set-based SQL (no per-row Python).
 
 Run by `make bench` after the schema has been migrated: teams, users (a manager per team), default categories,
-restaurants, and expenses spread over the last year, every row satisfying the model's CHECK constraints.
+restaurants, expenses spread over the last year (a quarter of them tagged), every row satisfying the model's CHECK
+constraints.
 """
 
 import time
@@ -16,6 +17,7 @@ CUISINES = ["Pizza", "Sushi", "Burgers", "Thai", "Mexican", "Cafe", "Indian", "F
 MEAL_TYPES = ["breakfast", "lunch", "lunch", "dinner", "dinner", "drinks", "snacks"]
 ORDER_TYPES = ["dine_in", "dine_in", "dine_in", "takeout", "delivery"]
 BUSINESS_STATUSES = ["draft", "submitted", "approved", "reimbursed", "rejected"]
+TAGS = ["client", "team-offsite", "travel"]
 DEFAULT_CATEGORIES = ["Restaurants", "Groceries", "Drinks", "Fast Food", "Entertainment", "Snacks & Vending", "Other"]
 
 
@@ -115,6 +117,25 @@ def load(*, rows: int, users: int, teams: int, restaurants: int, log=print) -> d
             JOIN bench_users u ON u.n = e.user_n
             JOIN bench_restaurants r ON r.user_n = e.user_n AND r.k = e.k
             JOIN bench_categories c ON c.user_n = e.user_n
+            """,
+        ),
+        (
+            "tags",
+            f"""
+            INSERT INTO expenses_tag (owner_id, name, color, description, created_at)
+            SELECT u.id, t.name, '#6c757d', '', now()
+            FROM bench_users u CROSS JOIN unnest({_array(TAGS)}) AS t(name)
+            """,
+        ),
+        (
+            "expense_tags",
+            # A quarter of the meals carry one tag, a twelfth of them a second one.
+            f"""
+            INSERT INTO expenses_expensetag (expense_id, tag_id, added_by_id, created_at)
+            SELECT e.id, t.id, e.owner_id, e.created_at
+            FROM expenses_expense e
+            JOIN expenses_tag t ON t.owner_id = e.owner_id
+            WHERE (e.id %% 4 = 0 AND t.name = '{TAGS[0]}') OR (e.id %% 12 = 0 AND t.name = '{TAGS[1]}')
             """,
         ),
         ("analyze", "ANALYZE"),

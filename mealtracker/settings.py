@@ -104,6 +104,11 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: PostgreSQL compiles a plan when its estimated cost is high, and for our short queries and the
+    # export's per-row tag subquery the compiling took longer than the running (1.7 s of JIT on a 1.2 s query at
+    # 1M expenses, docs/performance.md). The RDS parameter group turns it off too (terraform/modules/database).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -31,6 +31,12 @@ resource "aws_db_parameter_group" "this" {
     value = tostring(var.slow_query_log_ms)
   }
 
+  # No JIT: compiling plans cost more than running this application's queries (docs/performance.md).
+  parameter {
+    name  = "jit"
+    value = "0"
+  }
+
   parameter {
     name  = "log_connections"
     value = "1"
