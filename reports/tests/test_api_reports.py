@@ -80,6 +80,11 @@ def test_breakdown_by_hour_uses_local_time(client):
     assert hours == {"08:00": "12.00", "12:00": "30.00", "23:00": "61.70"}
 
 
+def test_breakdown_by_weekday_lists_days_in_week_order(client):
+    rows = get_report(client, "breakdown", by="weekday").json()["rows"]
+    assert [row["label"] for row in rows] == ["Monday", "Tuesday", "Sunday"]
+
+
 def test_breakdown_by_category_keeps_uncategorised_meals(client):
     assert rows_by(get_report(client, "breakdown", by="category"), "label", "total") == {
         "Uncategorised": "61.70",
@@ -163,6 +168,18 @@ def test_report_states_its_currency_range_and_timezone(client):
 def test_report_runs_a_fixed_number_of_queries(client, assert_max_app_queries):
     with assert_max_app_queries(2):
         assert get_report(client, "breakdown", by="restaurant").status_code == HTTPStatus.OK
+
+
+def test_team_totals_read_the_team_then_aggregate(api_client_for, manager, march, assert_max_app_queries):
+    client = api_client_for(manager)
+    with assert_max_app_queries(2):  # the manager's visible owners, then one GROUP BY
+        assert get_report(client, "totals", scope="team").status_code == HTTPStatus.OK
+
+
+def test_team_summary_reads_the_team_once_for_both_periods(api_client_for, manager, march, assert_max_app_queries):
+    client = api_client_for(manager)
+    with assert_max_app_queries(3):  # the manager's visible owners, then this period and the one before
+        assert get_report(client, "summary", scope="team").status_code == HTTPStatus.OK
 
 
 def test_manager_team_report_includes_teammates(api_client_for, manager, march):
