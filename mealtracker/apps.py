@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MealtrackerConfig(AppConfig):
     name = "mealtracker"
     verbose_name = "Meal Expense Tracker"
+
+    def ready(self):
+        from mealtracker.heap import freeze_after_first_request
+
+        freeze_after_first_request()

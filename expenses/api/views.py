@@ -95,7 +95,10 @@ class ExpenseViewSet(CrudViewSet):
         page = self.paginate_queryset(expenses)
         if self.paginator.wants_totals(request):
             self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # One serializer renders each expense, rather than a ListSerializer holding the page: its parent/child
+        # reference cycle kept every expense of the page alive until a full garbage collection (docs/performance.md).
+        serializer = self.get_serializer()
+        return self.get_paginated_response([serializer.to_representation(expense) for expense in page])
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
