@@ -104,12 +104,15 @@ def load(*, rows: int, users: int, teams: int, restaurants: int, log=print) -> d
                    ({_array(ORDER_TYPES)})[1 + e.g %% 5], 1 + e.g %% 4,
                    e.amount, round(e.amount * 0.08, 2), round(e.amount * 0.15, 2), 'USD', e.amount, 1,
                    'card', CASE WHEN e.g %% 10 = 0 THEN 'client dinner notes ' || e.g ELSE '' END,
-                   e.g %% 5 = 0, CASE WHEN e.g %% 5 = 0 THEN 'Client meeting' ELSE '' END, '',
-                   CASE WHEN e.g %% 5 = 0 THEN ({_array(BUSINESS_STATUSES)})[1 + (e.g / 5) %% 5]
+                   e.business, CASE WHEN e.business THEN 'Client meeting' ELSE '' END, '',
+                   CASE WHEN e.business THEN ({_array(BUSINESS_STATUSES)})[1 + (e.g / %(users)s / 5) %% 5]
                         ELSE 'recorded' END,
                    1, e.occurred_at, e.occurred_at
             FROM (
+                -- A fifth of each person's meals are business meals, spread over every approval status (the
+                -- owner is g mod users, so business-ness and status come from g / users, not from g itself).
                 SELECT g, g %% %(users)s AS user_n, (g / %(users)s) %% %(per_user)s AS k,
+                       (g / %(users)s) %% 5 = 0 AS business,
                        now() - (random() * interval '365 days') AS occurred_at,
                        round((6 + random() * 120)::numeric, 2) AS amount
                 FROM generate_series(1, %(rows)s) g
