@@ -53,6 +53,11 @@ class CrudViewSet(
 
 class ExpensePagination(KeysFirstCursorPagination):
     ordering = ("-occurred_at", "-id")
+
+    def pages_by_keys(self, request) -> bool:
+        # One person's list reads straight down the (owner, -occurred_at) index; a team's spans many owners.
+        return request.query_params.get("scope") == "team"
+
     totals_schema = {
         "type": "object",
         "description": "Count, sum and average per person of the whole filtered list, in the reporting currency.",

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from expenses.choices import ExpenseStatus, MealType
 from expenses.tests.factories import CategoryFactory, ExpenseFactory, ExpenseTagFactory, RestaurantFactory, TagFactory
@@ -130,6 +131,25 @@ def test_cursor_pages_walk_a_custom_ordering_forwards_and_back(member, api_clien
     assert pages == [["3.00", "3.00"], ["5.00", "7.00"], ["9.00"]]
     assert third["next"] is None
     assert [row["id"] for row in back["results"]] == [row["id"] for row in second["results"]]
+
+
+def test_team_pages_walk_every_team_meal_once_in_order_both_ways(manager, member, teammate, api_client_for):
+    base = timezone.now() - datetime.timedelta(days=3)
+    created = [
+        ExpenseFactory(owner=owner, occurred_at=base + datetime.timedelta(hours=hours)).pk
+        for hours, owner in enumerate([member, teammate, manager, member, teammate])
+    ]
+    client = api_client_for(manager)
+
+    pages, url, params = [], LIST, {"scope": "team", "page_size": 2}
+    while url:
+        body = client.get(url, params).json()
+        pages.append(body)
+        url, params = body["next"], None
+    back = client.get(pages[-1]["previous"]).json()
+
+    assert [row["id"] for page in pages for row in page["results"]] == created[::-1]  # newest first
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in pages[-2]["results"]]
 
 
 def test_page_size_is_capped_at_100(member, api_client_for):

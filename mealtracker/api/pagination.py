@@ -46,7 +46,13 @@ class KeysFirstCursorPagination(TotalsCursorPagination):
     keys and joining only the page's rows takes two short queries instead (docs/performance.md).
     """
 
+    def pages_by_keys(self, request) -> bool:
+        """Whether this list is worth the extra query (lists that can use one index range need not)."""
+        return True
+
     def paginate_queryset(self, queryset, request, view=None):
+        if not self.pages_by_keys(request):
+            return super().paginate_queryset(queryset, request, view)
         ordering = self.get_ordering(request, queryset, view)
         key_fields = dict.fromkeys(["pk", *(field.lstrip("-") for field in ordering)])
         keys = super().paginate_queryset(queryset.values(*key_fields), request, view)
