@@ -219,6 +219,18 @@ def csv_stream(header: list[str], rows: Iterable[list], *, prepared: bool = Fals
     yield buffer.getvalue()
 
 
+def csv_lines_stream(header: list[str], lines: Iterable[str]) -> Iterator[str]:
+    """`csv_stream` for lines that come finished (CRLF-terminated), in chunks of CSV_ROWS_PER_CHUNK lines."""
+    yield from csv_stream(header, [])
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == CSV_ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
 def _filename(stem: str, file_format: str) -> str:
     return f"{stem}-{timezone.now():%Y%m%d-%H%M%S}.{file_format}"
 
@@ -355,12 +367,10 @@ def expenses_response(expenses: QuerySet[Expense], file_format: str, *, descript
     """The filtered expense list as a download in the stable export format."""
     if file_format == "csv":
         if connection.vendor == "postgresql":
-            rows = exports_postgresql.expense_csv_rows(expenses)
+            text = csv_lines_stream(EXPENSE_COLUMNS, exports_postgresql.expense_csv_lines(expenses))
         else:
-            rows = (_expense_csv_row(row) for row in expense_rows(expenses))
-        response = StreamingHttpResponse(
-            csv_stream(EXPENSE_COLUMNS, rows, prepared=True), content_type=CONTENT_TYPES["csv"]
-        )
+            text = csv_stream(EXPENSE_COLUMNS, (_expense_csv_row(row) for row in expense_rows(expenses)), prepared=True)
+        response = StreamingHttpResponse(text, content_type=CONTENT_TYPES["csv"])
     elif file_format == "json":
         response = StreamingHttpResponse(_json_stream(expense_rows(expenses)), content_type=CONTENT_TYPES["json"])
     elif file_format == "xlsx":
