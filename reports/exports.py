@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
+from mealtracker.serialization import json_value
 from reports import exports_postgresql
 from reports.selectors import Report
 
@@ -395,17 +396,9 @@ def _json_stream(rows: Iterable[list]) -> Iterator[str]:
     }
     yield json.dumps(head)[:-1] + ', "expenses": ['
     for index, row in enumerate(rows):
-        record = {key: _json_value(value) for key, value in zip(EXPENSE_COLUMNS, row, strict=True)}
+        record = {key: json_value(value) for key, value in zip(EXPENSE_COLUMNS, row, strict=True)}
         yield ("," if index else "") + "\n" + json.dumps(record)
     yield "\n]}\n"
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return value
 
 
 def report_description(report: Report) -> str:

@@ -19,20 +19,29 @@ def convert_to_reporting(
     if currency == reporting:
         return quantize(amount, reporting), Decimal(1)
     if rate is None:
-        found = (
-            ExchangeRate.objects.filter(currency=currency, date__lte=on_date, date__gte=on_date - MAX_RATE_AGE)
-            .order_by("-date")
-            .values_list("rate", flat=True)
-            .first()
-        )
-        if found is None:
-            raise DomainError(
-                f"No exchange rate from {currency} to {reporting} is known for {on_date:%Y-%m-%d}; "
-                "enter the rate you were charged.",
-                field="exchange_rate",
-                code="missing_exchange_rate",
-            )
-        rate = found
+        rate = stored_rate(currency, on_date)
+        if rate is None:
+            raise missing_rate(currency, on_date)
     if rate <= 0:
         raise DomainError("The exchange rate must be greater than zero.", field="exchange_rate")
     return quantize(amount * rate, reporting), rate
+
+
+def stored_rate(currency: str, on_date: datetime.date) -> Decimal | None:
+    """The newest stored rate for `currency` from the MAX_RATE_AGE before `on_date`, if there is one."""
+    return (
+        ExchangeRate.objects.filter(currency=currency, date__lte=on_date, date__gte=on_date - MAX_RATE_AGE)
+        .order_by("-date")
+        .values_list("rate", flat=True)
+        .first()
+    )
+
+
+def missing_rate(currency: str, on_date: datetime.date) -> DomainError:
+    """The error for a conversion with no rate given and none stored."""
+    return DomainError(
+        f"No exchange rate from {currency} to {settings.REPORTING_CURRENCY} is known for {on_date:%Y-%m-%d}; "
+        "enter the rate you were charged.",
+        field="exchange_rate",
+        code="missing_exchange_rate",
+    )

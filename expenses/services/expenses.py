@@ -1,6 +1,5 @@
 """Creating, changing and deleting expenses."""
 
-import copy
 import datetime
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Restaurant, Tag
 from expenses.permissions import can_edit_expense
 from expenses.services.catalog import normalise_tag_name, tags_resolve
-from expenses.services.currency import convert_to_reporting
+from expenses.services.currency import convert_to_reporting, missing_rate, stored_rate
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
 from mealtracker.money import has_valid_precision, is_currency_code
@@ -73,15 +72,10 @@ def _convert(expense: Expense, rate: Decimal | None, known_rates: dict | None = 
     if rate is None and known_rates is not None and expense.currency != settings.REPORTING_CURRENCY:
         key = (expense.currency, local_date)
         if key not in known_rates:
-            try:
-                _, known_rates[key] = convert_to_reporting(
-                    amount=expense.amount, currency=expense.currency, on_date=local_date
-                )
-            except DomainError as exc:
-                known_rates[key] = exc
-        if isinstance(known_rates[key], DomainError):
-            raise copy.copy(known_rates[key])
+            known_rates[key] = stored_rate(*key)
         rate = known_rates[key]
+        if rate is None:
+            raise missing_rate(*key)
     expense.reporting_amount, expense.exchange_rate = convert_to_reporting(
         amount=expense.amount, currency=expense.currency, on_date=local_date, rate=rate
     )

@@ -1,6 +1,5 @@
 """Request validation and JSON shapes of the reports API (money as decimal strings)."""
 
-import datetime
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Category
 from expenses.selectors import categories_owned_by
+from mealtracker.serialization import json_value
 from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, MealPolicy, Notice, PolicyFlag
 from reports.selectors import PERIODS, Report, ReportFilters, Scope
 
@@ -83,14 +83,6 @@ class ReportQuerySerializer(serializers.Serializer):
         if kind == "top-restaurants":
             return {"by": data.get("by") or "spend", "limit": data["limit"]}
         return {}
-
-
-def json_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return value
 
 
 def report_to_json(report: Report) -> dict:

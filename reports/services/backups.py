@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Merchant, Restaurant, Tag
 from mealtracker.errors import Conflict, DomainError
+from mealtracker.serialization import json_value
 from reports.models import Budget
 
 BACKUP_KIND = "mealtracker.user_backup"
@@ -41,16 +42,8 @@ DATETIME_FIELDS = {"occurred_at", "created_at", "date_joined"}
 DATE_FIELDS = {"cleared_on"}
 
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return value
-
-
 def _pick(instance, fields) -> dict:
-    return {field: _plain(getattr(instance, field)) for field in fields}
+    return {field: json_value(getattr(instance, field)) for field in fields}
 
 
 def user_data_chunks(user: User) -> Iterator[str]:
@@ -89,7 +82,7 @@ def user_data_chunks(user: User) -> Iterator[str]:
             "receipts": [_pick(receipt, RECEIPT_FIELDS) for receipt in expense.receipts.all()],
             "approval_events": [
                 {"actor": e.actor.email if e.actor_id else None, "from_status": e.from_status,
-                 "to_status": e.to_status, "comment": e.comment, "created_at": _plain(e.created_at)}
+                 "to_status": e.to_status, "comment": e.comment, "created_at": json_value(e.created_at)}
                 for e in expense.approval_events.all()
             ],
         }  # fmt: skip

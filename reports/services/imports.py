@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from expenses import services as expense_services
 from expenses.models import Category, Expense, Restaurant
+from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.importing import normalise_row, read_rows
@@ -92,13 +93,9 @@ def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
     day = datetime.datetime.fromisoformat(values["occurred_at"]).astimezone(owner.tzinfo).date()
     key = (currency, day)
     if key not in cache:
-        try:
-            expense_services.convert_to_reporting(amount=Decimal(1), currency=currency, on_date=day)
-            cache[key] = None
-        except DomainError as exc:
-            cache[key] = exc.message
-    if cache[key]:
-        errors["exchange_rate"] = cache[key]
+        cache[key] = stored_rate(*key)
+    if cache[key] is None:
+        errors["exchange_rate"] = missing_rate(*key).message
 
 
 def _check_time(values: dict, errors: dict) -> None:
