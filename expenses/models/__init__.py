@@ -1,0 +1,27 @@
+"""The expense domain's models, one module per subdomain; import them from here."""
+
+from expenses.models.catalog import Category, Merchant, Restaurant, Tag
+from expenses.models.expenses import ApprovalEvent, ExchangeRate, Expense, ExpenseTag
+from expenses.models.fields import MONEY, validate_colour
+from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, RewardsProgram
+from expenses.models.receipts import Receipt, ReceiptReading, receipt_storage_key, receipt_thumbnail_key
+
+__all__ = [
+    "MONEY",
+    "ApprovalEvent",
+    "Category",
+    "ExchangeRate",
+    "Expense",
+    "ExpenseTag",
+    "Merchant",
+    "MerchantRewardsLink",
+    "Receipt",
+    "ReceiptReading",
+    "Restaurant",
+    "RewardsMembership",
+    "RewardsProgram",
+    "Tag",
+    "receipt_storage_key",
+    "receipt_thumbnail_key",
+    "validate_colour",
+]
