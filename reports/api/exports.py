@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from reports import exports
+from reports.services import exports
 from reports.api.serializers import ReportQuerySerializer
 from reports.api.views import parse_report_query
 from reports.selectors import build_report, local_bounds, scoped_expenses

@@ -1,5 +1,5 @@
 """The expense CSV has two writers: Python formats each row (SQLite, and JSON/XLSX/PDF everywhere), PostgreSQL
-formats them in its query (reports/exports_postgresql.py). On PostgreSQL both must give the same bytes."""
+formats them in its query (reports/services/exports_postgresql.py). On PostgreSQL both must give the same bytes."""
 
 import datetime
 from decimal import Decimal
@@ -17,7 +17,7 @@ from expenses.tests.factories import (
     RestaurantFactory,
     TagFactory,
 )
-from reports import exports, exports_postgresql
+from reports.services import exports, exports_postgresql
 
 pytestmark = [
     pytest.mark.django_db,

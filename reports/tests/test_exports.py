@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from expenses.tests.factories import ExpenseFactory, TagFactory
-from reports.exports import EXPENSE_COLUMNS
+from reports.services.exports import EXPENSE_COLUMNS
 
 MARCH = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
 

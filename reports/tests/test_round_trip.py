@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from reports.exports import EXPENSE_COLUMNS
+from reports.services.exports import EXPENSE_COLUMNS
 
 # Identity and bookkeeping columns belong to the copy, not to the meal.
 NOT_COMPARED = {"id", "owner_email", "created_at", "updated_at"}

@@ -24,7 +24,7 @@ from django.utils import timezone
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
 from mealtracker.serialization import json_value
-from reports import exports_postgresql
+from reports.services import exports_postgresql
 from reports.selectors import Report
 
 EXPORT_SCHEMA_VERSION = 1

@@ -2,7 +2,7 @@
 
 Building each row in Python (Decimal and datetime objects, the owner's timezone, formula neutralising) was most
 of a 100,000-row export's time, and so was turning 37 cells a row into Python strings (docs/performance.md). Here
-one query returns each row as its finished CSV line, formatted and quoted exactly as `reports.exports.expense_row`
+one query returns each row as its finished CSV line, formatted and quoted exactly as `reports.services.exports.expense_row`
 + `_expense_csv_row` + csv.writer write it (a test holds the two paths to the same bytes), and streams the lines
 from a server-side cursor, so memory stays flat however long the list.
 """
@@ -32,7 +32,7 @@ class _Text(str):
 
 
 def _neutralised(expression: str) -> _Text:
-    """A leading apostrophe on text a spreadsheet would run as a formula (reports.exports.FORMULA_PREFIXES)."""
+    """A leading apostrophe on text a spreadsheet would run as a formula (reports.services.exports.FORMULA_PREFIXES)."""
     return _Text(
         f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
         f"THEN '''' || {expression} ELSE {expression} END"
@@ -51,7 +51,7 @@ def _csv_field(column: str) -> str:
     )
 
 
-# One expression per reports.exports.EXPENSE_COLUMNS entry, in that order.
+# One expression per reports.services.exports.EXPENSE_COLUMNS entry, in that order.
 _SELECT = [
     "e.id::text",
     "to_char(e.occurred_at AT TIME ZONE u.timezone, 'YYYY-MM-DD')",
