@@ -4,7 +4,9 @@ Every amount in the product is a `Decimal` paired with a currency code; nothing 
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 
 from babel.core import get_global
@@ -41,16 +43,69 @@ def minor_units(currency: str) -> int:
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round half-up to the currency's minor unit (the way receipts and banks round)."""
-    exponent = Decimal(1).scaleb(-minor_units(currency))
-    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+    """Round half-up to the currency's minor unit (the way receipts and banks round).
+
+    The one rounding of money in the product: every amount shown or stored goes through here."""
+    return Decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of a currency: Decimal("0.01") for USD, Decimal("1") for JPY, Decimal("0.001") for BHD."""
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+def per_person(amount: Decimal, party_size: int, currency: str) -> Decimal:
+    """What one person's part of `amount` is, rounded half-up to the currency's minor unit (1000 JPY / 3 = 333)."""
+    if isinstance(party_size, bool) or not isinstance(party_size, int) or party_size < 1:
+        raise ValueError(f"A party size must be a whole number of at least 1, not {party_size!r}.")
+    return quantize(Decimal(amount) / party_size, currency)
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal | int], currency: str) -> list[Decimal]:
+    """Split `total` in proportion to `weights` by the largest remainder method.
+
+    Each share is a whole number of minor units and the shares add up to exactly `total`. Every share first gets
+    the floor of its exact part; the units left over go one each to the largest fractional parts, and equal
+    fractions go to the earlier weight, so the same input always gives the same split. A negative total (a
+    refund) is split like its absolute value, then negated."""
+    if not weights:
+        raise ValueError("Nothing to allocate to: give at least one weight.")
+    exact_weights = [Fraction(Decimal(w)) if not isinstance(w, int) else Fraction(w) for w in weights]
+    if any(w < 0 for w in exact_weights):
+        raise ValueError("Allocation weights cannot be negative.")
+    weight_sum = sum(exact_weights)
+    if weight_sum == 0:
+        raise ValueError("Allocation weights add up to zero: at least one must be positive.")
+    total = Decimal(total)
+    if not total.is_finite() or not has_valid_precision(total, currency):
+        raise ValueError(precision_error(currency) + f" {total} {currency} cannot be allocated.")
+    unit = minor_unit(currency)
+    units = int(abs(total).scaleb(minor_units(currency)))
+    exact = [units * w / weight_sum for w in exact_weights]
+    floors = [part.numerator // part.denominator for part in exact]
+    left_over = units - sum(floors)
+    # Largest fractional part first; among equals, the earlier position (sort is stable on the index key).
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for index in by_remainder[:left_over]:
+        floors[index] += 1
+    sign = -1 if total < 0 else 1
+    return [(sign * count * unit).quantize(unit) for count in floors]
+
+
+def precision_error(currency: str) -> str:
+    """The message for an amount with more decimals than its currency has ("JPY takes no decimals.")."""
+    digits = minor_units(currency)
+    if digits == 0:
+        return f"{currency} takes no decimals."
+    words = {1: "one decimal place", 2: "two decimal places", 3: "three decimal places"}
+    return f"{currency} amounts have at most {words.get(digits, f'{digits} decimal places')}."
 
 
 def has_valid_precision(amount: Decimal, currency: str) -> bool:
     """True when the amount has no more decimal places than the currency allows."""
     value = Decimal(amount)
     # "0.00" is fine for JPY; "0.50" is not: compare the value, not how many digits were written.
-    return value == value.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+    return value == value.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def parse_amount(text: str | int | Decimal) -> Decimal:
