@@ -17,7 +17,7 @@ from expenses.models import Category, Expense, Restaurant
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
 from mealtracker.errors import Conflict, DomainError, NotFound
-from reports.importing import normalise_row, read_rows
+from reports.services.importing import normalise_row, read_rows
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.policies import policy_check_many
 
@@ -204,7 +204,7 @@ def import_row_update(*, row: ImportRow, action: str | None = None, values: dict
 
 
 def _field_of(header: str) -> str | None:
-    from reports.importing import HEADER_TO_FIELD, normalise_header
+    from reports.services.importing import HEADER_TO_FIELD, normalise_header
 
     return HEADER_TO_FIELD.get(normalise_header(header))
 

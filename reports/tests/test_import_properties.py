@@ -1,4 +1,4 @@
-"""Properties of import parsing (reports/importing.py): no input crashes it, and what we write reads back."""
+"""Properties of import parsing (reports/services/importing.py): no input crashes it, and what we write reads back."""
 
 import csv
 import datetime
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mealtracker.errors import DomainError
-from reports.importing import normalise_row, read_rows
+from reports.services.importing import normalise_row, read_rows
 
 cells = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.booleans())
 headers = st.sampled_from(

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from expenses.models import Expense
 from expenses.tests.factories import ExchangeRateFactory, ExpenseFactory, RestaurantFactory
-from reports.importing import normalise_row, parse_date
+from reports.services.importing import normalise_row, parse_date
 from reports.models import ImportBatch
 
 FIXTURES = Path(__file__).parent / "fixtures"

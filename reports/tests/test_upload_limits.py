@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mealtracker.errors import DomainError
-from reports import importing
+from reports.services import importing
 from reports.models import ImportBatch
 from reports.services import exchange_rates
 
