@@ -120,14 +120,26 @@ class Restaurant(models.Model):
             models.Index(fields=["owner", "latitude", "longitude"], name="expenses_restaurant_owner_geo"),
         ]
         constraints = [
-            # City is '' rather than NULL when unknown, so "Cafe X" with no city can only exist once.
-            models.UniqueConstraint(
-                "owner", Lower("name"), Lower("city"), name="expenses_restaurant_owner_name_city_unique"
-            ),
+            # Identity (expenses/restaurant_selectors.py): the place id when there is one, else the name and the
+            # address (line 1, city, postal code, country), case ignored; the service squashes the whitespace.
+            # Blank parts are '' rather than NULL, so "Food Truck" with no address can only exist once, and two
+            # branches of a chain in one city, at different addresses or places, are two restaurants.
             models.UniqueConstraint(
                 fields=["owner", "place_id"],
                 condition=Q(place_id__isnull=False),
                 name="expenses_restaurant_owner_place_unique",
+                violation_error_message="You already saved this place.",
+            ),
+            models.UniqueConstraint(
+                "owner",
+                Lower("name"),
+                Lower("address_line_1"),
+                Lower("city"),
+                Lower("postal_code"),
+                "country",
+                condition=Q(place_id__isnull=True),
+                name="expenses_restaurant_owner_name_address_unique",
+                violation_error_message="You already have a restaurant with this name at this address.",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="expenses_restaurant_name_not_blank"),
             models.CheckConstraint(
