@@ -33,13 +33,6 @@ EXPORTS = [
 ]
 
 
-REPORT_FORMATS = ("csv", "xlsx", "pdf")
-
-
-def _export_url(kind: str, file_format: str, query: dict) -> str:
-    return reverse("reports_api:export-report", args=[kind, file_format]) + "?" + urlencode(query)
-
-
 @require_GET
 @login_required
 def reports_page(request):
