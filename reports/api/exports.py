@@ -6,10 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from reports.services import exports
 from reports.api.serializers import ReportQuerySerializer
 from reports.api.views import parse_report_query
 from reports.selectors import build_report, local_bounds, scoped_expenses
+from reports.services import exports
 from reports.services.backups import user_data_export
 
 EXPENSE_FORMATS = {"csv", "xlsx", "pdf", "json"}

@@ -16,32 +16,28 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from expenses.fields import EXPENSE_FIELDS, EXPORT_COLUMNS, FIELDS_BY_NAME, Kind
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
 from mealtracker.serialization import json_value
-from reports.services import exports_postgresql
 from reports.selectors import Report
+from reports.services import exports_postgresql
 
 EXPORT_SCHEMA_VERSION = 1
 CHUNK_SIZE = 2000
 PDF_MAX_ROWS = 10_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# The stable expense export format (v1). The first columns keep the original app's names so its users'
-# tools keep working; the importer reads every one of them back (and the original app's own exports).
-EXPENSE_COLUMNS = [
-    "id", "date", "time", "timezone", "datetime_utc", "time_utc", "cleared_date", "amount", "currency", "tax", "tip",
-    "reporting_amount", "reporting_currency", "exchange_rate", "meal_type", "order_type", "party_size",
-    "payment_method", "category_name", "tags", "restaurant_name", "restaurant_location", "restaurant_address",
-    "restaurant_city", "restaurant_state", "restaurant_postal_code", "restaurant_country",
-    "restaurant_google_place_id", "restaurant_cuisine", "notes", "is_business", "business_purpose", "attendees",
-    "status", "owner_email", "created_at", "updated_at",
-]  # fmt: skip
+# The stable expense export format (v1), one column list for every format, derived from the expense's one field
+# declaration (expenses/fields.py). The columns keep the original app's names so its users' tools keep working;
+# the importer reads every one of them back (and the original app's own exports).
+EXPENSE_COLUMNS = list(EXPORT_COLUMNS)
 PDF_EXPENSE_COLUMNS = [
     ("date", "Date"), ("time", "Time"), ("restaurant_name", "Restaurant"), ("meal_type", "Meal"),
     ("party_size", "Party"), ("amount", "Amount"), ("currency", "Cur."), ("reporting_amount", "Reporting"),
@@ -75,80 +71,105 @@ def _text(value) -> str:
     return str(value)
 
 
-# The columns an export reads, fetched as plain values: building four model instances per row (expense, owner,
-# restaurant, category) cost ~0.25 ms a row, 25 s for 100,000 rows (bench/run.py, docs/performance.md).
-ROW_FIELDS = (
-    "id", "occurred_at", "cleared_on", "amount", "currency", "tax", "tip", "reporting_amount", "exchange_rate",
-    "meal_type", "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose",
-    "attendees", "status", "created_at", "updated_at", "owner__timezone", "owner__email", "category_id",
-    "category__name", "restaurant_id", "restaurant__name", "restaurant__location_name",
-    "restaurant__address_line_1", "restaurant__address_line_2", "restaurant__city", "restaurant__region",
-    "restaurant__postal_code", "restaurant__country", "restaurant__place_id", "restaurant__cuisine",
-)  # fmt: skip
-
-
 def _utc_text(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-def expense_row(values: dict, tags: list[str]) -> list:
-    """One expense (its `ROW_FIELDS` values) in the export format: plain Python values in `EXPENSE_COLUMNS` order.
-
-    A list, not a dict, and times formatted by hand rather than strftime: this runs for every exported row, and
-    was most of a 100,000-row CSV's time (docs/performance.md).
-    """
+def _occurred_at_cells(values: dict, tags: list[str]) -> list:
+    # Times formatted by hand rather than by strftime: this runs for every exported row (docs/performance.md).
     local = values["occurred_at"].astimezone(_zone(values["owner__timezone"]))
     utc = values["occurred_at"].astimezone(datetime.UTC)
-    if values["restaurant_id"] is None:
-        name = location = address = city = region = postal_code = country = place_id = cuisine = ""
-    else:
-        name, location, city, region = (values["restaurant__name"], values["restaurant__location_name"],
-                                        values["restaurant__city"], values["restaurant__region"])  # fmt: skip
-        postal_code, country, cuisine = (values["restaurant__postal_code"], values["restaurant__country"],
-                                         values["restaurant__cuisine"])  # fmt: skip
-        place_id = values["restaurant__place_id"] or ""
-        line_1, line_2 = values["restaurant__address_line_1"], values["restaurant__address_line_2"]
-        address = f"{line_1}, {line_2}" if line_1 and line_2 else line_1 or line_2
     return [
-        values["id"],
         local.date(),
         f"{local.hour:02d}:{local.minute:02d}",
         values["owner__timezone"],
         f"{utc.date().isoformat()}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
         + (f".{utc.microsecond:06d}Z" if utc.microsecond else "Z"),
         f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}",
-        values["cleared_on"],
-        values["amount"],
-        values["currency"],
-        values["tax"],
-        values["tip"],
-        values["reporting_amount"],
-        settings.REPORTING_CURRENCY,
-        values["exchange_rate"],
-        values["meal_type"],
-        values["order_type"],
-        values["party_size"],
-        values["payment_method"],
-        values["category__name"] if values["category_id"] else "",
-        ",".join(tags),
-        name,
-        location,
-        address,
-        city,
-        region,
-        postal_code,
-        country,
-        place_id,
-        cuisine,
-        values["notes"],
-        values["is_business"],
-        values["business_purpose"],
-        values["attendees"],
-        values["status"],
-        values["owner__email"],
-        _utc_text(values["created_at"]),
-        _utc_text(values["updated_at"]),
     ]
+
+
+def _reporting_amount_cells(values: dict, tags: list[str]) -> list:
+    return [values["reporting_amount"], settings.REPORTING_CURRENCY]
+
+
+def _category_cells(values: dict, tags: list[str]) -> list:
+    return [values["category__name"] if values["category_id"] else ""]
+
+
+def _tags_cells(values: dict, tags: list[str]) -> list:
+    return [",".join(tags)]
+
+
+def _restaurant_cells(values: dict, tags: list[str]) -> list:
+    if values["restaurant_id"] is None:
+        return [""] * len(FIELDS_BY_NAME["restaurant"].columns)
+    line_1, line_2 = values["restaurant__address_line_1"], values["restaurant__address_line_2"]
+    return [
+        values["restaurant__name"],
+        values["restaurant__location_name"],
+        f"{line_1}, {line_2}" if line_1 and line_2 else line_1 or line_2,
+        values["restaurant__city"],
+        values["restaurant__region"],
+        values["restaurant__postal_code"],
+        values["restaurant__country"],
+        values["restaurant__place_id"] or "",
+        values["restaurant__cuisine"],
+    ]
+
+
+def _owner_cells(values: dict, tags: list[str]) -> list:
+    return [values["owner__email"]]
+
+
+RESTAURANT_VALUES = (
+    "restaurant_id", "restaurant__name", "restaurant__location_name", "restaurant__address_line_1",
+    "restaurant__address_line_2", "restaurant__city", "restaurant__region", "restaurant__postal_code",
+    "restaurant__country", "restaurant__place_id", "restaurant__cuisine",
+)  # fmt: skip
+# The declared fields whose columns are more than their own value: the values each reads and its cells. Every
+# other field is one column holding its value (a time in UTC).
+CELL_WRITERS = {
+    "occurred_at": (("occurred_at", "owner__timezone"), _occurred_at_cells),
+    "reporting_amount": (("reporting_amount",), _reporting_amount_cells),
+    "category": (("category_id", "category__name"), _category_cells),
+    "tags": ((), _tags_cells),
+    "restaurant": (RESTAURANT_VALUES, _restaurant_cells),
+    "owner": (("owner__email",), _owner_cells),
+}
+_EXPORTED = [field for field in EXPENSE_FIELDS if field.columns]
+for _field in _EXPORTED:
+    if _field.name not in CELL_WRITERS and (len(_field.columns) != 1 or _field.is_relation):
+        raise ImproperlyConfigured(f"The expense export has no writer for {_field.name}'s columns {_field.columns}.")
+_ROW_PLAN = [
+    (field.name, CELL_WRITERS[field.name][1] if field.name in CELL_WRITERS else None, field.kind is Kind.MOMENT)
+    for field in _EXPORTED
+]
+# The values an export reads, fetched as plain values: building four model instances per row (expense, owner,
+# restaurant, category) cost ~0.25 ms a row, 25 s for 100,000 rows (bench/run.py, docs/performance.md).
+ROW_FIELDS = tuple(
+    dict.fromkeys(
+        name
+        for field in _EXPORTED
+        for name in (CELL_WRITERS[field.name][0] if field.name in CELL_WRITERS else (field.name,))
+    )
+)
+
+
+def expense_row(values: dict, tags: list[str]) -> list:
+    """One expense (its `ROW_FIELDS` values) in the export format: plain Python values in `EXPENSE_COLUMNS` order.
+
+    A list, not a dict: this runs for every exported row, and was most of a 100,000-row CSV's time
+    (docs/performance.md)."""
+    row = []
+    for name, cells, moment in _ROW_PLAN:
+        if cells is not None:
+            row += cells(values, tags)
+        elif moment:
+            row.append(_utc_text(values[name]))
+        else:
+            row.append(values[name])
+    return row
 
 
 @functools.cache
@@ -176,15 +197,14 @@ def expense_rows(expenses: QuerySet[Expense]) -> Iterator[list]:
 
 
 CSV_ROWS_PER_CHUNK = 500
-# The expense columns whose text people type or import (or that could start with a sign): only these can begin
-# like a spreadsheet formula. The others are ids, amounts (never negative), dates, codes and choices.
+# The columns whose text people type or import (free text, and the names and addresses of the objects an expense
+# refers to): only these can begin like a spreadsheet formula. The others are ids, amounts (never negative),
+# dates, codes and choices.
 EXPENSE_TEXT_COLUMNS = [
-    "payment_method", "category_name", "tags", "restaurant_name", "restaurant_location", "restaurant_address",
-    "restaurant_city", "restaurant_state", "restaurant_postal_code", "restaurant_country",
-    "restaurant_google_place_id", "restaurant_cuisine", "notes", "business_purpose", "attendees", "owner_email",
-]  # fmt: skip
+    column for field in EXPENSE_FIELDS if field.kind in {Kind.TEXT, Kind.RELATION} for column in field.columns
+]
 _TEXT_INDEXES = [EXPENSE_COLUMNS.index(column) for column in EXPENSE_TEXT_COLUMNS]
-_BUSINESS_INDEX = EXPENSE_COLUMNS.index("is_business")
+_BOOLEAN_INDEXES = [EXPENSE_COLUMNS.index(f.columns[0]) for f in EXPENSE_FIELDS if f.kind is Kind.BOOLEAN]
 
 
 def _csv_cell(value) -> str:
@@ -198,7 +218,8 @@ def _expense_csv_row(row: list) -> list:
     for index in _TEXT_INDEXES:
         if row[index].startswith(FORMULA_PREFIXES):
             row[index] = "'" + row[index]
-    row[_BUSINESS_INDEX] = "true" if row[_BUSINESS_INDEX] else "false"
+    for index in _BOOLEAN_INDEXES:
+        row[index] = "true" if row[index] else "false"
     return row
 
 

@@ -2,17 +2,20 @@
 
 Building each row in Python (Decimal and datetime objects, the owner's timezone, formula neutralising) was most
 of a 100,000-row export's time, and so was turning 37 cells a row into Python strings (docs/performance.md). Here
-one query returns each row as its finished CSV line, formatted and quoted exactly as `reports.services.exports.expense_row`
-+ `_expense_csv_row` + csv.writer write it (a test holds the two paths to the same bytes), and streams the lines
-from a server-side cursor, so memory stays flat however long the list.
+one query returns each row as its finished CSV line, formatted and quoted exactly as
+`reports.services.exports.expense_row` + `_expense_csv_row` + csv.writer write it (a test holds the two paths to
+the same bytes), and streams the lines from a server-side cursor, so memory stays flat however long the list.
+The cells come from the expense's one field declaration (expenses/fields.py), as the Python writer's do.
 """
 
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import QuerySet
 
+from expenses.fields import EXPENSE_FIELDS, ExpenseField, Kind
 from expenses.models import Expense
 
 CHUNK_SIZE = 2000
@@ -51,50 +54,65 @@ def _csv_field(column: str) -> str:
     )
 
 
+# The declared fields whose columns are more than their own value, as SQL expressions (one per column).
+CELL_EXPRESSIONS = {
+    "occurred_at": [
+        "to_char(e.occurred_at AT TIME ZONE u.timezone, 'YYYY-MM-DD')",
+        "to_char(e.occurred_at AT TIME ZONE u.timezone, 'HH24:MI')",
+        "u.timezone",
+        _utc_text("e.occurred_at"),
+        "to_char(e.occurred_at AT TIME ZONE 'UTC', 'HH24:MI:SS')",
+    ],
+    "reporting_amount": ["e.reporting_amount::text", "%s"],  # %s: the reporting currency
+    "category": [_neutralised("coalesce(c.name, '')")],
+    "tags": [_neutralised("coalesce(tags.names, '')")],
+    "restaurant": [
+        _restaurant("name"),
+        _restaurant("location_name"),
+        _neutralised(
+            "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' "
+            "THEN r.address_line_1 || ', ' || r.address_line_2 "
+            "ELSE coalesce(r.address_line_1, '') || coalesce(r.address_line_2, '') END"
+        ),
+        _restaurant("city"),
+        _restaurant("region"),
+        _restaurant("postal_code"),
+        _restaurant("country"),
+        _restaurant("place_id"),
+        _restaurant("cuisine"),
+    ],
+    "owner": [_neutralised("u.email")],
+}
+
+
+def _own_value(field: ExpenseField) -> str:
+    """The one cell of a field that is written as its own value, by kind."""
+    column = f"e.{field.name}"
+    if field.kind is Kind.TEXT:
+        return _neutralised(column)
+    if field.kind is Kind.BOOLEAN:
+        return f"CASE WHEN {column} THEN 'true' ELSE 'false' END"
+    if field.kind is Kind.DATE:
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    if field.kind is Kind.MOMENT:
+        return _utc_text(column)
+    if field.kind in {Kind.KEY, Kind.MONEY, Kind.RATE, Kind.INTEGER}:
+        return f"{column}::text"
+    if field.kind in {Kind.CHOICE, Kind.CODE}:
+        return column
+    raise ImproperlyConfigured(f"The CSV query has no expression for {field.name}'s columns {field.columns}.")
+
+
+def _cells(field: ExpenseField) -> list[str]:
+    if field.name in CELL_EXPRESSIONS:
+        return CELL_EXPRESSIONS[field.name]
+    if len(field.columns) != 1 or field.is_relation:
+        raise ImproperlyConfigured(f"The CSV query has no expression for {field.name}'s columns {field.columns}.")
+    return [_own_value(field)]
+
+
 # One expression per reports.services.exports.EXPENSE_COLUMNS entry, in that order.
-_SELECT = [
-    "e.id::text",
-    "to_char(e.occurred_at AT TIME ZONE u.timezone, 'YYYY-MM-DD')",
-    "to_char(e.occurred_at AT TIME ZONE u.timezone, 'HH24:MI')",
-    "u.timezone",
-    _utc_text("e.occurred_at"),
-    "to_char(e.occurred_at AT TIME ZONE 'UTC', 'HH24:MI:SS')",
-    "to_char(e.cleared_on, 'YYYY-MM-DD')",
-    "e.amount::text",
-    "e.currency",
-    "e.tax::text",
-    "e.tip::text",
-    "e.reporting_amount::text",
-    "%s",  # the reporting currency
-    "e.exchange_rate::text",
-    "e.meal_type",
-    "e.order_type",
-    "e.party_size::text",
-    _neutralised("e.payment_method"),
-    _neutralised("coalesce(c.name, '')"),
-    _neutralised("coalesce(tags.names, '')"),
-    _restaurant("name"),
-    _restaurant("location_name"),
-    _neutralised(
-        "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' "
-        "THEN r.address_line_1 || ', ' || r.address_line_2 "
-        "ELSE coalesce(r.address_line_1, '') || coalesce(r.address_line_2, '') END"
-    ),
-    _restaurant("city"),
-    _restaurant("region"),
-    _restaurant("postal_code"),
-    _restaurant("country"),
-    _restaurant("place_id"),
-    _restaurant("cuisine"),
-    _neutralised("e.notes"),
-    "CASE WHEN e.is_business THEN 'true' ELSE 'false' END",
-    _neutralised("e.business_purpose"),
-    _neutralised("e.attendees"),
-    "e.status",
-    _neutralised("u.email"),
-    _utc_text("e.created_at"),
-    _utc_text("e.updated_at"),
-]
+_SELECT = [expression for field in EXPENSE_FIELDS if field.columns for expression in _cells(field)]
 
 # The cells are computed once in the inner query (OFFSET 0 keeps PostgreSQL from folding it into the outer one,
 # which would evaluate each cell's expression again for every reference the quoting makes), then joined into
@@ -121,10 +139,10 @@ _QUERY = """
 # The expense columns the cells read, selected by the list's own query (its filters, its visibility): joining a
 # second copy of the expenses table to `id IN (that query)` cost a hash join over all of it (0.5 s at 1M rows).
 _EXPENSE_COLUMNS = [
-    "id", "owner_id", "restaurant_id", "category_id", "occurred_at", "cleared_on", "amount", "currency", "tax", "tip",
-    "reporting_amount", "exchange_rate", "meal_type", "order_type", "party_size", "payment_method", "notes",
-    "is_business", "business_purpose", "attendees", "status", "created_at", "updated_at",
-]  # fmt: skip
+    f"{field.name}_id" if field.is_relation else field.name
+    for field in EXPENSE_FIELDS
+    if field.columns and field.name != "tags"
+]
 
 
 def _query(listed_sql: str) -> str:

@@ -1,0 +1,97 @@
+"""The fields of an expense as the product shows them, declared once.
+
+Every list of an expense's fields derives from `EXPENSE_FIELDS`: the fields the services accept, the export
+columns (the Python writer and PostgreSQL's CSV query), the backup and its restore, the admin, the API
+serializer and the web form. A field added to the model and declared here is exported, backed up and restored
+with no other list to update; a model field left out of the declaration fails a test
+(expenses/tests/test_fields.py). The order is the column order of the stable export format (docs/reports.md).
+"""
+
+import dataclasses
+import enum
+
+
+class Kind(enum.StrEnum):
+    """How a field's value is written out and read back."""
+
+    KEY = "key"  # the database id
+    TEXT = "text"  # free text the user types: neutralised in spreadsheets, quoted in CSV
+    CHOICE = "choice"  # a code from a fixed list (never starts like a formula)
+    CODE = "code"  # an ISO code
+    MONEY = "money"  # Decimal in the currency's minor unit
+    RATE = "rate"  # Decimal exchange rate
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    MOMENT = "moment"  # an aware datetime, written in UTC
+    RELATION = "relation"  # another object (the owner's restaurant, category or tags; the owner)
+
+
+class Role(enum.StrEnum):
+    """Who sets the field, which decides what a restore does with it."""
+
+    ENTERED = "entered"  # the user (form, API, admin, import): the services accept it
+    DERIVED = "derived"  # the services compute it from the entered fields: a restore recomputes it
+    RECORDED = "recorded"  # the product's record of what happened (status, timestamps): a restore keeps it
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpenseField:
+    name: str  # the model attribute, the service argument, the API and backup key
+    kind: Kind
+    role: Role = Role.ENTERED
+    # Export columns (the CSV/JSON/XLSX header); None means one column named like the field, () none at all.
+    columns: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        if self.columns is None:
+            object.__setattr__(self, "columns", (self.name,))
+
+    @property
+    def editable(self) -> bool:
+        return self.role is Role.ENTERED
+
+    @property
+    def is_relation(self) -> bool:
+        return self.kind is Kind.RELATION
+
+
+RESTAURANT_COLUMNS = (
+    "restaurant_name", "restaurant_location", "restaurant_address", "restaurant_city", "restaurant_state",
+    "restaurant_postal_code", "restaurant_country", "restaurant_google_place_id", "restaurant_cuisine",
+)  # fmt: skip
+
+EXPENSE_FIELDS: tuple[ExpenseField, ...] = (
+    ExpenseField("id", Kind.KEY, Role.RECORDED),
+    ExpenseField("occurred_at", Kind.MOMENT, columns=("date", "time", "timezone", "datetime_utc", "time_utc")),
+    ExpenseField("cleared_on", Kind.DATE, columns=("cleared_date",)),
+    ExpenseField("amount", Kind.MONEY),
+    ExpenseField("currency", Kind.CODE),
+    ExpenseField("tax", Kind.MONEY),
+    ExpenseField("tip", Kind.MONEY),
+    ExpenseField("reporting_amount", Kind.MONEY, Role.DERIVED, columns=("reporting_amount", "reporting_currency")),
+    ExpenseField("exchange_rate", Kind.RATE),
+    ExpenseField("meal_type", Kind.CHOICE),
+    ExpenseField("order_type", Kind.CHOICE),
+    ExpenseField("party_size", Kind.INTEGER),
+    ExpenseField("payment_method", Kind.CHOICE),
+    ExpenseField("category", Kind.RELATION, columns=("category_name",)),
+    ExpenseField("tags", Kind.RELATION),
+    ExpenseField("restaurant", Kind.RELATION, columns=RESTAURANT_COLUMNS),
+    ExpenseField("notes", Kind.TEXT),
+    ExpenseField("is_business", Kind.BOOLEAN),
+    ExpenseField("business_purpose", Kind.TEXT),
+    ExpenseField("attendees", Kind.TEXT),
+    ExpenseField("status", Kind.CHOICE, Role.RECORDED),
+    ExpenseField("owner", Kind.RELATION, Role.RECORDED, columns=("owner_email",)),
+    ExpenseField("version", Kind.INTEGER, Role.RECORDED, columns=()),  # optimistic locking, not a fact of the meal
+    ExpenseField("created_at", Kind.MOMENT, Role.RECORDED),
+    ExpenseField("updated_at", Kind.MOMENT, Role.RECORDED),
+)
+FIELDS_BY_NAME = {field.name: field for field in EXPENSE_FIELDS}
+
+# What the services accept (tags travel as their own argument); what people type (searched, neutralised).
+EDITABLE_FIELD_NAMES = frozenset(f.name for f in EXPENSE_FIELDS if f.editable and f.name != "tags")
+TEXT_FIELD_NAMES = tuple(f.name for f in EXPENSE_FIELDS if f.kind is Kind.TEXT)
+# Every column of the expense export, in order.
+EXPORT_COLUMNS = tuple(column for field in EXPENSE_FIELDS for column in field.columns)

@@ -1,0 +1,30 @@
+"""The expense's one field declaration covers the model: a new model field must be declared (and so exported,
+backed up and restored) or this fails."""
+
+from expenses.fields import EDITABLE_FIELD_NAMES, EXPENSE_FIELDS, EXPORT_COLUMNS, Kind, Role
+from expenses.models import Expense
+
+
+def model_field_names() -> set[str]:
+    return {field.name for field in Expense._meta.get_fields() if field.concrete or field.many_to_many}
+
+
+def test_every_field_of_the_expense_model_is_declared():
+    assert {field.name for field in EXPENSE_FIELDS} == model_field_names()
+
+
+def test_each_field_is_declared_once_and_each_export_column_named_once():
+    names = [field.name for field in EXPENSE_FIELDS]
+    assert len(names) == len(set(names))
+    assert len(EXPORT_COLUMNS) == len(set(EXPORT_COLUMNS))
+
+
+def test_relations_are_declared_as_relations():
+    relations = {f.name for f in Expense._meta.get_fields() if (f.concrete or f.many_to_many) and f.is_relation}
+    assert {field.name for field in EXPENSE_FIELDS if field.kind is Kind.RELATION} == relations
+
+
+def test_the_services_accept_exactly_the_entered_fields():
+    entered = {field.name for field in EXPENSE_FIELDS if field.role is Role.ENTERED} - {"tags"}
+    assert entered == EDITABLE_FIELD_NAMES
+    assert {"status", "reporting_amount", "owner", "version", "created_at"}.isdisjoint(EDITABLE_FIELD_NAMES)
