@@ -4,8 +4,23 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
-from expenses.models import ApprovalEvent, Category, ExchangeRate, Expense, Merchant, Receipt, Restaurant, Tag
+from expenses.services import policies
+from expenses.models import (
+    ApprovalEvent,
+    Category,
+    ExchangeRate,
+    Expense,
+    MealPolicy,
+    Merchant,
+    PolicyFlag,
+    Receipt,
+    Restaurant,
+    Tag,
+)
+from expenses.policy_selectors import meal_policies_visible_to, policy_flags_visible_to
 from expenses.selectors import expenses_visible_to
+from expenses.services.receipts import can_change_receipts, receipt_delete
+from expenses.services.restaurants import RESTAURANT_FIELDS
 from mealtracker.errors import DomainError
 
 
@@ -42,8 +57,17 @@ EXPENSE_WRITE_FIELDS = [
 ]  # fmt: skip
 
 
+class ExpenseAdminForm(forms.ModelForm):
+    """Field checks only: the expense services validate the whole meal (and move its status with its kind), so
+    the model's own clean() must not judge a half-applied change here."""
+
+    def _post_clean(self):
+        pass
+
+
 @admin.register(Expense)
 class ExpenseAdmin(admin.ModelAdmin):
+    form = ExpenseAdminForm
     list_display = [
         "occurred_at", "owner", "restaurant", "meal_type", "amount", "currency", "reporting_amount", "status",
         "is_business",
@@ -152,6 +176,8 @@ class ApprovalEventAdmin(admin.ModelAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
+    """Read-only evidence; deleting goes through the receipt service (the expense's lock, the approval trail)."""
+
     list_display = ["created_at", "expense", "original_name", "content_type", "size"]
     list_select_related = ["expense"]
     search_fields = ["original_name", "sha256", "ocr_merchant_name"]
@@ -163,14 +189,72 @@ class ReceiptAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_change_receipts(request.user, obj.expense))
+
+    def delete_model(self, request, obj):
+        receipt_delete(receipt=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for receipt in queryset.select_related("expense"):
+            try:
+                receipt_delete(receipt=receipt, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"Receipt {receipt.pk} not deleted: {exc.message}", messages.WARNING)
+
+
+class RestaurantAdminForm(forms.ModelForm):
+    """Field checks here; the restaurant service judges the rest (the identity rule included), so a refusal shows
+    on the field it names and the admin writes exactly what the web and the API would."""
+
+    def _post_clean(self):
+        if self._errors:
+            return
+        existing = self.instance if self.instance.pk else None
+        owner = existing.owner if existing else self.cleaned_data.get("owner")
+        try:
+            services.restaurant_check(owner=owner, restaurant=existing, **restaurant_values(self.cleaned_data))
+        except DomainError as exc:
+            for field, messages in (getattr(exc, "errors", None) or {exc.field: [exc.message]}).items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+def restaurant_values(cleaned_data: dict) -> dict:
+    return {name: value for name, value in cleaned_data.items() if name in RESTAURANT_FIELDS}
+
 
 @admin.register(Restaurant)
 class RestaurantAdmin(admin.ModelAdmin):
+    form = RestaurantAdminForm
     list_display = ["name", "location_name", "city", "country", "cuisine", "owner", "merchant"]
     list_filter = ["service_level", "price_level", "country"]
     search_fields = ["name", "location_name", "city", "owner__email", "place_id"]
     list_select_related = ["owner", "merchant"]
     raw_id_fields = ["owner", "merchant"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["owner"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the same identity rule, and a new restaurant linked to its merchant.
+        values = restaurant_values(form.cleaned_data)
+        if change:
+            saved = services.restaurant_update(restaurant=obj, **values)
+        else:
+            saved = services.restaurant_create(owner=form.cleaned_data["owner"], **values)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:  # a race the form's check could not see
+            self.message_user(request, f"Not saved: {exc.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Merchant)
@@ -247,3 +331,48 @@ class MerchantRewardsLinkAdmin(ReadOnlyAdmin):
     list_display = ["merchant", "program", "owner"]
     search_fields = ["merchant__name", "program__name", "owner__email"]
     list_select_related = ["merchant", "program", "owner"]
+
+
+@admin.register(MealPolicy)
+class MealPolicyAdmin(admin.ModelAdmin):
+    """Saved through the policy service, so the team's meals are re-judged whichever surface changed the limit."""
+
+    list_display = ["team", "meal_type", "max_per_person", "currency", "basis"]
+    list_filter = ["team", "meal_type", "basis"]
+    fields = ["team", "meal_type", "max_per_person", "currency", "basis"]
+
+    def get_queryset(self, request):
+        return meal_policies_visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = policies.meal_policy_set(
+            actor=request.user, team=data["team"], meal_type=data["meal_type"],
+            max_per_person=data["max_per_person"], currency=data["currency"], basis=data["basis"],
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        policies.meal_policy_delete(actor=request.user, policy=obj)
+
+    def delete_queryset(self, request, queryset):
+        for policy in queryset:
+            policies.meal_policy_delete(actor=request.user, policy=policy)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, f"Not saved: {exc.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(PolicyFlag)
+class PolicyFlagAdmin(ReadOnlyAdmin):
+    """Verdicts are derived from the expense and its policy; nobody edits them by hand."""
+
+    list_display = ["expense", "basis", "per_person", "limit_per_person", "over_by", "created_at"]
+    readonly_fields = ["expense", "policy", "basis", "per_person", "limit_per_person", "over_by", "created_at"]
+
+    def get_queryset(self, request):
+        return policy_flags_visible_to(request.user)

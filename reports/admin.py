@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Budget, BudgetAlert, ImportBatch, MealPolicy, Notice, PolicyFlag
+from reports.models import Budget, BudgetAlert, ImportBatch, Notice
 
 
 @admin.register(Budget)
@@ -24,21 +24,6 @@ class BudgetAlertAdmin(admin.ModelAdmin):
 class NoticeAdmin(admin.ModelAdmin):
     list_display = ["recipient", "message", "created_at", "read_at"]
     raw_id_fields = ["recipient", "alert"]
-
-
-@admin.register(MealPolicy)
-class MealPolicyAdmin(admin.ModelAdmin):
-    list_display = ["team", "meal_type", "max_per_person", "currency"]
-    list_filter = ["team", "meal_type"]
-
-
-@admin.register(PolicyFlag)
-class PolicyFlagAdmin(admin.ModelAdmin):
-    list_display = ["expense", "per_person", "limit_per_person", "over_by", "created_at"]
-    readonly_fields = ["expense", "policy", "per_person", "limit_per_person", "over_by", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ImportBatch)

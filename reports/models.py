@@ -1,4 +1,4 @@
-"""Budgets, their alerts and in-app notices, meal policies and their flags, and import review batches."""
+"""Budgets, their alerts and in-app notices, and import review batches."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -7,7 +7,6 @@ from django.db.models import Q
 
 from accounts.models import Team
 from accounts.validators import validate_currency
-from expenses.choices import MealType
 from expenses.models import MONEY, Category, Expense
 
 
@@ -85,45 +84,6 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.message[:60]
-
-
-class MealPolicy(models.Model):
-    """A team's maximum spend per person for one meal type; expenses above it are flagged, not refused."""
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meal_policies")
-    meal_type = models.CharField(max_length=20, choices=MealType.choices)
-    max_per_person = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["team", "meal_type"]
-        verbose_name_plural = "meal policies"
-        constraints = [
-            models.UniqueConstraint(fields=["team", "meal_type"], name="reports_mealpolicy_team_meal_unique"),
-            models.CheckConstraint(condition=Q(max_per_person__gt=0), name="reports_mealpolicy_max_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.team}: {self.get_meal_type_display()} ≤ {self.max_per_person} {self.currency}/person"
-
-
-class PolicyFlag(models.Model):
-    """An expense that went over its team's meal policy when it was recorded (amounts in reporting currency)."""
-
-    expense = models.OneToOneField(Expense, on_delete=models.CASCADE, related_name="policy_flag")
-    policy = models.ForeignKey(MealPolicy, on_delete=models.SET_NULL, null=True, related_name="flags")
-    limit_per_person = models.DecimalField(**MONEY)
-    per_person = models.DecimalField(**MONEY)
-    over_by = models.DecimalField(**MONEY)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"Expense {self.expense_id} over policy by {self.over_by}"
 
 
 class ImportStatus(models.TextChoices):

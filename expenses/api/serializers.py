@@ -19,8 +19,46 @@ from expenses.selectors import (
     merchants_all,
     restaurants_owned_by,
 )
+from expenses.services.receipts import receipt_duplicate_notice
+from mealtracker.money import amount_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class AmountField(serializers.DecimalField):
+    """Money written out with its currency's decimals ("1000" JPY, "12.50" USD): the expense's own currency, or
+    the reporting currency for an amount converted into it. Read exactly as typed: how many decimals an amount
+    may have depends on its currency, and the service says so in the currency's words ("JPY takes no decimals.")."""
+
+    def __init__(self, *, reporting: bool = False, **kwargs):
+        self.reporting = reporting
+        super().__init__(**MONEY, **kwargs)
+
+    def validate_precision(self, value):
+        if value.adjusted() + 1 > self.max_whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        return value
+
+    def quantize(self, value):
+        return value  # never round what was typed: too many decimals is an error, not a rounding
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if value is None:
+            return None
+        return value, settings.REPORTING_CURRENCY if self.reporting else instance.currency
+
+    def to_representation(self, value):
+        amount, currency = value
+        return amount_text(amount, currency)
+
+
+class WallClockDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with or without an offset. Without one, the time is the owner's wall-clock time (the expense
+    service places it in the owner's timezone), never UTC: 19:45 typed by a New Yorker is 19:45 in New York."""
+
+    def enforce_timezone(self, value):
+        return value if value.tzinfo is None else super().enforce_timezone(value)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 50}})
@@ -49,17 +87,21 @@ class ExpenseSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     tags = TagNamesField(required=False)
-    amount = serializers.DecimalField(**MONEY, help_text="Total paid, tax and tip included (> 0).")
-    tax = serializers.DecimalField(**MONEY, min_value=Decimal(0), required=False)
-    tip = serializers.DecimalField(**MONEY, min_value=Decimal(0), required=False)
+    amount = AmountField(help_text="Total paid, tax and tip included (> 0).")
+    tax = AmountField(min_value=Decimal(0), required=False)
+    tip = AmountField(min_value=Decimal(0), required=False)
     currency = serializers.CharField(max_length=3, required=False, help_text="ISO 4217; defaults to the user's.")
     party_size = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    occurred_at = WallClockDateTimeField(
+        help_text="When the meal happened. Without a UTC offset it is read in the owner's timezone; "
+        "answers carry the owner's offset."
+    )
     exchange_rate = serializers.DecimalField(
         max_digits=18, decimal_places=8, required=False, help_text="Rate to the reporting currency you were charged."
     )
-    reporting_amount = serializers.DecimalField(**MONEY, read_only=True)
+    reporting_amount = AmountField(reporting=True, read_only=True)
     reporting_currency = serializers.SerializerMethodField()
-    per_person_amount = serializers.DecimalField(**MONEY, read_only=True)
+    per_person_amount = AmountField(read_only=True, help_text="Amount / party size in the expense's currency.")
     receipt_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -119,12 +161,12 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "meal_type": instance.meal_type,
             "order_type": instance.order_type,
             "party_size": instance.party_size,
-            "amount": _decimal(instance.amount, CENTS),
-            "tax": _decimal(instance.tax, CENTS),
-            "tip": _decimal(instance.tip, CENTS),
+            "amount": amount_text(instance.amount, instance.currency),
+            "tax": amount_text(instance.tax, instance.currency),
+            "tip": amount_text(instance.tip, instance.currency),
             "currency": instance.currency,
-            "per_person_amount": _decimal(instance.per_person_amount, CENTS),
-            "reporting_amount": _decimal(instance.reporting_amount, CENTS),
+            "per_person_amount": amount_text(instance.per_person_amount, instance.currency),
+            "reporting_amount": amount_text(instance.reporting_amount, settings.REPORTING_CURRENCY),
             "reporting_currency": settings.REPORTING_CURRENCY,
             "exchange_rate": _decimal(instance.exchange_rate, RATE_PLACES),
             "payment_method": instance.payment_method,
@@ -140,7 +182,6 @@ class ExpenseSerializer(serializers.ModelSerializer):
         }
 
 
-CENTS = Decimal("0.01")
 RATE_PLACES = Decimal("0.00000001")
 
 
@@ -176,8 +217,8 @@ class ApprovalEventSerializer(serializers.ModelSerializer):
 
 class ExpenseTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    total = serializers.DecimalField(**MONEY)
-    average_per_person = serializers.DecimalField(**MONEY)
+    total = AmountField(reporting=True)
+    average_per_person = AmountField(reporting=True)
     currency = serializers.CharField()
 
 
@@ -229,11 +270,15 @@ class ReceiptSerializer(serializers.ModelSerializer):
     expense = serializers.PrimaryKeyRelatedField(queryset=Expense.objects.none())
     file = serializers.FileField(write_only=True, help_text="JPEG, PNG, WebP, HEIC or PDF.")
     download_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text="The download's JPEG thumbnail (`?thumbnail=1`); null when the receipt has none (PDFs)."
+    )
 
     class Meta:
         model = Receipt
         fields = [
             "id", "expense", "file", "original_name", "content_type", "size", "sha256", "download_url",
+            "thumbnail_url",
             "created_at", "ocr_total", "ocr_tax", "ocr_tip", "ocr_date", "ocr_merchant_name", "ocr_confidence",
         ]  # fmt: skip
         read_only_fields = [
@@ -252,3 +297,34 @@ class ReceiptSerializer(serializers.ModelSerializer):
         path = reverse("expenses_api:receipt-download", kwargs={"pk": receipt.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail_url(self, receipt) -> str | None:
+        if not receipt.thumbnail:
+            return None
+        return self.get_download_url(receipt) + "?thumbnail=1"
+
+
+class ReceiptDuplicateSerializer(serializers.Serializer):
+    receipt = serializers.IntegerField(help_text="The earlier receipt with the same bytes.")
+    expense = serializers.IntegerField(help_text="The meal it is attached to.")
+    message = serializers.CharField(help_text="What the web page shows: which meal already has this receipt.")
+
+
+class ReceiptUploadSerializer(ReceiptSerializer):
+    """An upload's answer: the receipt, and whether the same file is already on one of the owner's meals."""
+
+    duplicate_of = serializers.SerializerMethodField(
+        help_text="Set when the same file (sha256) is already attached to one of the owner's meals; it is "
+        "attached again all the same."
+    )
+
+    class Meta(ReceiptSerializer.Meta):
+        fields = [*ReceiptSerializer.Meta.fields, "duplicate_of"]
+
+    @extend_schema_field(ReceiptDuplicateSerializer(allow_null=True))
+    def get_duplicate_of(self, receipt) -> dict | None:
+        earlier = getattr(receipt, "duplicate_of", None)
+        if earlier is None:
+            return None
+        return {"receipt": earlier.pk, "expense": earlier.expense_id, "message": receipt_duplicate_notice(receipt)}

@@ -4,6 +4,7 @@ from expenses.models.catalog import Category, Merchant, Restaurant, Tag
 from expenses.models.expenses import ApprovalEvent, ExchangeRate, Expense, ExpenseTag
 from expenses.models.fields import MONEY, validate_colour
 from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, RewardsProgram
+from expenses.models.policies import MealPolicy, PolicyBasis, PolicyFlag
 from expenses.models.receipts import Receipt, ReceiptReading, receipt_storage_key, receipt_thumbnail_key
 
 __all__ = [
@@ -13,8 +14,11 @@ __all__ = [
     "ExchangeRate",
     "Expense",
     "ExpenseTag",
+    "MealPolicy",
     "Merchant",
     "MerchantRewardsLink",
+    "PolicyBasis",
+    "PolicyFlag",
     "Receipt",
     "ReceiptReading",
     "Restaurant",

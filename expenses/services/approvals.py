@@ -6,6 +6,7 @@ from accounts.models import User
 from expenses.choices import TRANSITIONS, ExpenseStatus
 from expenses.models import ApprovalEvent, Expense
 from expenses.permissions import can_review_expense
+from expenses.services.policies import policy_flags_refresh
 from mealtracker.errors import Conflict, DomainError, NotAllowed
 
 
@@ -35,7 +36,10 @@ def expense_submit(*, expense: Expense, actor: User, comment: str = "") -> Expen
         raise Conflict("Personal meals are not submitted for approval.", field="is_business", code="not_business")
     if not expense.business_purpose.strip():
         raise DomainError("Say what the business purpose was before submitting.", field="business_purpose")
-    return _transition(expense, actor=actor, to_status=ExpenseStatus.SUBMITTED, comment=comment)
+    submitted = _transition(expense, actor=actor, to_status=ExpenseStatus.SUBMITTED, comment=comment)
+    # The approver sees the verdict on the figures being submitted, under today's policy.
+    policy_flags_refresh([submitted])
+    return submitted
 
 
 @transaction.atomic

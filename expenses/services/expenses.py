@@ -10,22 +10,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus
+from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Restaurant, Tag
 from expenses.permissions import can_edit_expense
 from expenses.services.catalog import normalise_tag_name, tags_resolve
 from expenses.services.currency import convert_to_reporting, missing_rate, stored_rate
+from expenses.services.policies import policy_flags_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
-from mealtracker.money import has_valid_precision, is_currency_code
+from mealtracker.money import has_valid_precision, is_currency_code, precision_error
 
 # A meal can be logged a little ahead (timezones, clock drift) but not booked into the future.
 FUTURE_TOLERANCE = datetime.timedelta(days=1)
 
-EDITABLE_FIELDS = {
-    "restaurant", "category", "occurred_at", "cleared_on", "meal_type", "order_type", "party_size", "amount",
-    "tax", "tip", "currency", "exchange_rate", "payment_method", "notes", "is_business", "business_purpose",
-    "attendees",
-}  # fmt: skip
+# What expense_create and expense_update accept: the entered fields of the one declaration (expenses/fields.py).
+EDITABLE_FIELDS = EDITABLE_FIELD_NAMES
 CONVERSION_FIELDS = {"amount", "currency", "occurred_at", "exchange_rate"}
 # Set by the conversion after validation, so model validation leaves them out.
 CLEAN_EXCLUDE = ["owner", "reporting_amount", "exchange_rate"]
@@ -57,13 +56,18 @@ def _check_money_and_time(expense: Expense) -> None:
     for field in ("amount", "tax", "tip"):
         value = getattr(expense, field)
         if value is not None and not has_valid_precision(value, expense.currency):
-            raise DomainError(f"{expense.currency} amounts have at most two decimal places.", field=field)
+            raise DomainError(precision_error(expense.currency), field=field)
     if expense.occurred_at is None:
         raise DomainError("Say when the meal happened.", field="occurred_at")
-    if timezone.is_naive(expense.occurred_at):
-        raise DomainError("The date and time need a timezone.", field="occurred_at")
     if expense.occurred_at > timezone.now() + FUTURE_TOLERANCE:
         raise DomainError("The meal cannot be in the future.", field="occurred_at")
+
+
+def in_owner_timezone(moment, owner: User):
+    """A time without a UTC offset is the owner's wall-clock time (19:45 in New York is 19:45 there)."""
+    if isinstance(moment, datetime.datetime) and timezone.is_naive(moment):
+        return timezone.make_aware(moment, owner.tzinfo)
+    return moment
 
 
 def _convert(expense: Expense, rate: Decimal | None, known_rates: dict | None = None) -> None:
@@ -92,7 +96,7 @@ def _new_expense(
     expense = Expense(
         owner=owner,
         amount=amount,
-        occurred_at=occurred_at,
+        occurred_at=in_owner_timezone(occurred_at, owner),
         currency=(currency or owner.default_currency).upper(),
         **fields,
     )
@@ -143,6 +147,7 @@ def expense_create(
     expense.save()
     if tags:
         _set_tags(expense, list(tags), actor or owner)
+    policy_flags_refresh([expense])
     return expense
 
 
@@ -152,7 +157,7 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
 
     Refused drafts raise ExpenseDraftsRefused (by index). The queries do not grow with the drafts: stored rates
     are read once per currency and day, each restaurant and category checked once, each new tag name created once.
-    bulk_create sends no post_save, so the caller runs the bulk form of its receivers (policy_check_many)."""
+    The meal-policy verdicts are written for the whole batch at once."""
     refused: dict[int, DomainError] = {}
     expenses: list[Expense] = []
     tag_lists: list[list[Tag]] = []
@@ -180,6 +185,7 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
         for tag in tags
     ]
     ExpenseTag.objects.bulk_create(links, batch_size=BULK_BATCH_SIZE)
+    policy_flags_refresh(expenses)
     return expenses
 
 
@@ -244,6 +250,8 @@ def expense_update(
     current = _lock_current(expense, expected_version)
     if not can_edit_expense(actor, current):
         raise NotAllowed(f"A {current.get_status_display().lower()} expense can no longer be edited.")
+    if "occurred_at" in fields:
+        fields["occurred_at"] = in_owner_timezone(fields["occurred_at"], current.owner)
     _check_owned(current.owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags or ())
     changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)
     rate = fields.pop("exchange_rate", None)
@@ -270,6 +278,7 @@ def expense_update(
     current.save()
     if tags is not None:
         _set_tags(current, list(tags), actor)
+    policy_flags_refresh([current])
     return current
 
 

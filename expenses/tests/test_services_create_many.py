@@ -79,7 +79,6 @@ def test_tags_created_for_a_refused_batch_are_not_kept(member):
     "overrides",
     [
         {"occurred_at": timezone.now() + datetime.timedelta(days=3)},
-        {"occurred_at": datetime.datetime(2026, 3, 1, 12, 0)},
         {"currency": "XYZ"},
         {"amount": Decimal("12.345")},
         {"amount": Decimal("0.00")},

@@ -15,7 +15,8 @@ from reports.api.serializers import (
     PolicyFlagListSerializer,
     PolicyFlagSerializer,
 )
-from reports.services import policies as services
+from expenses.policy_selectors import meal_policies_visible_to, policy_flags_visible_to
+from expenses.services import policies as services
 
 MAX_FLAGS = 500
 
@@ -25,7 +26,7 @@ class MealPolicyListView(APIView):
 
     @extend_schema(operation_id="meal_policies_list", responses=MealPolicyListSerializer)
     def get(self, request):
-        policies = services.meal_policies_visible_to(request.user)
+        policies = meal_policies_visible_to(request.user)
         return Response({"results": MealPolicySerializer(policies, many=True).data})
 
     @extend_schema(
@@ -42,7 +43,7 @@ class MealPolicyDetailView(APIView):
     """GET, DELETE /api/v1/meal-policies/<id>/."""
 
     def get_object(self):
-        return get_object_or_404(services.meal_policies_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(meal_policies_visible_to(self.request.user), pk=self.kwargs["pk"])
 
     @extend_schema(operation_id="meal_policies_retrieve", responses=MealPolicySerializer)
     def get(self, request, pk):
@@ -63,7 +64,7 @@ class PolicyFlagListView(APIView):
         responses=PolicyFlagListSerializer,
     )
     def get(self, request):
-        flags = services.policy_flags_visible_to(request.user).order_by("-created_at", "-id")
+        flags = policy_flags_visible_to(request.user).order_by("-created_at", "-id")
         if status := request.query_params.get("status"):
             flags = flags.filter(expense__status=status)
         return Response({"results": PolicyFlagSerializer(flags[:MAX_FLAGS], many=True).data})

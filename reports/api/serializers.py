@@ -12,7 +12,8 @@ from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Category
 from expenses.selectors import categories_owned_by
 from mealtracker.serialization import json_value
-from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, MealPolicy, Notice, PolicyFlag
+from expenses.models import MealPolicy, PolicyBasis, PolicyFlag
+from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, Notice
 from reports.selectors import PERIODS, Report, ReportFilters, Scope
 
 
@@ -155,6 +156,11 @@ class MealPolicyInputSerializer(serializers.Serializer):
     meal_type = serializers.ChoiceField(choices=MealType.choices)
     max_per_person = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     currency = serializers.CharField(max_length=3, required=False)
+    basis = serializers.ChoiceField(
+        choices=PolicyBasis.choices,
+        default=PolicyBasis.SUBTOTAL,
+        help_text="subtotal: the limit applies to the bill before tax and tip (default); total: tax and tip included.",
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +171,7 @@ class MealPolicyInputSerializer(serializers.Serializer):
 class MealPolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = MealPolicy
-        fields = ["id", "team", "meal_type", "max_per_person", "currency", "created_at", "updated_at"]
+        fields = ["id", "team", "meal_type", "max_per_person", "currency", "basis", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -177,8 +183,8 @@ class PolicyFlagSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyFlag
-        fields = ["expense", "owner", "status", "occurred_at", "meal_type", "per_person", "limit_per_person",
-                  "over_by", "created_at"]  # fmt: skip
+        fields = ["expense", "owner", "status", "occurred_at", "meal_type", "basis", "per_person",
+                  "limit_per_person", "over_by", "created_at"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -194,12 +200,19 @@ class RestaurantMatchSerializer(serializers.Serializer):
 
 class ImportRowSerializer(serializers.ModelSerializer):
     restaurant_match = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(
+        help_text="What was read differently from the file (e.g. a country not in ISO 3166); the row can still "
+        "be imported."
+    )
 
     class Meta:
         model = ImportRow
-        fields = ["id", "line_number", "raw", "values", "errors", "restaurant_match", "duplicate_ids", "action",
-                  "expense"]  # fmt: skip
+        fields = ["id", "line_number", "raw", "values", "errors", "warnings", "restaurant_match", "duplicate_ids",
+                  "action", "expense"]  # fmt: skip
         read_only_fields = fields
+
+    def get_warnings(self, row) -> list[str]:
+        return list((row.values or {}).get("warnings", []))
 
     @extend_schema_field(RestaurantMatchSerializer)
     def get_restaurant_match(self, row) -> dict:
@@ -271,6 +284,7 @@ class ImportSummarySerializer(serializers.Serializer):
     to_apply = serializers.IntegerField()
     skipped = serializers.IntegerField()
     with_errors = serializers.IntegerField()
+    with_warnings = serializers.IntegerField()
     with_duplicates = serializers.IntegerField()
     imported = serializers.IntegerField()
 

@@ -14,18 +14,19 @@ from django.utils import timezone
 from accounts.models import User
 from expenses import services as expense_services
 from expenses.models import Category, Expense, Restaurant
+from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
-from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
+from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
 from mealtracker.errors import Conflict, DomainError, NotFound
-from reports.services.importing import normalise_row, read_rows
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
-from reports.services.policies import policy_check_many
+from reports.services.importing import normalise_row, read_rows
 
 DUPLICATE_WINDOW = datetime.timedelta(days=3)
 EDITABLE_VALUES = {
     "date", "time", "datetime_utc", "amount", "currency", "tax", "tip", "exchange_rate", "meal_type", "order_type",
-    "party_size", "payment_method", "category_name", "tags", "restaurant_name", "restaurant_city", "notes",
-    "is_business", "business_purpose", "attendees", "cleared_date", "timezone",
+    "party_size", "payment_method", "category_name", "tags", "restaurant_name", "restaurant_city",
+    "restaurant_country", "notes", "is_business", "business_purpose", "attendees", "cleared_date", "timezone",
+    "occurred_at",
 }  # fmt: skip
 
 
@@ -53,12 +54,15 @@ def import_batch_get(*, user: User, pk) -> ImportBatch:
 def import_rows_page(
     batch: ImportBatch, *, show: str = "", after: str = "", size: int = 200
 ) -> tuple[list[ImportRow], int | None]:
-    """One page of a batch's rows for review, in file order, optionally only errors, duplicates or an action.
+    """One page of a batch's rows for review, in file order, optionally only errors, warnings, duplicates or an
+    action.
 
     Returns the rows and the line number to continue after (None on the last page)."""
     rows = batch.rows.select_related("restaurant").order_by("line_number")
     if show == "errors":
         rows = rows.exclude(errors=[])
+    elif show == "warnings":
+        rows = rows.filter(values__has_key="warnings")
     elif show == "duplicates":
         rows = rows.exclude(duplicate_ids=[])
     elif show in {"apply", "skip"}:
@@ -69,20 +73,36 @@ def import_rows_page(
     return page[:size], (page[size - 1].line_number if len(page) > size else None)
 
 
-def _restaurant_index(owner: User) -> dict:
-    index: dict = {}
-    for restaurant in Restaurant.objects.filter(owner=owner).only("id", "name", "city"):
-        index.setdefault((restaurant.name.lower(), restaurant.city.lower()), restaurant.pk)
-        index.setdefault((restaurant.name.lower(), None), restaurant.pk)
-    return index
-
-
-def _match_restaurant(index: dict, values: dict) -> int | None:
-    name = values.get("restaurant_name", "").lower()
-    if not name:
+def _restaurant_fields(values: dict) -> dict | None:
+    """restaurant_create's fields for the restaurant an import row names (None when it names none)."""
+    if not values.get("restaurant_name"):
         return None
-    city = values.get("restaurant_city", "").lower()
-    return index.get((name, city)) or index.get((name, None))
+    return {
+        "name": values["restaurant_name"][:100],
+        "location_name": values.get("restaurant_location", "")[:100],
+        "address_line_1": values.get("restaurant_address", "")[:200],
+        "city": values.get("restaurant_city", "")[:100],
+        "region": values.get("restaurant_state", "")[:100],
+        "postal_code": values.get("restaurant_postal_code", "")[:20],
+        "country": values.get("restaurant_country", ""),
+        "place_id": values.get("restaurant_google_place_id") or None,
+        "cuisine": values.get("restaurant_cuisine", "")[:100],
+    }
+
+
+def _restaurant_matches(owner: User, rows: list[ImportRow]) -> dict[int, int]:
+    """id(row) -> the user's restaurant the row refers to (restaurants_matching: its identity, else the only one
+    of that name whose address agrees), for all the rows in a few queries."""
+    described = [(row, fields) for row in rows if (fields := _restaurant_fields(row.values))]
+    found = restaurants_matching(owner, [fields for _, fields in described])
+    return {id(row): restaurant.pk for (row, _), restaurant in zip(described, found, strict=True) if restaurant}
+
+
+def _moment(values: dict, owner: User) -> datetime.datetime | None:
+    """The instant a row's occurred_at stands for, read as expense_create reads it."""
+    if not values.get("occurred_at"):
+        return None
+    return in_owner_timezone(datetime.datetime.fromisoformat(values["occurred_at"]), owner)
 
 
 def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
@@ -90,7 +110,7 @@ def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
     currency = values.get("currency")
     if currency == settings.REPORTING_CURRENCY or values.get("exchange_rate") or not values.get("occurred_at"):
         return
-    day = datetime.datetime.fromisoformat(values["occurred_at"]).astimezone(owner.tzinfo).date()
+    day = _moment(values, owner).astimezone(owner.tzinfo).date()
     key = (currency, day)
     if key not in cache:
         cache[key] = stored_rate(*key)
@@ -98,17 +118,16 @@ def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
         errors["exchange_rate"] = missing_rate(*key).message
 
 
-def _check_time(values: dict, errors: dict) -> None:
-    if values.get("occurred_at"):
-        moment = datetime.datetime.fromisoformat(values["occurred_at"])
-        if moment > timezone.now() + datetime.timedelta(days=1):
-            errors["date"] = "the meal cannot be in the future"
+def _check_time(values: dict, owner: User, errors: dict) -> None:
+    moment = _moment(values, owner)
+    if moment and moment > timezone.now() + datetime.timedelta(days=1):
+        errors["date"] = "the meal cannot be in the future"
 
 
 def _review(owner: User, rows: list[ImportRow], *, rate_cache: dict) -> None:
     """Fill in restaurant matches and duplicate candidates (same amount within ±3 days) for these rows."""
-    index = _restaurant_index(owner)
-    moments = [datetime.datetime.fromisoformat(r.values["occurred_at"]) for r in rows if r.values.get("occurred_at")]
+    matches = _restaurant_matches(owner, rows)
+    moments = [_moment(r.values, owner) for r in rows if r.values.get("occurred_at")]
     existing = defaultdict(list)
     if moments:
         window = Expense.objects.filter(
@@ -119,10 +138,10 @@ def _review(owner: User, rows: list[ImportRow], *, rate_cache: dict) -> None:
         for pk, amount, currency, occurred_at in window.iterator(chunk_size=2000):
             existing[(currency, amount)].append((occurred_at, pk))
     for row in rows:
-        row.restaurant_id = _match_restaurant(index, row.values)
+        row.restaurant_id = matches.get(id(row))
         row.duplicate_ids = []
         if row.values.get("occurred_at") and row.values.get("amount"):
-            moment = datetime.datetime.fromisoformat(row.values["occurred_at"])
+            moment = _moment(row.values, owner)
             key = (row.values["currency"], Decimal(row.values["amount"]))
             row.duplicate_ids = [pk for when, pk in existing.get(key, []) if abs(when - moment) <= DUPLICATE_WINDOW]
 
@@ -141,8 +160,8 @@ def import_batch_create(*, owner: User, filename: str, payload: bytes) -> Import
     rate_cache: dict = {}
     rows = []
     for line_number, raw in raw_rows:
-        values, field_errors = normalise_row(raw, user_timezone=owner.timezone, default_currency=owner.default_currency)
-        _check_time(values, field_errors)
+        values, field_errors = normalise_row(raw, default_currency=owner.default_currency)
+        _check_time(values, owner, field_errors)
         if not field_errors:
             _check_rate(values, owner, field_errors, rate_cache)
         rows.append(
@@ -187,10 +206,8 @@ def import_row_update(*, row: ImportRow, action: str | None = None, values: dict
             for header in list(raw):
                 if header not in values and _field_of(header) == field:
                     del raw[header]
-        new_values, field_errors = normalise_row(
-            raw, user_timezone=batch.owner.timezone, default_currency=batch.owner.default_currency
-        )
-        _check_time(new_values, field_errors)
+        new_values, field_errors = normalise_row(raw, default_currency=batch.owner.default_currency)
+        _check_time(new_values, batch.owner, field_errors)
         if not field_errors:
             _check_rate(new_values, batch.owner, field_errors, {})
         row.raw, row.values, row.errors = raw, new_values, _row_errors(new_values, field_errors)
@@ -233,12 +250,13 @@ def import_batch_apply(
                 ("id", r.pk): r
                 for r in Restaurant.objects.filter(owner=owner, pk__in={row.restaurant_id for row in rows} - {None})
             }
+            restaurants.update(_restaurants_to_resolve(owner, rows, restaurants, failed))
             categories = {c.name.lower(): c for c in Category.objects.filter(owner=owner)}
             to_write, drafts = [], []
             for row in rows:
                 if row.errors:
                     failed[row.line_number] = list(row.errors)
-                else:
+                elif row.line_number not in failed:
                     try:
                         drafts.append(_draft_of(owner, row, restaurants, categories))
                         to_write.append(row)
@@ -253,8 +271,6 @@ def import_batch_apply(
                 failed.update({to_write[index].line_number: [_messages(error)] for index, error in exc.refused.items()})
             if failed:
                 raise _Rollback
-            # bulk_create sends no post_save: the over-policy flag its receiver sets is set here, in bulk.
-            policy_check_many(expenses)
             for row, expense in zip(to_write, expenses, strict=True):
                 row.expense = expense
             ImportRow.objects.bulk_update(to_write, ["expense"], batch_size=1000)
@@ -287,11 +303,9 @@ def _record_failures(batch: ImportBatch, failures: dict[str, list[str]]) -> None
 
 
 def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) -> dict:
-    """expense_create's arguments for one row; a restaurant or category the row names is created when new."""
+    """expense_create's arguments for one row; a category the row names is created when new."""
     values = row.values
-    restaurant = restaurants.get(("id", row.restaurant_id)) if row.restaurant_id else None
-    if restaurant is None and values.get("restaurant_name"):
-        restaurant = _restaurant_for(owner, values, restaurants)
+    restaurant = restaurants.get(("id", row.restaurant_id)) or restaurants.get(("line", row.line_number))
     category = None
     if values.get("category_name"):
         key = values["category_name"].lower()
@@ -321,25 +335,22 @@ def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) 
     }
 
 
-def _restaurant_for(owner: User, values: dict, cache: dict) -> Restaurant:
-    key = (values["restaurant_name"].lower(), values.get("restaurant_city", "").lower())
-    if key not in cache:
-        existing = Restaurant.objects.filter(
-            owner=owner, name__iexact=values["restaurant_name"], city__iexact=values.get("restaurant_city", "")
-        ).first()
-        cache[key] = existing or expense_services.restaurant_create(
-            owner=owner,
-            name=values["restaurant_name"][:100],
-            location_name=values.get("restaurant_location", "")[:100],
-            address_line_1=values.get("restaurant_address", "")[:200],
-            city=values.get("restaurant_city", "")[:100],
-            region=values.get("restaurant_state", "")[:100],
-            postal_code=values.get("restaurant_postal_code", "")[:20],
-            country=values.get("restaurant_country", ""),
-            place_id=values.get("restaurant_google_place_id") or None,
-            cuisine=values.get("restaurant_cuisine", "")[:100],
-        )
-    return cache[key]
+def _restaurants_to_resolve(owner: User, rows: list[ImportRow], known: dict, failed: dict) -> dict:
+    """("line", n) -> the restaurant row n names when the review matched none: found by its identity or created
+    (linked to its merchant) in bulk, one restaurant per identity. A row whose restaurant is refused fails."""
+    wanted = {
+        row.line_number: fields
+        for row in rows
+        if not row.errors and ("id", row.restaurant_id) not in known and (fields := _restaurant_fields(row.values))
+    }
+    try:
+        resolved = expense_services.restaurants_resolve(owner=owner, drafts=list(wanted.values()))
+    except expense_services.RestaurantDraftsRefused as exc:
+        lines = list(wanted)
+        failed.update({lines[index]: [_messages(error)] for index, error in exc.refused.items()})
+        wanted = {line: fields for line, fields in wanted.items() if line not in failed}
+        resolved = expense_services.restaurants_resolve(owner=owner, drafts=list(wanted.values()))
+    return {("line", line): restaurant for line, restaurant in zip(wanted, resolved, strict=True)}
 
 
 def import_batch_discard(*, batch: ImportBatch) -> None:
@@ -350,11 +361,12 @@ def import_batch_discard(*, batch: ImportBatch) -> None:
 
 
 def import_summary(batch: ImportBatch) -> dict[str, int]:
-    """Counts for the review screen: rows to apply, skipped, with errors, with duplicates, imported."""
+    """Counts for the review screen: rows to apply, skipped, with errors, with warnings, with duplicates, imported."""
     counts = batch.rows.aggregate(
         to_apply=Count("id", filter=Q(action=ImportAction.APPLY, expense__isnull=True)),
         skipped=Count("id", filter=Q(action=ImportAction.SKIP)),
         with_errors=Count("id", filter=~Q(errors=[])),
+        with_warnings=Count("id", filter=Q(values__has_key="warnings")),
         with_duplicates=Count("id", filter=~Q(duplicate_ids=[])),
         imported=Count("id", filter=Q(expense__isnull=False)),
     )

@@ -4,7 +4,8 @@ import factory
 
 from accounts.tests.factories import TeamFactory, UserFactory
 from expenses.choices import MealType
-from reports.models import Budget, BudgetPeriod, MealPolicy
+from expenses.models import MealPolicy
+from reports.models import Budget, BudgetPeriod
 
 
 class BudgetFactory(factory.django.DjangoModelFactory):

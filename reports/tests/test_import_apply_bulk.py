@@ -11,7 +11,8 @@ from accounts.tests.factories import UserFactory
 from expenses import services as expense_services
 from expenses.models import Expense, ExpenseTag, Restaurant, Tag
 from expenses.tests.factories import ExchangeRateFactory, TagFactory
-from reports.models import ImportStatus, PolicyFlag
+from expenses.models import PolicyFlag
+from reports.models import ImportStatus
 from reports.services.imports import ImportFailed, import_batch_apply, import_batch_create, import_row_update
 from reports.tests.factories import MealPolicyFactory
 
@@ -95,12 +96,15 @@ def test_tags_are_created_once_and_linked_to_their_rows(member):
 def test_imported_expenses_are_flagged_like_expenses_recorded_one_by_one(member, teammate, team_a):
     MealPolicyFactory(team=team_a, meal_type="dinner", max_per_person=Decimal("25.00"))
     ExchangeRateFactory(currency="EUR", date=MARCH, rate=Decimal("1.10"))
-    imported(member, [line(0, amount="24.00", currency="EUR"), line(1, amount="60.00", party=2),
-                      line(2, amount="90.00", party=2, meal="lunch"), line(3, amount="25.00")])  # fmt: skip
+    imported(member, [line(0, amount="24.00", currency="EUR", business="yes"),
+                      line(1, amount="60.00", party=2, business="yes"),
+                      line(2, amount="90.00", party=2, meal="lunch", business="yes"), line(3, amount="25.00"),
+                      line(4, amount="80.00")])  # fmt: skip
     for expense in Expense.objects.filter(owner=member):
         expense_services.expense_create(
             owner=teammate, amount=expense.amount, occurred_at=expense.occurred_at, currency=expense.currency,
-            meal_type=expense.meal_type, party_size=expense.party_size,
+            meal_type=expense.meal_type, party_size=expense.party_size, is_business=expense.is_business,
+            business_purpose=expense.business_purpose,
         )  # fmt: skip
 
     def flags_of(user):

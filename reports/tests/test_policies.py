@@ -6,14 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expenses import services
-from reports.models import PolicyFlag
+from expenses.models import PolicyFlag
 from reports.tests.factories import MealPolicyFactory
 
 
-def record_dinner(owner, amount, party_size=1):
+def record_dinner(owner, amount, party_size=1, **fields):
+    fields = {"is_business": True, "business_purpose": "Client dinner", **fields}
     return services.expense_create(
         owner=owner, amount=Decimal(amount), occurred_at=timezone.now() - datetime.timedelta(hours=1),
-        currency="USD", meal_type="dinner", party_size=party_size,
+        currency="USD", meal_type="dinner", party_size=party_size, **fields,
     )  # fmt: skip
 
 

@@ -97,7 +97,9 @@ def test_policy_flag_partial_shows_the_excess_for_the_approvals_queue(member, te
     from reports.tests.factories import MealPolicyFactory
 
     MealPolicyFactory(team=team_a, meal_type="dinner", max_per_person=Decimal("50.00"))
-    services.expense_create(owner=member, amount=Decimal("80.00"), currency="USD", meal_type="dinner",
+    services.expense_create(owner=member, amount=Decimal("95.00"), tax=Decimal("7.00"), tip=Decimal("8.00"),
+                            currency="USD", meal_type="dinner", is_business=True, business_purpose="Client",
                             occurred_at=timezone.now() - datetime.timedelta(hours=1))  # fmt: skip
     expense = Expense.objects.select_related("policy_flag").get(owner=member)
-    assert "Over policy by $30.00/person" in render_to_string("reports/_policy_flag.html", {"expense": expense})
+    badge = render_to_string("expenses/_policy_flag.html", {"expense": expense})
+    assert "Over policy: $80.00 per attendee on the subtotal, limit $50.00" in badge
