@@ -4,7 +4,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
-from expenses.services import policies
 from expenses.models import (
     ApprovalEvent,
     Category,
@@ -19,6 +18,7 @@ from expenses.models import (
 )
 from expenses.policy_selectors import meal_policies_visible_to, policy_flags_visible_to
 from expenses.selectors import expenses_visible_to
+from expenses.services import policies
 from expenses.services.receipts import can_change_receipts, receipt_delete
 from expenses.services.restaurants import RESTAURANT_FIELDS
 from mealtracker.errors import DomainError

@@ -16,8 +16,10 @@ from expenses.models import Expense, MealPolicy, PolicyBasis, PolicyFlag
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.money import per_person, quantize
 
-# Expenses of a team re-judged per round trip when a policy changes.
+# Expenses of a team re-judged per round trip when a policy changes, and the fields a verdict reads.
 REFRESH_CHUNK = 2000
+VERDICT_FIELDS = ("pk", "amount", "tax", "tip", "exchange_rate", "reporting_amount", "party_size", "meal_type",
+                  "is_business")  # fmt: skip
 
 
 def policy_basis_amount(expense: Expense, basis: str) -> Decimal:
@@ -79,9 +81,7 @@ def policy_flags_refresh_team(*, team: Team, meal_type: str) -> None:
     """Re-judge a team's business meals of one meal type after its policy changed."""
     expenses = (
         Expense.objects.filter(owner__team=team, meal_type=meal_type, is_business=True)
-        .only(
-            "pk", "amount", "tax", "tip", "exchange_rate", "reporting_amount", "party_size", "meal_type", "is_business"
-        )  # fmt: skip
+        .only(*VERDICT_FIELDS)
         .order_by("pk")
     )
     chunk = []

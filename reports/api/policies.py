@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from expenses.policy_selectors import meal_policies_visible_to, policy_flags_visible_to
+from expenses.services import policies as services
 from reports.api.serializers import (
     MealPolicyInputSerializer,
     MealPolicyListSerializer,
@@ -15,8 +17,6 @@ from reports.api.serializers import (
     PolicyFlagListSerializer,
     PolicyFlagSerializer,
 )
-from expenses.policy_selectors import meal_policies_visible_to, policy_flags_visible_to
-from expenses.services import policies as services
 
 MAX_FLAGS = 500
 

@@ -9,10 +9,9 @@ from rest_framework import serializers
 from accounts.models import Team
 from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
-from expenses.models import Category
+from expenses.models import Category, MealPolicy, PolicyBasis, PolicyFlag
 from expenses.selectors import categories_owned_by
 from mealtracker.serialization import json_value
-from expenses.models import MealPolicy, PolicyBasis, PolicyFlag
 from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, Notice
 from reports.selectors import PERIODS, Report, ReportFilters, Scope
 
