@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from expenses.views import approvals, catalog, expenses, merchants, nearby, places, receipts, restaurants
+from expenses.views import approvals, catalog, dashboard, expenses, merchants, nearby, places, receipts, restaurants
 
 urlpatterns = [
+    path("", dashboard.home, name="home"),
     path("expenses/", expenses.expense_list, name="expense_list"),
     path("expenses/calendar/", expenses.expense_calendar, name="expense_calendar"),
     path("expenses/new/", expenses.expense_create, name="expense_create"),

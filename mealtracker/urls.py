@@ -10,7 +10,6 @@ admin.site.site_title = "Meal Expense Tracker admin"
 admin.site.index_title = "Back office"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),

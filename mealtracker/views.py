@@ -1,3 +1,5 @@
+"""Site-wide endpoints that belong to no app: health, the installable-app files and the offline page."""
+
 import json
 import logging
 
@@ -5,22 +7,11 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants
-from expenses.selectors import recent_expenses
-from mealtracker.money import quantize
-from mealtracker.web import user_page
-
 logger = logging.getLogger(__name__)
-
-# The reports engineer's budget widget; the dashboard shows it once the template exists.
-BUDGET_PROGRESS_TEMPLATE = "reports/_budget_progress.html"
 
 
 @require_GET
@@ -40,36 +31,6 @@ def health(request):
         {"status": "ok" if healthy else "error", "database": database, "version": settings.APP_VERSION},
         status=200 if healthy else 503,
     )
-
-
-def _optional_template(name: str) -> str | None:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
-
-
-@user_page
-@require_GET
-def home(request):
-    """The dashboard: this month against last month, the spend chart, recent meals, top restaurants."""
-    today = timezone.localdate()
-    series = spend_by_month(request.user, today)
-    restaurants = list(top_restaurants(request.user))
-    for restaurant in restaurants:
-        restaurant.per_person = per_person(restaurant.total, restaurant.people)
-    context = {
-        "summary": month_summary(request.user, today),
-        "expenses": recent_expenses(request.user, limit=8),
-        "top_restaurants": restaurants,
-        "chart_labels": json.dumps([label for label, _ in series]),
-        "chart_values": json.dumps([str(quantize(total, settings.REPORTING_CURRENCY)) for _, total in series]),
-        "series": series,
-        "reporting_currency": settings.REPORTING_CURRENCY,
-        "budget_template": _optional_template(BUDGET_PROGRESS_TEMPLATE),
-    }
-    return render(request, "home.html", context)
 
 
 @require_GET

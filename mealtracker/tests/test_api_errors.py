@@ -108,7 +108,7 @@ def test_a_lost_database_on_a_web_page_is_a_503_without_a_traceback(member, monk
     def disconnect(*args, **kwargs):
         raise django.db.OperationalError("could not connect to server")
 
-    monkeypatch.setattr("mealtracker.views.render", disconnect)
+    monkeypatch.setattr("expenses.views.dashboard.render", disconnect)
     client = Client()
     client.force_login(member)
 

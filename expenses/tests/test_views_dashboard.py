@@ -1,0 +1,91 @@
+"""The dashboard (the signed-in home page): this month's spend, the comparison, the chart, recent meals."""
+
+import datetime
+import json
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from expenses.tests.factories import ExpenseFactory, RestaurantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def this_month_local(user) -> datetime.datetime:
+    return timezone.now().astimezone(user.tzinfo).replace(day=1, hour=12, minute=0)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_dashboard_runs_a_constant_number_of_queries(web_client_for, member, django_assert_max_num_queries, rows):
+    ExpenseFactory.create_batch(rows, owner=member, occurred_at=this_month_local(member))
+    client = web_client_for(member)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_dashboard_shows_this_months_spend_and_count(web_client_for, member):
+    ExpenseFactory.create_batch(2, owner=member, occurred_at=this_month_local(member), amount=Decimal("20.00"))
+
+    response = web_client_for(member).get(reverse("home"))
+
+    assert (response.context["summary"].total, response.context["summary"].count) == (Decimal("40.00"), 2)
+    assert "$40.00" in response.text
+
+
+def test_dashboard_compares_with_last_month(web_client_for, member):
+    start = this_month_local(member)
+    ExpenseFactory(owner=member, occurred_at=start, amount=Decimal("30.00"))
+    ExpenseFactory(owner=member, occurred_at=start - datetime.timedelta(days=5), amount=Decimal("20.00"))
+
+    response = web_client_for(member).get(reverse("home"))
+
+    assert response.context["summary"].change_percent == Decimal(50)
+    assert "+50%" in response.text
+
+
+def test_dashboard_chart_data_covers_twelve_months_ending_now(web_client_for, member):
+    ExpenseFactory(owner=member, occurred_at=this_month_local(member), amount=Decimal("12.00"))
+
+    response = web_client_for(member).get(reverse("home"))
+
+    values = json.loads(response.context["chart_values"])
+    assert len(values) == 12
+    assert values[-1] == "12.00"
+
+
+def test_dashboard_lists_top_restaurants(web_client_for, member):
+    favourite = RestaurantFactory(owner=member, name="Favourite Place")
+    ExpenseFactory.create_batch(3, owner=member, restaurant=favourite)
+
+    response = web_client_for(member).get(reverse("home"))
+
+    assert response.context["top_restaurants"][0].name == "Favourite Place"
+
+
+def test_dashboard_never_counts_a_teammates_spend(web_client_for, member, teammate, manager):
+    ExpenseFactory(owner=member, occurred_at=this_month_local(member), amount=Decimal("500.00"))
+
+    response = web_client_for(manager).get(reverse("home"))
+
+    assert response.context["summary"].total == Decimal(0)
+
+
+def test_home_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_shows_only_my_recent_expenses(web_client_for, member):
+    ExpenseFactory(owner=member, restaurant__name="My Diner")
+    ExpenseFactory(owner=UserFactory(), restaurant__name="Their Diner")
+    response = web_client_for(member).get(reverse("home"))
+    assert b"My Diner" in response.content
+    assert b"Their Diner" not in response.content

@@ -1,0 +1,49 @@
+"""The dashboard, the signed-in home page: this month against last month, the spend chart, recent meals."""
+
+import json
+
+from django.conf import settings
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants
+from expenses.selectors import recent_expenses
+from mealtracker.money import quantize
+from mealtracker.web import user_page
+
+# The budgets card is a template the reports app provides; the dashboard shows it when it is installed, so this
+# app names it without importing anything from reports.
+BUDGET_PROGRESS_TEMPLATE = "reports/_budget_progress.html"
+
+
+def _optional_template(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+@user_page
+@require_GET
+def home(request):
+    """The dashboard: this month against last month, the spend chart, recent meals, top restaurants."""
+    today = timezone.localdate()
+    series = spend_by_month(request.user, today)
+    restaurants = list(top_restaurants(request.user))
+    for restaurant in restaurants:
+        restaurant.per_person = per_person(restaurant.total, restaurant.people)
+    context = {
+        "summary": month_summary(request.user, today),
+        "expenses": recent_expenses(request.user, limit=8),
+        "top_restaurants": restaurants,
+        "chart_labels": json.dumps([label for label, _ in series]),
+        "chart_values": json.dumps([str(quantize(total, settings.REPORTING_CURRENCY)) for _, total in series]),
+        "series": series,
+        "reporting_currency": settings.REPORTING_CURRENCY,
+        "budget_template": _optional_template(BUDGET_PROGRESS_TEMPLATE),
+    }
+    return render(request, "expenses/dashboard.html", context)
