@@ -6,6 +6,7 @@ Pure functions: nothing here touches the database. The review and apply steps li
 import csv
 import datetime
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -19,6 +20,8 @@ from mealtracker.money import is_currency_code, parse_amount, quantize
 MAX_ROWS = 20_000
 MAX_BYTES = 15 * 1024 * 1024
 XLSX_MAX_INFLATED_BYTES = 100 * 1024 * 1024
+CSV_DELIMITERS = ",;\t|"
+CSV_DELIMITER_SAMPLE_ROWS = 50
 
 # Canonical field -> header names that mean it (compared after normalising: lower case, spaces to "_").
 ALIASES = {
@@ -103,19 +106,81 @@ def _check_size(rows: list) -> None:
 
 
 def _read_csv(payload: bytes) -> list[tuple[int, dict]]:
+    """Standard CSV quoting (RFC 4180: a quote inside a quoted cell is written twice) over the whole file.
+
+    Only the delimiter is guessed, from the header and the rows after it; the quoting is never guessed from a
+    prefix, so a cell far down the file reads back exactly as written. A file that escapes quotes with a
+    backslash instead is read that way only when standard quoting cannot read it."""
     try:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = payload.decode("cp1252", errors="replace")
-    sample = text[:4096]
+    delimiter = _csv_delimiter(text)
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        rows = _csv_rows(text, delimiter, escapechar=None)
+    except _UnreadableCsv as standard:
+        if '\\"' not in text:
+            raise standard.refusal() from None
+        try:
+            rows = _csv_rows(text, delimiter, escapechar="\\")
+        except _UnreadableCsv:
+            raise standard.refusal() from None
+    _check_size(rows)
+    return rows
+
+
+class _UnreadableCsv(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+    def refusal(self) -> DomainError:
+        return DomainError(
+            f"Line {self.line} is not valid CSV: a quoted cell is not closed properly "
+            '(inside a quoted cell, write a quote as two quotes: "").',
+            field="file",
+        )
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter that splits the header into columns and the next rows into as many; a comma on a tie."""
+    best, best_score = ",", (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = []
+        try:
+            for cells in itertools.islice(reader, CSV_DELIMITER_SAMPLE_ROWS + 1):
+                if any(cell.strip() for cell in cells):
+                    records.append(len(cells))
+        except csv.Error:
+            pass  # judged on the records read so far; the real read below reports the bad line
+        if not records or records[0] < 2:
+            continue
+        width = records[0]
+        score = (sum(1 for count in records[1:] if count == width), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(text: str, delimiter: str, *, escapechar: str | None) -> list[tuple[int, dict]]:
+    """(row number as a spreadsheet shows it, {header: cell}); blank rows are skipped but counted."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=escapechar is None,
+        escapechar=escapechar,
+        strict=True,
+    )
     rows, header = [], None
-    for cells in reader:
-        line = reader.line_num
+    for line in itertools.count(1):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _UnreadableCsv(line) from exc
         if not any(cell.strip() for cell in cells):
             continue
         if header is None:
@@ -124,7 +189,6 @@ def _read_csv(payload: bytes) -> list[tuple[int, dict]]:
         rows.append((line, dict(zip(header, cells, strict=False))))
     if header is None:
         raise DomainError("The file is empty.", field="file")
-    _check_size(rows)
     return rows
 
 
