@@ -57,6 +57,7 @@ class ImportRowEditForm(forms.Form):
     currency = forms.CharField(required=False, max_length=3)
     exchange_rate = forms.CharField(required=False, max_length=30, label="Rate")
     restaurant_name = forms.CharField(required=False, max_length=100, label="Restaurant")
+    restaurant_country = forms.CharField(required=False, max_length=100, label="Country")
     meal_type = forms.ChoiceField(required=False, choices=[("", "—"), *MealType.choices], label="Meal")
     party_size = forms.CharField(required=False, max_length=3, label="Party")
 
@@ -64,7 +65,9 @@ class ImportRowEditForm(forms.Form):
         data = self.cleaned_data
         values = {k: v for k, v in data.items() if k != "action" and v not in ("", None)}
         if "date" in values:
-            values.setdefault("datetime_utc", "")  # an edited local date replaces the file's instant
+            # An edited local date replaces the file's instant.
+            values.setdefault("datetime_utc", "")
+            values.setdefault("occurred_at", "")
         return data.get("action") or None, values
 
 

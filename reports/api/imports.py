@@ -63,12 +63,12 @@ class ImportDetailView(APIView):
 
 
 class ImportRowListView(APIView):
-    """GET /api/v1/imports/<id>/rows/?show=errors|duplicates|apply|skip&after=<line> — 200 rows a page."""
+    """GET /api/v1/imports/<id>/rows/?show=errors|warnings|duplicates|apply|skip&after=<line> — 200 rows a page."""
 
     @extend_schema(
         operation_id="imports_rows_list",
         parameters=[
-            OpenApiParameter("show", OpenApiTypes.STR, enum=["errors", "duplicates", "apply", "skip"]),
+            OpenApiParameter("show", OpenApiTypes.STR, enum=["errors", "warnings", "duplicates", "apply", "skip"]),
             OpenApiParameter("after", OpenApiTypes.INT, description="line number to continue after"),
         ],
         responses=ImportRowPageSerializer,

@@ -14,6 +14,9 @@ import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from expenses.choices import MealType, OrderType, PaymentMethod
+from expenses.models import Restaurant
+from expenses.services.catalog import normalise_tag_name
+from mealtracker.countries import country_code
 from mealtracker.errors import DomainError
 from mealtracker.money import is_currency_code, parse_amount, quantize
 
@@ -29,7 +32,8 @@ ALIASES = {
              "visit_date", "day", "expense_date"],
     "time": ["time", "local_time", "visit_time"],
     "time_utc": ["time_utc"],
-    "datetime_utc": ["datetime_utc", "occurred_at", "datetime", "timestamp"],
+    "datetime_utc": ["datetime_utc"],
+    "occurred_at": ["occurred_at", "datetime", "timestamp", "date_time"],
     "cleared_date": ["cleared_date", "cleared_on", "cleared"],
     "amount": ["amount", "total", "cost", "price", "total_amount", "amount_paid", "debit", "value", "spent"],
     "currency": ["currency", "currency_code", "ccy"],
@@ -337,17 +341,30 @@ def _choice(value, choices, synonyms: dict, default: str, field: str, errors: di
     return text
 
 
-def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tuple[dict, dict]:
-    """(values ready for expense_create as JSON-safe strings, {field: error}) for one file row."""
+# Import field -> the restaurant column it fills; a longer value is cut to the column (with a warning).
+RESTAURANT_COLUMNS = {
+    "restaurant_name": "name", "restaurant_location": "location_name", "restaurant_address": "address_line_1",
+    "restaurant_city": "city", "restaurant_state": "region", "restaurant_postal_code": "postal_code",
+    "restaurant_google_place_id": "place_id", "restaurant_cuisine": "cuisine",
+}  # fmt: skip
+
+
+def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
+    """(values ready for expense_create as JSON-safe strings, {field: error}) for one file row.
+
+    Whatever is read differently from what the file says (a country not in ISO 3166, a tag saved under another
+    spelling, text cut to fit) is listed in values["warnings"] as "field: message"; the row can still be imported."""
     cells = canonical(raw)
     errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
     values: dict = {}
-    tz_name = str(cells.get("timezone") or "").strip() or user_timezone
-    try:
-        tz = zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        errors["timezone"] = f"{tz_name!r} is not an IANA timezone"
-        tz = zoneinfo.ZoneInfo(user_timezone)
+    tz = None
+    if not _blank(cells.get("timezone")):
+        tz_name = str(cells["timezone"]).strip()
+        try:
+            tz = zoneinfo.ZoneInfo(tz_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = f"{tz_name!r} is not an IANA timezone"
     values["occurred_at"] = _occurred_at(cells, tz, errors)
     if not _blank(cells.get("cleared_date")):
         try:
@@ -382,8 +399,12 @@ def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tu
     values["order_type"] = _choice(
         cells.get("order_type"), OrderType.values, ORDER_SYNONYMS, "dine_in", "order_type", errors
     )
-    payment = _choice(cells.get("payment_method"), PaymentMethod.values, {}, "", "payment_method", {})
-    values["payment_method"] = payment
+    unknown_payment: dict[str, str] = {}
+    values["payment_method"] = _choice(
+        cells.get("payment_method"), PaymentMethod.values, {}, "", "payment_method", unknown_payment
+    )
+    if unknown_payment:
+        warnings["payment_method"] = unknown_payment["payment_method"] + "; it is left blank"
     values["party_size"] = 1
     if not _blank(cells.get("party_size")):
         try:
@@ -392,33 +413,69 @@ def normalise_row(raw: dict, *, user_timezone: str, default_currency: str) -> tu
                 raise ValueError
         except (InvalidOperation, ValueError, OverflowError):  # OverflowError: "inf"
             errors["party_size"] = f"{cells['party_size']!r} is not a party size between 1 and 50"
-    for field in ("notes", "business_purpose", "attendees", "category_name", "restaurant_name", "restaurant_location",
-                  "restaurant_address", "restaurant_city", "restaurant_state", "restaurant_postal_code",
-                  "restaurant_google_place_id", "restaurant_cuisine"):  # fmt: skip
+    for field in ("notes", "business_purpose", "attendees", "category_name", *RESTAURANT_COLUMNS):
         values[field] = "" if _blank(cells.get(field)) else " ".join(str(cells[field]).split())
     if values["notes"] and not _blank(cells.get("notes")):
         values["notes"] = str(cells["notes"]).strip()  # keep the user's line breaks in notes
-    country = "" if _blank(cells.get("restaurant_country")) else str(cells["restaurant_country"]).strip().upper()
-    values["restaurant_country"] = country if len(country) == 2 else ""
-    values["tags"] = [t.strip() for t in re.split(r"[,;|]", str(cells.get("tags") or "")) if t.strip()]
-    values["is_business"] = str(cells.get("is_business") or "").strip().lower() in TRUE
+    _fit_restaurant_columns(values, warnings)
+    values["restaurant_country"] = _country(cells.get("restaurant_country"), warnings)
+    values["tags"] = _tags(cells.get("tags"), warnings)
+    values["is_business"] = _flag(cells.get("is_business"), "is_business", warnings)
     values["excluded"] = str(cells.get("exclusion") or "").strip().lower() not in FALSE
+    if warnings:
+        values["warnings"] = [f"{field}: {message}" for field, message in warnings.items()]
     return values, errors
 
 
-def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo, errors: dict) -> str | None:
-    """An aware ISO datetime: datetime_utc wins; else the local date and time; a bare date means 12:00 local."""
+def _fit_restaurant_columns(values: dict, warnings: dict) -> None:
+    for field, column in RESTAURANT_COLUMNS.items():
+        limit = Restaurant._meta.get_field(column).max_length
+        if len(values[field]) > limit:
+            warnings[field] = f"{values[field]!r} is longer than {limit} characters; it is cut to {limit}"
+            values[field] = values[field][:limit].rstrip()
+
+
+def _country(value, warnings: dict) -> str:
+    """The ISO 3166 code of a country name or code; one we cannot place is reported, never dropped quietly."""
+    if _blank(value):
+        return ""
+    code = country_code(str(value))
+    if code is None:
+        warnings["restaurant_country"] = (
+            f"{str(value).strip()!r} is not a country we know (ISO 3166); the restaurant is saved without a country"
+        )
+        return ""
+    return code
+
+
+def _tags(value, warnings: dict) -> list[str]:
+    """Tag names as the file writes them, comma, semicolon or bar separated; a name saved differently is reported."""
+    names = [t.strip() for t in re.split(r"[,;|]", str(value or "")) if t.strip()]
+    changed = []
+    for name in names:
+        saved = normalise_tag_name(name)
+        if saved != name:
+            changed.append(f"{name!r} is saved as {saved!r}" if saved else f"{name!r} has no letter or digit")
+    if changed:
+        warnings["tags"] = "; ".join(changed) + " (tags keep letters, digits and hyphens)"
+    return names
+
+
+def _flag(value, field: str, warnings: dict) -> bool:
+    text = str(value if value is not None else "").strip().lower()
+    if text not in TRUE | FALSE:
+        warnings[field] = f"{value!r} is not yes or no; it is read as no"
+    return text in TRUE
+
+
+def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo | None, errors: dict) -> str | None:
+    """When the meal was, as ISO 8601. A time the file states in UTC (datetime_utc, time_utc) or with an offset keeps
+    it; a local time is placed in the row's `timezone` when the row has one, else it stays without an offset and
+    expense_create reads it in the owner's timezone. A bare date means 12:00 local, as in the original app."""
     if not _blank(cells.get("datetime_utc")):
-        try:
-            moment = parse_date(cells["datetime_utc"])
-            if not isinstance(moment, datetime.datetime):
-                raise ValueError(f"{cells['datetime_utc']!r} has no time")
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=datetime.UTC)
-            return moment.isoformat()
-        except ValueError as exc:
-            errors["datetime_utc"] = str(exc)
-            return None
+        return _instant(cells, "datetime_utc", datetime.UTC, errors)
+    if not _blank(cells.get("occurred_at")):
+        return _instant(cells, "occurred_at", tz, errors)
     if _blank(cells.get("date")):
         errors["date"] = "the date is missing"
         return None
@@ -443,3 +500,17 @@ def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo, errors: dict) -> str | None
         errors["time"] = str(exc)
         return None
     return datetime.datetime.combine(day, at, tzinfo=tz).isoformat()
+
+
+def _instant(cells: dict, field: str, tz: datetime.tzinfo | None, errors: dict) -> str | None:
+    """A date and time cell; without an offset it is in `tz` (None: left without one, for the owner's timezone)."""
+    try:
+        moment = parse_date(cells[field])
+        if not isinstance(moment, datetime.datetime):
+            raise ValueError(f"{cells[field]!r} has no time")
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return None
+    if moment.tzinfo is None and tz is not None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.isoformat()

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from expenses.models import Expense
 from expenses.tests.factories import ExchangeRateFactory, ExpenseFactory, RestaurantFactory
-from reports.services.importing import normalise_row, parse_date
 from reports.models import ImportBatch
+from reports.services.importing import parse_date
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MESSY = FIXTURES / "messy-bank-export.csv"
@@ -61,7 +61,7 @@ def test_review_reads_aliases_formats_and_bank_signs(client):
     )
     assert rows[2]["tags"] == ["client", "team"]
     assert rows[3]["amount"] == "18.25"
-    assert rows[4]["occurred_at"] == "2026-03-07T12:00:00+00:00"  # a bare date is noon, local time
+    assert rows[4]["occurred_at"] == "2026-03-07T12:00:00"  # a bare date is noon in the owner's timezone
     assert (rows[5]["occurred_at"][:10], rows[5]["amount"], rows[5]["party_size"]) == ("2026-03-12", "1234.50", 6)
     assert rows[16]["restaurant_name"] == '=HYPERLINK("http://evil.example")'
 
@@ -222,13 +222,28 @@ def test_dates_are_read_in_common_formats(text, expected):
     assert parse_date(text) == expected
 
 
-def test_local_date_and_time_use_the_users_timezone():
-    values, errors = normalise_row(
-        {"date": "2026-03-02", "time": "23:30", "amount": "10"},
-        user_timezone="America/New_York",
-        default_currency="USD",
-    )
-    assert (values["occurred_at"], errors) == ("2026-03-02T23:30:00-05:00", {})
+@pytest.mark.parametrize(
+    ("header", "cells", "expected"),
+    [
+        # No offset: the importing user's wall-clock time (New York, UTC-5 in November).
+        ("date,time", "2026-11-20,19:45", datetime.datetime(2026, 11, 21, 0, 45, tzinfo=datetime.UTC)),
+        ("occurred_at", "2026-11-20T19:45:00", datetime.datetime(2026, 11, 21, 0, 45, tzinfo=datetime.UTC)),
+        ("date", "2026-11-20", datetime.datetime(2026, 11, 20, 17, 0, tzinfo=datetime.UTC)),
+        # The file says where: an offset, UTC columns (the original app's export) or the row's own timezone.
+        ("occurred_at", "2026-11-20T19:45:00+01:00", datetime.datetime(2026, 11, 20, 18, 45, tzinfo=datetime.UTC)),
+        ("datetime_utc", "2026-11-20T19:45:00", datetime.datetime(2026, 11, 20, 19, 45, tzinfo=datetime.UTC)),
+        ("date,time_utc", "2026-11-20,19:45:00", datetime.datetime(2026, 11, 20, 19, 45, tzinfo=datetime.UTC)),
+        ("date,time,timezone", "2026-11-20,19:45,Asia/Tokyo",
+         datetime.datetime(2026, 11, 20, 10, 45, tzinfo=datetime.UTC)),
+    ],
+)  # fmt: skip
+def test_a_time_without_offset_is_the_importing_users_local_time(client, member, header, cells, expected):
+    member.timezone = "America/New_York"
+    member.save(update_fields=["timezone"])
+    batch = upload(client, f"{header},amount\n{cells},10.00\n".encode(), name="times.csv").json()
+    client.post(reverse("reports_api:import-apply", args=[batch["id"]]))
+
+    assert Expense.objects.get(owner=member).occurred_at == expected
 
 
 def test_command_imports_good_rows_and_lists_bad_ones_by_line(member):
