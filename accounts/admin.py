@@ -1,8 +1,13 @@
+from http import HTTPStatus
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from accounts.forms import currency_field, display_name_field, timezone_field
 from accounts.models import Team, User
+from accounts.services import PROFILE_FIELDS, profile_values_check, user_update_profile
+from mealtracker.errors import DomainError
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -12,9 +17,30 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
+    """Email and access are saved as the admin saves any model; the profile goes through the profile service,
+    which checks it the same way as on the profile page and the API."""
+
+    display_name = display_name_field()
+    timezone = timezone_field()
+    default_currency = currency_field()
+
     class Meta:
         model = User
         fields = "__all__"
+        exclude = PROFILE_FIELDS  # so the form never writes them onto the user itself
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_FIELDS:
+            self.initial.setdefault(name, getattr(self.instance, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            profile_values_check(**{name: cleaned[name] for name in PROFILE_FIELDS if name in cleaned})
+        except DomainError as exc:
+            self.add_error(exc.field, exc.message)
+        return cleaned
 
 
 @admin.register(User)
@@ -37,6 +63,18 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "role", "team", "password1", "password2"]}),
     ]
     filter_horizontal = []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            user_update_profile(user=obj, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # Refused input answers 400, as on the profile page and the API; the page still names the field.
+        if request.method == "POST" and (getattr(response, "context_data", None) or {}).get("errors"):
+            response.status_code = HTTPStatus.BAD_REQUEST
+        return response
 
 
 class TeamMemberInline(admin.TabularInline):

@@ -17,11 +17,22 @@ class SignInForm(AccessibleFormMixin, auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+def display_name_field(**kwargs) -> forms.CharField:
+    return forms.CharField(required=False, widget=forms.TextInput(attrs={"autocomplete": "name"}), **kwargs)
+
+
+def timezone_field(**kwargs) -> forms.CharField:
+    # Picked from a list; the value itself is checked by the profile service (one rule for pages, API and admin).
+    return forms.CharField(widget=forms.Select(choices=timezone_choices), **kwargs)
+
+
+def currency_field(**kwargs) -> forms.CharField:
+    return forms.CharField(label="Default currency", widget=forms.Select(choices=currency_choices), **kwargs)
+
+
 class RegisterForm(Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    display_name = forms.CharField(
-        max_length=128, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    display_name = display_name_field()
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters; not a common password and not only digits.",
@@ -29,8 +40,8 @@ class RegisterForm(Form):
     password_again = forms.CharField(
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
-    default_currency = forms.ChoiceField(label="Default currency", choices=currency_choices, initial="USD")
+    timezone = timezone_field(initial="UTC")
+    default_currency = currency_field(initial="USD")
 
     def clean(self):
         cleaned = super().clean()
@@ -40,15 +51,11 @@ class RegisterForm(Form):
 
 
 class ProfileForm(Form):
-    display_name = forms.CharField(
-        max_length=128, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    timezone = forms.ChoiceField(
-        choices=timezone_choices, help_text="Dates and times are shown, entered and grouped by day in this timezone."
-    )
-    default_currency = forms.ChoiceField(
-        label="Default currency", choices=currency_choices, help_text="New meals start in this currency."
-    )
+    """The profile page's input; `accounts.services.user_update_profile` checks and saves it."""
+
+    display_name = display_name_field()
+    timezone = timezone_field(help_text="Dates and times are shown, entered and grouped by day in this timezone.")
+    default_currency = currency_field(help_text="New meals start in this currency.")
 
 
 class PasswordChangeForm(AccessibleFormMixin, auth_forms.PasswordChangeForm):

@@ -1,5 +1,7 @@
 """Writes for users and teams."""
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -28,9 +30,10 @@ def user_create(
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError("An account with this email already exists.", field="email", code="duplicate")
-    candidate = User(email=email, display_name=display_name, role=role, team=team, timezone=timezone)
-    if default_currency:
-        candidate.default_currency = default_currency.upper()
+    profile = profile_values_check(
+        display_name=display_name, timezone=timezone, default_currency=default_currency or None
+    )
+    candidate = User(email=email, role=role, team=team, **profile)
     if password is not None:
         try:
             validate_password(password, user=candidate)
@@ -57,27 +60,49 @@ def team_create(*, name: str, managers: list[User] = (), members: list[User] = (
     return team
 
 
-PROFILE_FIELDS = {"display_name", "timezone", "default_currency"}
+PROFILE_FIELDS = ("display_name", "timezone", "default_currency")
+
+
+def profile_values_check(
+    *, display_name: str | None = None, timezone: str | None = None, default_currency: str | None = None
+) -> dict[str, str]:
+    """The profile's one rule, for every surface: each value given, normalised and checked (None: not given).
+
+    A display name is trimmed to single spaces, at most the column's length, with no control characters; a
+    timezone is an IANA name; a currency is a supported ISO 4217 code in any case. Raises DomainError naming
+    the first field at fault.
+    """
+    values = {}
+    if display_name is not None:
+        values["display_name"] = " ".join(display_name.split())
+    if timezone is not None:
+        values["timezone"] = timezone.strip()
+    if default_currency is not None:
+        values["default_currency"] = default_currency.strip().upper()
+    for name, value in values.items():
+        try:
+            # The model field's own checks: blank, max_length and its validators (IANA zone, ISO 4217 code).
+            User._meta.get_field(name).clean(value, None)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field=name) from exc
+    if any(unicodedata.category(char) == "Cc" for char in values.get("display_name", "")):
+        raise DomainError("A display name cannot contain control characters.", field="display_name")
+    return values
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, **fields) -> User:
-    """Change the caller's display name, timezone or default currency."""
-    unknown = set(fields) - PROFILE_FIELDS
-    if unknown:
-        raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
-    for name, value in fields.items():
-        if name == "default_currency":
-            value = (value or "").strip().upper()
-        elif name == "display_name":
-            value = " ".join((value or "").split())
+def user_update_profile(
+    *, user: User, display_name: str | None = None, timezone: str | None = None, default_currency: str | None = None
+) -> User:
+    """Change the display name, the timezone pages are shown in or the currency new meals start in (None: keep).
+
+    The one write of the profile: the profile page, the API's /auth/me/ and the admin all call it.
+    """
+    values = profile_values_check(display_name=display_name, timezone=timezone, default_currency=default_currency)
+    for name, value in values.items():
         setattr(user, name, value)
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=field) from exc
-    user.save(update_fields=[*fields])
+    if values:
+        user.save(update_fields=[*values])
     return user
 
 

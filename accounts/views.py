@@ -7,8 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, RegisterForm
-from accounts.profiles import profile_update
-from accounts.services import user_create
+from accounts.services import user_create, user_update_profile
 from mealtracker.errors import DomainError
 from mealtracker.web import user_page
 
@@ -46,7 +45,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            profile_update(user=user, **form.cleaned_data)
+            user_update_profile(user=user, **form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:

@@ -6,27 +6,17 @@ from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.models import Team, User
-from accounts.validators import timezone_choices
-from mealtracker.money import is_currency_code
 
-
-class CurrencyField(serializers.CharField):
-    """An ISO 4217 code, case-insensitive on the way in ("eur" is EUR)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 3)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).strip().upper()
-        if code and not is_currency_code(code):
-            raise serializers.ValidationError(f"{code} is not an ISO 4217 currency code such as USD.")
-        return code
+# The profile's values arrive as plain text: accounts.services.profile_values_check is their one rule (the same
+# for the web pages and the admin), and its refusal is a 400 naming the field.
+TIMEZONE_HELP = "An IANA timezone such as Europe/Paris: times are shown and local days counted in it."
+CURRENCY_HELP = "A supported ISO 4217 code such as USD (any case): new meals start in it."
 
 
 class ProfileSerializer(serializers.ModelSerializer):
-    timezone = serializers.ChoiceField(choices=timezone_choices(), required=False)
-    default_currency = CurrencyField(required=False)
+    display_name = serializers.CharField(required=False, allow_blank=True, help_text="Up to 128 characters.")
+    timezone = serializers.CharField(required=False, help_text=TIMEZONE_HELP)
+    default_currency = serializers.CharField(required=False, help_text=CURRENCY_HELP)
     team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
@@ -38,9 +28,11 @@ class ProfileSerializer(serializers.ModelSerializer):
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, style={"input_type": "password"}, max_length=128)
-    display_name = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
-    timezone = serializers.ChoiceField(choices=timezone_choices(), required=False, default="UTC")
-    default_currency = CurrencyField(required=False, allow_blank=True)
+    display_name = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Up to 128 characters."
+    )
+    timezone = serializers.CharField(required=False, default="UTC", help_text=TIMEZONE_HELP)
+    default_currency = serializers.CharField(required=False, allow_blank=True, help_text=CURRENCY_HELP)
 
 
 class EmailTokenObtainSerializer(TokenObtainPairSerializer):
