@@ -1,12 +1,14 @@
 """The original Flask app's own expense export (CSV and JSON) imports with every field as it was written."""
 
 import datetime
+import io
 from decimal import Decimal
 from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -153,3 +155,12 @@ def test_the_second_import_matches_restaurants_by_place_id(api_client_for, new_y
     rows = client.get(reverse("reports_api:import-rows", args=[batch["id"]])).json()["results"]
 
     assert [row["restaurant_match"]["create"] for row in rows] == [False] * 6
+
+
+def test_the_command_imports_the_original_export_with_every_field_as_written(new_yorker):
+    out = io.StringIO()
+
+    call_command("import_expenses", str(ORIGINAL["csv"]), "--user", new_yorker.email, stdout=out, stderr=io.StringIO())
+
+    assert "Created 6 expenses; skipped 0; failed 0" in out.getvalue()
+    assert imported_fields(new_yorker) == EXPECTED

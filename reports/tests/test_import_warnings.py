@@ -1,9 +1,11 @@
 """What an import reads differently from the file is shown on the row, never dropped without a word."""
 
+import io
 from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from expenses.models import Expense
@@ -101,3 +103,15 @@ def test_other_values_read_differently_are_warnings_too(client):
     assert "'bitcoin' is not one of card, corporate_card, cash, mobile, voucher, other; it is left blank" in warnings[0]
     assert "it is cut to 100" in warnings[1]
     assert "'Client dinner' is saved as 'Client-dinner'" in warnings[2]
+
+
+def test_the_command_lists_warnings_by_line(member, tmp_path):
+    path = tmp_path / "meals.csv"
+    path.write_text(HEADER + FRANCE + ATLANTIS)
+    out = io.StringIO()
+
+    call_command("import_expenses", str(path), "--user", member.email, stdout=out, stderr=io.StringIO())
+
+    assert "line 3: warning: restaurant_country: 'Atlantis' is not a country we know" in out.getvalue()
+    assert "line 2:" not in out.getvalue()
+    assert Expense.objects.filter(owner=member).count() == 2

@@ -17,7 +17,8 @@ class _DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Import expenses from a CSV, XLSX or JSON file for one user: the same review and all-or-nothing apply as "
-        "the web import. Rows with errors, duplicates (same amount within 3 days) or an exclusion mark are skipped."
+        "the web import. Rows with errors, duplicates (same amount within 3 days) or an exclusion mark are skipped; "
+        "what is read differently from the file (e.g. an unknown country) is listed as a warning."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +59,8 @@ class Command(BaseCommand):
     def _report_rows(self, batch):
         for row in batch.rows.exclude(errors=[]).order_by("line_number"):
             self.stdout.write(f"line {row.line_number}: {'; '.join(row.errors)}")
+        for row in batch.rows.filter(values__has_key="warnings").order_by("line_number"):
+            self.stdout.write(f"line {row.line_number}: warning: {'; '.join(row.values['warnings'])}")
         for row in batch.rows.filter(errors=[]).exclude(duplicate_ids=[]).order_by("line_number"):
             state = "imported anyway" if row.action == ImportAction.APPLY else "skipped"
             self.stdout.write(f"line {row.line_number}: possible duplicate of expense {row.duplicate_ids}, {state}")
