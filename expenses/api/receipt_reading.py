@@ -90,10 +90,10 @@ class ReceiptReadingActions:
         return Response({"mismatches": rows})
 
 
-def presigned_download(receipt, *, attachment_name: str):
+def presigned_download(receipt, *, attachment_name: str, thumbnail: bool = False):
     """A redirect to a short-lived presigned URL when receipts live in S3; None for local storage (stream it)."""
     if not uses_presigned_urls(receipt):
         return None
-    response = HttpResponseRedirect(receipt_download_url(receipt, attachment_name=attachment_name))
+    response = HttpResponseRedirect(receipt_download_url(receipt, attachment_name=attachment_name, thumbnail=thumbnail))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -15,7 +15,7 @@ from expenses.api.receipt_reading import ReceiptReadingActions, presigned_downlo
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
 from expenses.permissions import IsAdminOrReadOnly
 from expenses.services.merchants import merchant_create, merchant_delete, merchant_update
-from expenses.services.receipts import receipt_attach, receipt_delete
+from expenses.services.receipts import receipt_attach, receipt_delete, receipt_stored_file, wants_thumbnail
 from mealtracker.api.conditional import etag_for, expected_version
 from mealtracker.api.idempotency import run_idempotently
 from mealtracker.api.pagination import KeysFirstCursorPagination
@@ -275,7 +275,19 @@ class MerchantViewSet(CrudViewSet):
         merchant_delete(merchant=instance, actor=self.request.user)
 
 
-@extend_schema_view(create=extend_schema(request={"multipart/form-data": serializers.ReceiptSerializer}))
+THUMBNAIL_PARAMETER = OpenApiParameter(
+    "thumbnail", OpenApiTypes.STR, enum=["0", "1", "false", "true"],
+    description="1: the receipt's JPEG thumbnail (images only; a receipt without one, e.g. a PDF, answers 404 "
+    "`no_thumbnail`). Left out: the file itself.",
+)  # fmt: skip
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": serializers.ReceiptSerializer},
+        responses={201: serializers.ReceiptUploadSerializer},
+    )
+)
 class ReceiptViewSet(
     ReceiptReadingActions,
     mixins.ListModelMixin,
@@ -284,7 +296,11 @@ class ReceiptViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Receipts of the expenses you may see. Upload as multipart (`expense`, `file`); download streams the file."""
+    """Receipts of the expenses you may see. Upload as multipart (`expense`, `file`); download streams the file.
+
+    Attaching and removing follow the expense's lock: its owner until it is submitted, an admin at any time (each
+    such change by an admin is written to the approval trail); otherwise 403.
+    """
 
     queryset = Receipt.objects.none()  # the model, for the schema; get_queryset() applies visibility
     serializer_class = serializers.ReceiptSerializer
@@ -300,6 +316,11 @@ class ReceiptViewSet(
     def create(self, request, *args, **kwargs):
         return run_idempotently(request, lambda: super(ReceiptViewSet, self).create(request, *args, **kwargs))
 
+    def get_serializer_class(self):
+        if self.action == "create":  # the upload's answer also says whether the file is a duplicate
+            return serializers.ReceiptUploadSerializer
+        return super().get_serializer_class()
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = receipt_attach(expense=data["expense"], file=data["file"], actor=self.request.user)
@@ -308,21 +329,24 @@ class ReceiptViewSet(
         receipt_delete(receipt=instance, actor=self.request.user)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")}
+        parameters=[THUMBNAIL_PARAMETER],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, or its JPEG thumbnail with `thumbnail=1`."
+            )
+        },
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def download(self, request, pk=None):
-        """The stored file, streamed after the same permission check as the receipt itself."""
+        """The stored file (or `?thumbnail=1` its thumbnail), streamed after the receipt's own permission check."""
         receipt = self.get_object()
-        extension = receipt.EXTENSIONS.get(receipt.content_type, "")
-        redirect = presigned_download(receipt, attachment_name=f"receipt-{receipt.pk}{extension}")
+        thumbnail = wants_thumbnail(request.query_params.get("thumbnail"))
+        stored, content_type = receipt_stored_file(receipt, thumbnail=thumbnail)
+        extension = "-thumbnail.jpg" if thumbnail else receipt.EXTENSIONS.get(receipt.content_type, "")
+        name = f"receipt-{receipt.pk}{extension}"
+        redirect = presigned_download(receipt, attachment_name=name, thumbnail=thumbnail)
         if redirect is not None:  # S3: a presigned URL valid PRESIGNED_URL_SECONDS, after the same check
             return redirect
-        response = FileResponse(
-            receipt.file.open("rb"),
-            content_type=receipt.content_type,
-            as_attachment=True,
-            filename=f"receipt-{receipt.pk}{extension}",
-        )
+        response = FileResponse(stored.open("rb"), content_type=content_type, as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response

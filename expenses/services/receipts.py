@@ -1,7 +1,9 @@
 """Receipts: files attached to an expense. The type comes from the bytes, never from the name or header.
 
 Images are re-encoded before they are stored (no EXIF, so no GPS position; the orientation is applied to the
-pixels) and get a JPEG thumbnail. A duplicate (same sha256 for the same owner) is reported, not refused.
+pixels) and get a JPEG thumbnail; HEIC/HEIF photos are stored as JPEG. A duplicate (same sha256 for the same owner)
+is reported, not refused. Receipts follow their expense's lock: whoever may edit the expense may attach and remove
+them, and an admin's change to a meal in the approval flow is written to its approval trail.
 """
 
 import datetime
@@ -15,19 +17,28 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from accounts.models import User
-from expenses.models import Expense, Receipt
-from mealtracker.errors import DomainError, NotAllowed
+from expenses.choices import ExpenseStatus
+from expenses.models import ApprovalEvent, Expense, Receipt
+from expenses.permissions import OWNER_EDITABLE, can_edit_expense
+from mealtracker.errors import DomainError, NotAllowed, NotFound
+
+# Pillow opens HEIC/HEIF through pillow-heif (libheif): iPhone photos are decoded, stripped and stored as JPEG.
+register_heif_opener()
 
 logger = logging.getLogger(__name__)
 
 # Leading bytes of each accepted format; HEIC is an ISO-BMFF 'ftyp' box with a HEIF brand.
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-REENCODED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# What each accepted image type is stored as (its metadata dropped on the way); PDFs are stored as sent.
+REENCODED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "JPEG"}
+STORED_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 THUMBNAIL_SIZE = (320, 320)
 
 
@@ -47,8 +58,36 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def can_manage_receipts(user: User, expense: Expense) -> bool:
-    """The person who paid attaches and removes receipts; an admin may too."""
+    """Who may have a receipt read (OCR) now: the person who paid, or an admin. Attaching and removing: below."""
     return user.is_admin or expense.owner_id == user.pk
+
+
+def can_change_receipts(user: User, expense: Expense) -> bool:
+    """Attach or remove receipts: the expense's own lock (the owner until it is submitted; admins, audited)."""
+    return can_edit_expense(user, expense)
+
+
+def _locked_expense(expense: Expense, actor: User, refusal: str) -> Expense:
+    """The expense, row-locked so a submission or decision cannot slip in between the check and the change."""
+    current = Expense.objects.select_for_update().select_related("owner").get(pk=expense.pk)
+    if not can_change_receipts(actor, current):
+        if current.owner_id == actor.pk:
+            refusal = f"A {current.get_status_display().lower()} expense's receipts can no longer be changed."
+        raise NotAllowed(refusal)
+    return current
+
+
+def _record_in_trail(expense: Expense, actor: User, what: str) -> None:
+    """A change by someone else to a meal in the approval flow, or one its owner could no longer make, is audited."""
+    in_flow = expense.status not in {ExpenseStatus.RECORDED, ExpenseStatus.DRAFT}
+    if in_flow and (expense.owner_id != actor.pk or expense.status not in OWNER_EDITABLE):
+        ApprovalEvent.objects.create(
+            expense=expense,
+            actor=actor,
+            from_status=expense.status,
+            to_status=expense.status,
+            comment=f"Receipt {what} by {actor.email}",
+        )
 
 
 def receipt_check_upload(file: UploadedFile) -> str:
@@ -83,7 +122,7 @@ def _open_image(data: bytes) -> Image.Image | None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_big from exc
     except UnidentifiedImageError:
-        return None  # the bytes only look like an image: stored as sent, without a thumbnail
+        return None  # the bytes only look like an image: the caller decides (stored as sent, or refused)
     except (OSError, SyntaxError, ValueError) as exc:
         raise DomainError("This image is damaged and cannot be read.", field="file", code="damaged_image") from exc
     return image
@@ -112,29 +151,58 @@ def _thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _stored_form(data: bytes, content_type: str) -> tuple[bytes, str, bytes | None]:
+    """What is kept of an upload: (bytes, their content type, JPEG thumbnail or None)."""
+    fmt = REENCODED.get(content_type)
+    if fmt is None:
+        return data, content_type, None  # PDFs: stored as sent, never decoded on the server
+    image = _open_image(data)
+    if image is None:
+        if content_type == "image/heic":  # stored as sent it would keep its GPS position: refuse instead
+            raise DomainError(
+                "This HEIC/HEIF photo cannot be read here; export it as JPEG and upload that.",
+                field="file",
+                code="unreadable_image",
+            )
+        return data, content_type, None  # the bytes only look like an image: stored as sent, without a thumbnail
+    return _reencoded(image, fmt), STORED_TYPE[fmt], _thumbnail(image)
+
+
 def receipt_duplicate_of(*, owner_id: int, sha256: str, exclude_pk: int | None = None) -> Receipt | None:
     """The owner's earlier receipt with the same bytes, if any."""
     found = Receipt.objects.filter(expense__owner_id=owner_id, sha256=sha256).exclude(pk=exclude_pk)
-    return found.select_related("expense").order_by("created_at", "id").first()
+    return found.select_related("expense__owner").order_by("created_at", "id").first()
+
+
+def receipt_duplicate_notice(receipt: Receipt) -> str | None:
+    """What every surface tells the uploader when the same file (sha256) is already on one of the owner's meals."""
+    earlier = getattr(receipt, "duplicate_of", None)
+    if earlier is None:
+        return None
+    if earlier.expense_id == receipt.expense_id:
+        return "This receipt is already attached to this meal; it is attached again."
+    meal = earlier.expense
+    whose = "your meal" if receipt.uploaded_by_id == meal.owner_id else "the owner's meal"
+    return (
+        f"This receipt was already attached to {whose} of {meal.local_occurred_at():%d %b %Y} "
+        f"(expense {meal.pk}); it is attached again."
+    )
 
 
 @transaction.atomic
 def receipt_attach(*, expense: Expense, file: UploadedFile, actor: User) -> Receipt:
     """Store an uploaded receipt under a random key after checking its size and real type.
 
-    The returned receipt carries `duplicate_of` (the owner's earlier receipt with the same sha256, or None).
+    The expense's lock applies (`can_change_receipts`); an admin's change to a meal in the approval flow is
+    recorded in its trail. The returned receipt carries `duplicate_of` (the owner's earlier receipt with the same
+    sha256, or None): `receipt_duplicate_notice` words it.
     """
-    if not can_manage_receipts(actor, expense):
-        raise NotAllowed("Only the person who paid can attach receipts to this expense.")
+    expense = _locked_expense(expense, actor, "Only the person who paid can attach receipts to this expense.")
     content_type = receipt_check_upload(file)
     data = b"".join(file.chunks())
     file.seek(0)
-    sha256 = hashlib.sha256(data).hexdigest()
-    stored, thumbnail = data, None
-    if content_type in REENCODED:
-        image = _open_image(data)
-        if image is not None:
-            stored, thumbnail = _reencoded(image, REENCODED[content_type]), _thumbnail(image)
+    sha256 = hashlib.sha256(data).hexdigest()  # of the bytes sent, so sending the same photo again is recognised
+    stored, content_type, thumbnail = _stored_form(data, content_type)
     receipt = Receipt(
         expense=expense,
         uploaded_by=actor,
@@ -152,15 +220,17 @@ def receipt_attach(*, expense: Expense, file: UploadedFile, actor: User) -> Rece
     except Exception:
         _delete_files(receipt.file.storage, [receipt.file.name, receipt.thumbnail.name])
         raise
+    _record_in_trail(expense, actor, f"{receipt.original_name or receipt.pk} attached")
     return receipt
 
 
 @transaction.atomic
 def receipt_delete(*, receipt: Receipt, actor: User) -> None:
-    """Delete a receipt; its stored file and thumbnail go once the deletion is committed."""
-    if not can_manage_receipts(actor, receipt.expense):
-        raise NotAllowed("Only the person who paid can remove this receipt.")
+    """Delete a receipt under its expense's lock; its stored file and thumbnail go once the deletion is committed."""
+    expense = _locked_expense(receipt.expense, actor, "Only the person who paid can remove this receipt.")
+    what = f"{receipt.original_name or receipt.pk} removed"
     receipt.delete()  # the post_delete hook below removes the files on commit
+    _record_in_trail(expense, actor, what)
 
 
 def _delete_files(storage, names) -> None:
@@ -191,10 +261,36 @@ def uses_presigned_urls(receipt: Receipt) -> bool:
     return isinstance(storage, S3Storage)
 
 
+def wants_thumbnail(value: str | None) -> bool:
+    """The `thumbnail` query parameter of a download: absent, 0/false (the file) or 1/true (its thumbnail)."""
+    if value in {None, "", "0", "false"}:
+        return False
+    if value in {"1", "true"}:
+        return True
+    raise DomainError("Use thumbnail=1 for the thumbnail, or leave it out for the file.", field="thumbnail")
+
+
+def receipt_stored_file(receipt: Receipt, *, thumbnail: bool = False) -> tuple[FieldFile, str]:
+    """The stored file a download serves and its content type; asked for a thumbnail it has none of: NotFound.
+
+    Images get a JPEG thumbnail on upload; PDFs (and files kept as sent) have none, and the answer says so rather
+    than sending the full file in its place.
+    """
+    if not thumbnail:
+        return receipt.file, receipt.content_type
+    if not receipt.thumbnail:
+        raise NotFound(
+            "This receipt has no thumbnail (PDFs have none); download it without thumbnail=1.",
+            field="thumbnail",
+            code="no_thumbnail",
+        )
+    return receipt.thumbnail, "image/jpeg"
+
+
 def receipt_download_url(receipt: Receipt, *, attachment_name: str | None = None, thumbnail: bool = False) -> str:
-    """A presigned URL for the file (S3 only; check permissions first), valid PRESIGNED_URL_SECONDS."""
-    field = receipt.thumbnail if thumbnail and receipt.thumbnail else receipt.file
-    parameters = {"ResponseContentType": "image/jpeg" if field is receipt.thumbnail else receipt.content_type}
+    """A presigned URL for the file or its thumbnail (S3 only; check permissions first), valid PRESIGNED_URL_SECONDS."""
+    field, content_type = receipt_stored_file(receipt, thumbnail=thumbnail)
+    parameters = {"ResponseContentType": content_type}
     disposition = f'attachment; filename="{attachment_name}"' if attachment_name else "inline"
     parameters["ResponseContentDisposition"] = disposition
     return field.storage.url(field.name, parameters=parameters, expire=settings.PRESIGNED_URL_SECONDS)
@@ -221,7 +317,10 @@ def receipt_upload_prefill(*, owner: User, file: UploadedFile, backend=None) -> 
     data = b"".join(file.chunks())
     file.seek(0)
     backend = backend or get_backend()
-    fields = backend.read(data, content_type)
+    readable, readable_type = data, content_type
+    if content_type == "image/heic":  # the engines read JPEG: the photo is read as it will be stored
+        readable, readable_type, _ = _stored_form(data, content_type)
+    fields = backend.read(readable, readable_type)
     cache.set(_reading_cache_key(owner.pk, hashlib.sha256(data).hexdigest()), (backend.name, fields),
               READING_CACHE_SECONDS)  # fmt: skip
     minimum = settings.OCR_PREFILL_MIN_CONFIDENCE

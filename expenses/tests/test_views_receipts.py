@@ -291,3 +291,12 @@ def test_someone_else_cannot_remove_a_receipt(member, outsider, web_client_for):
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert Receipt.objects.filter(pk=receipt.pk).exists()
+
+
+def test_a_pdf_has_no_thumbnail_and_asking_for_one_is_a_404(member, web_client_for):
+    expense = ExpenseFactory(owner=member)
+    pdf = receipt_attach(expense=expense, file=SimpleUploadedFile("bill.pdf", b"%PDF-1.7\n" + b"x" * 50), actor=member)
+
+    response = web_client_for(member).get(reverse("receipt_file", args=[expense.pk, pdf.pk]) + "?thumbnail=1")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND

@@ -20,9 +20,9 @@ from expenses.page_selectors import expense_totals, expenses_filtered, expenses_
 from expenses.permissions import can_edit_expense, can_review_expense
 from expenses.selectors import expense_get, restaurants_owned_by
 from expenses.services.ocr import receipt_mismatches
-from expenses.services.receipts import receipt_attach, receipt_store_earlier_reading
+from expenses.services.receipts import receipt_attach, receipt_duplicate_notice, receipt_store_earlier_reading
 from expenses.views.receipts import ignored_mismatches
-from mealtracker.errors import DomainError
+from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.web import is_htmx, user_page
 
 PAGE_SIZE = 25
@@ -127,13 +127,9 @@ def _attach_receipt(expense, request, upload):
         if exc.field == "file":
             exc.field = "receipt"  # the form's name for the upload
         raise
-    if receipt.duplicate_of is not None:
-        earlier = receipt.duplicate_of.expense
-        messages.warning(
-            request,
-            f"This receipt was already attached to your meal of {earlier.local_occurred_at():%d %b %Y} "
-            f"(expense {earlier.pk}); it is attached again.",
-        )
+    notice = receipt_duplicate_notice(receipt)  # the same words as the API's `duplicate_of.message`
+    if notice:
+        messages.warning(request, notice)
     return receipt
 
 
@@ -244,6 +240,8 @@ def receipt_add(request, pk):
     if form.is_valid():
         try:
             _attach_receipt(expense, request, form.cleaned_data["receipt"])
+        except NotAllowed as exc:  # the expense's lock (submitted, decided, someone else's)
+            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

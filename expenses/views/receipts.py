@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
@@ -17,11 +17,13 @@ from expenses.services.receipts import (
     receipt_delete,
     receipt_download_url,
     receipt_mismatch_accept,
+    receipt_stored_file,
     receipt_upload_prefill,
     uses_presigned_urls,
+    wants_thumbnail,
 )
 from expenses.views.throttle import over_budget
-from mealtracker.errors import DomainError
+from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.web import user_page
 
 IGNORED_SESSION_KEY = "ignored_receipt_mismatches"
@@ -39,13 +41,16 @@ def _receipt_of(request, pk, receipt_pk):
 @user_page
 @require_GET
 def receipt_file(request, pk, receipt_pk):
-    """The receipt (or `?thumbnail=1` its thumbnail) for someone who may see its expense; never a public URL."""
+    """The receipt (or `?thumbnail=1` its thumbnail, 404 when it has none) for someone who may see its expense."""
     _, receipt = _receipt_of(request, pk, receipt_pk)
-    thumbnail = request.GET.get("thumbnail") == "1" and bool(receipt.thumbnail)
+    try:
+        thumbnail = wants_thumbnail(request.GET.get("thumbnail"))
+    except DomainError as exc:
+        raise BadRequest(exc.message) from exc
+    stored, content_type = receipt_stored_file(receipt, thumbnail=thumbnail)  # NotFound: a 404 page
     if uses_presigned_urls(receipt):
         return HttpResponseRedirect(receipt_download_url(receipt, thumbnail=thumbnail))
-    field = receipt.thumbnail if thumbnail else receipt.file
-    response = FileResponse(field.open("rb"), content_type="image/jpeg" if thumbnail else receipt.content_type)
+    response = FileResponse(stored.open("rb"), content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -133,12 +138,12 @@ def ignored_mismatches(request, receipt_pk) -> set[str]:
 @user_page
 @require_POST
 def receipt_remove(request, pk, receipt_pk):
-    """Remove a receipt; its stored file and thumbnail are deleted once that is committed."""
+    """Remove a receipt (the expense's lock applies, in the service); its stored files go once that is committed."""
     expense, receipt = _receipt_of(request, pk, receipt_pk)
-    if not can_edit_expense(request.user, expense):
-        raise PermissionDenied("This expense can no longer be edited.")
     try:
         receipt_delete(receipt=receipt, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
