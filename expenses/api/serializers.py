@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.validators import validate_currency
+from expenses.fields import EXPENSE_FIELDS, Role
 from expenses.models import ApprovalEvent, Category, Expense, Merchant, Receipt, Restaurant, Tag
 from expenses.selectors import (
     categories_owned_by,
@@ -80,6 +81,17 @@ class OwnerSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+# Every declared expense field (expenses/fields.py), each followed by what the API adds to it.
+API_ADDITIONS = {
+    "reporting_amount": ["reporting_currency"],
+    "party_size": ["per_person_amount"],
+    "category": ["category_name"],
+    "restaurant": ["restaurant_name"],
+    "updated_at": ["receipt_count"],
+}
+EXPENSE_API_FIELDS = [name for field in EXPENSE_FIELDS for name in (field.name, *API_ADDITIONS.get(field.name, ()))]
+
+
 class ExpenseSerializer(serializers.ModelSerializer):
     owner = OwnerSerializer(read_only=True)
     restaurant = serializers.PrimaryKeyRelatedField(queryset=Restaurant.objects.none(), allow_null=True, required=False)
@@ -106,14 +118,8 @@ class ExpenseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Expense
-        fields = [
-            "id", "owner", "restaurant", "restaurant_name", "category", "category_name", "tags", "occurred_at",
-            "cleared_on", "meal_type", "order_type", "party_size", "amount", "tax", "tip", "currency",
-            "per_person_amount", "reporting_amount", "reporting_currency", "exchange_rate", "payment_method",
-            "notes", "is_business", "business_purpose", "attendees", "status", "version", "receipt_count",
-            "created_at", "updated_at",
-        ]  # fmt: skip
-        read_only_fields = ["status", "version", "created_at", "updated_at"]
+        fields = EXPENSE_API_FIELDS
+        read_only_fields = [f.name for f in EXPENSE_FIELDS if f.role is Role.RECORDED and f.name not in {"id", "owner"}]
 
     def get_fields(self):
         # Built only when input is validated (reads use `to_representation` below, which needs no fields).
@@ -149,36 +155,36 @@ class ExpenseSerializer(serializers.ModelSerializer):
         tags = getattr(instance, "listed_tags", None)  # prefetched by expenses_listed_for
         return {
             "id": instance.id,
-            "owner": {"id": owner.id, "email": owner.email, "display_name": owner.display_name},
-            "restaurant": instance.restaurant_id,
-            "restaurant_name": restaurant.display_name if restaurant is not None else None,
-            "category": instance.category_id,
-            "category_name": category.name if category is not None else None,
-            "tags": [tag.name for tag in (instance.tags.all() if tags is None else tags)],
             # Shown in the owner's timezone, with its offset: a lunch at 12:30 in Paris reads 12:30+01:00.
             "occurred_at": instance.occurred_at.astimezone(_zone(owner.timezone)).isoformat(),
             "cleared_on": instance.cleared_on.isoformat() if instance.cleared_on else None,
-            "meal_type": instance.meal_type,
-            "order_type": instance.order_type,
-            "party_size": instance.party_size,
             "amount": amount_text(instance.amount, instance.currency),
+            "currency": instance.currency,
             "tax": amount_text(instance.tax, instance.currency),
             "tip": amount_text(instance.tip, instance.currency),
-            "currency": instance.currency,
-            "per_person_amount": amount_text(instance.per_person_amount, instance.currency),
             "reporting_amount": amount_text(instance.reporting_amount, settings.REPORTING_CURRENCY),
             "reporting_currency": settings.REPORTING_CURRENCY,
             "exchange_rate": _decimal(instance.exchange_rate, RATE_PLACES),
+            "meal_type": instance.meal_type,
+            "order_type": instance.order_type,
+            "party_size": instance.party_size,
+            "per_person_amount": amount_text(instance.per_person_amount, instance.currency),
             "payment_method": instance.payment_method,
+            "category": instance.category_id,
+            "category_name": category.name if category is not None else None,
+            "tags": [tag.name for tag in (instance.tags.all() if tags is None else tags)],
+            "restaurant": instance.restaurant_id,
+            "restaurant_name": restaurant.display_name if restaurant is not None else None,
             "notes": instance.notes,
             "is_business": instance.is_business,
             "business_purpose": instance.business_purpose,
             "attendees": instance.attendees,
             "status": instance.status,
+            "owner": {"id": owner.id, "email": owner.email, "display_name": owner.display_name},
             "version": instance.version,
-            "receipt_count": getattr(instance, "receipt_count", 0),
             "created_at": _utc(instance.created_at),
             "updated_at": _utc(instance.updated_at),
+            "receipt_count": getattr(instance, "receipt_count", 0),
         }
 
 
