@@ -17,6 +17,7 @@ from accounts.services import team_create, user_create
 from expenses import services
 from expenses.choices import MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
+from mealtracker.money import quantize
 
 DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
 DEMO_TEAM = "Field Sales"
@@ -116,9 +117,9 @@ def _random_expense(rng: random.Random, owner: User, restaurants, categories, no
     if occurred_at > now:
         occurred_at -= datetime.timedelta(days=1)
     party = rng.choice([1, 1, 1, 2, 2, 3, 4, 6])
-    subtotal = Decimal(rng.uniform(float(low), float(high)) * (1 + (party - 1) * 0.8)).quantize(Decimal("0.01"))
-    tax = (subtotal * Decimal("0.08875")).quantize(Decimal("0.01"))
-    tip = (subtotal * Decimal(rng.choice(["0", "0.15", "0.18", "0.20"]))).quantize(Decimal("0.01"))
+    subtotal = quantize(Decimal(rng.uniform(float(low), float(high)) * (1 + (party - 1) * 0.8)), "USD")
+    tax = quantize(subtotal * Decimal("0.08875"), "USD")
+    tip = quantize(subtotal * Decimal(rng.choice(["0", "0.15", "0.18", "0.20"])), "USD")
     if meal_type == MealType.GROCERIES:
         tip = Decimal("0.00")
     is_business = party > 1 and rng.random() < 0.45

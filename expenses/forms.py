@@ -39,8 +39,10 @@ class RestaurantChoiceField(forms.ModelChoiceField):
 
 
 class ExpenseForm(Form):
+    # No `decimal_places` on amounts: how many an amount may have depends on its currency, and the service says so
+    # in the currency's words ("JPY takes no decimals.").
     amount = forms.DecimalField(
-        label="Total paid", max_digits=12, decimal_places=2, min_value=0.01, widget=forms.NumberInput(MONEY_ATTRS)
+        label="Total paid", max_digits=12, min_value=0.01, widget=forms.NumberInput(MONEY_ATTRS)
     )
     currency = forms.ChoiceField(choices=currency_choices)
     occurred_at = forms.DateTimeField(
@@ -55,12 +57,8 @@ class ExpenseForm(Form):
     party_size = forms.IntegerField(
         label="Party size", min_value=1, max_value=50, initial=1, widget=forms.NumberInput({"inputmode": "numeric"})
     )
-    tax = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS)
-    )
-    tip = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS)
-    )
+    tax = forms.DecimalField(max_digits=12, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS))
+    tip = forms.DecimalField(max_digits=12, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS))
     exchange_rate = forms.DecimalField(
         label="Exchange rate",
         max_digits=18,

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant
 from expenses.selectors import expenses_visible_to, restaurants_owned_by
+from mealtracker.money import average
 
 EXPENSE_SORTS = {
     "newest": ("-occurred_at", "-id"),
@@ -170,9 +171,8 @@ def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", s
 
 
 def per_person(total: Decimal | None, people: int | None) -> Decimal | None:
-    if not total or not people:
-        return None
-    return (total / people).quantize(Decimal("0.01"))
+    """A restaurant's average spend per person in the reporting currency; None before the first visit."""
+    return average(total, people) if total else None
 
 
 def top_restaurants(user: User, limit: int = 5):

@@ -1,7 +1,5 @@
 """Read queries for expenses and the objects around them. Every list a user sees starts here."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -11,6 +9,7 @@ from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
 from mealtracker.errors import NotAllowed, NotFound
+from mealtracker.money import as_money, average
 
 
 def expenses_visible_to(user: User) -> QuerySet[Expense]:
@@ -91,13 +90,11 @@ def expense_totals(expenses: QuerySet[Expense]) -> dict:
         expenses = Expense.objects.filter(pk__in=expenses.order_by().values("pk"))
     # Otherwise straight over the list (one row per expense): the ids detour read every expense twice.
     totals = expenses.order_by().aggregate(**figures)
-    total = totals["total"] or Decimal("0.00")
-    people = totals["people"] or 0
-    per_person = (total / people).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if people else Decimal("0.00")
+    total = as_money(totals["total"])
     return {
         "count": totals["count"],
-        "total": total.quantize(Decimal("0.01")),
-        "average_per_person": per_person,
+        "total": total,
+        "average_per_person": average(total, totals["people"]) or as_money(0),
         "currency": settings.REPORTING_CURRENCY,
     }
 

@@ -1,6 +1,9 @@
-"""Money helpers: ISO 4217 codes, quantising to a currency's minor unit, parsing and formatting.
+"""Money helpers: ISO 4217 codes, quantising to a currency's minor unit, per-person division, allocation,
+parsing and formatting.
 
-Every amount in the product is a `Decimal` paired with a currency code; nothing here ever touches float.
+Every amount in the product is a `Decimal` paired with a currency code; nothing here ever touches float. This is
+the only module that rounds money: half-up to the currency's minor unit (2 decimals for USD, none for JPY, 3 for
+BHD), the way receipts and banks round. Rates and percentages are not money and are rounded where they are made.
 """
 
 import datetime
@@ -11,6 +14,7 @@ from functools import lru_cache
 
 from babel.core import get_global
 from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from django.conf import settings
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +41,7 @@ def currency_choices() -> list[tuple[str, str]]:
     return [(code, code) for code in sorted(supported_currency_codes())]
 
 
+@lru_cache(maxsize=512)
 def minor_units(currency: str) -> int:
     """Digits after the decimal point for a currency: 2 for USD, 0 for JPY, 3 for BHD."""
     return get_currency_precision(currency)
@@ -47,6 +52,21 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
     The one rounding of money in the product: every amount shown or stored goes through here."""
     return Decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def as_money(value: Decimal | int | None, currency: str | None = None) -> Decimal:
+    """A database figure (a SUM is None when no row matched) as money: quantised half-up, None read as zero.
+
+    `currency` defaults to the reporting currency, the one every stored `reporting_amount` is in."""
+    return quantize(Decimal(value or 0), currency or settings.REPORTING_CURRENCY)
+
+
+def average(total: Decimal | None, count: int | None, currency: str | None = None) -> Decimal | None:
+    """`total` shared over `count` (visits, people), rounded like `per_person`; None when there is nothing to share
+    over. `currency` defaults to the reporting currency."""
+    if not count:
+        return None
+    return per_person(Decimal(total or 0), int(count), currency or settings.REPORTING_CURRENCY)
 
 
 def minor_unit(currency: str) -> Decimal:
@@ -130,8 +150,14 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     return value
 
 
+def amount_text(amount: Decimal | None, currency: str) -> str | None:
+    """An amount as a plain decimal string with its currency's decimals, for the API: "1000" JPY, "12.50" USD."""
+    return None if amount is None else f"{quantize(amount, currency):f}"
+
+
 def format_money(amount: Decimal | None, currency: str, locale: str = "en_US") -> str:
     """Human formatting for pages and PDFs: "$1,234.50", "¥1,235", "1.234,50 €"."""
     if amount is None:
         return ""
-    return format_currency(amount, currency, locale=locale)
+    # Quantised here first: Babel would otherwise round to the currency's digits half-even (0.125 -> "$0.12").
+    return format_currency(quantize(amount, currency), currency, locale=locale)

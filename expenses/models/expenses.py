@@ -1,6 +1,6 @@
 """Expenses, their tags, the exchange rates that convert them and their approval trail."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +11,7 @@ from accounts.validators import validate_currency
 from expenses.choices import BUSINESS_STATUSES, ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.models.catalog import Category, Restaurant, Tag
 from expenses.models.fields import MONEY
+from mealtracker.money import per_person
 
 
 class ExchangeRate(models.Model):
@@ -110,7 +111,8 @@ class Expense(models.Model):
 
     @property
     def per_person_amount(self) -> Decimal:
-        return (self.amount / self.party_size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        """Each person's part of the amount, in the expense's currency and its minor unit (333 JPY, 16.67 USD)."""
+        return per_person(self.amount, self.party_size, self.currency)
 
     @property
     def etag(self) -> str:

@@ -83,7 +83,7 @@ def parse_money_text(text: str) -> Decimal | None:
     if found is not None:
         return found
     digits = re.fullmatch(r"\s*[$€£]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*", text or "")
-    return Decimal(digits.group(1).replace(",", "")).quantize(CENT) if digits else None
+    return Decimal(digits.group(1).replace(",", "") + ".00") if digits else None  # a whole amount, written with cents
 
 
 def _year(text: str) -> int:

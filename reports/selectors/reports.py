@@ -12,6 +12,7 @@ from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Expense
 from mealtracker.errors import DomainError
+from mealtracker.money import as_money, average
 from reports.selectors.scope import (
     PERIODS,
     WEEKDAYS,
@@ -19,9 +20,7 @@ from reports.selectors.scope import (
     Column,
     Report,
     ReportFilters,
-    _money,
     _percent,
-    _ratio,
     _report,
     report_expenses,
     resolve_range,
@@ -47,19 +46,19 @@ def _headline(expenses: QuerySet[Expense]) -> dict:
         tips=Sum(TIP_IN_REPORTING, filter=tipped),
         tipped_subtotal=Sum(TIPPED_SUBTOTAL, filter=tipped),
     )
-    total = _money(figures["total"])
+    total = as_money(figures["total"])
     return {
         "total": total,
         "visits": figures["visits"],
         "people": figures["people"] or 0,
-        "average_per_visit": _ratio(total, figures["visits"]),
-        "average_per_person": _ratio(total, figures["people"]),
+        "average_per_visit": average(total, figures["visits"]),
+        "average_per_person": average(total, figures["people"]),
         "average_tip_percent": _percent(figures["tips"], figures["tipped_subtotal"]),
     }
 
 
 def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | None]:
-    return _money(current - previous), _percent(current - previous, previous)
+    return as_money(current - previous), _percent(current - previous, previous)
 
 
 def _in_order(groups: QuerySet, key: str) -> list[dict]:
@@ -117,15 +116,15 @@ def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month"
     )
     rows, previous = [], None
     for bucket in buckets:
-        total = _money(bucket["total"])
+        total = as_money(bucket["total"])
         change, change_percent = _change(total, previous) if previous is not None else (None, None)
         rows.append(
             {
                 "period_start": bucket["bucket"].date() if hasattr(bucket["bucket"], "date") else bucket["bucket"],
                 "total": total,
                 "visits": bucket["visits"],
-                "average_per_visit": _ratio(total, bucket["visits"]),
-                "average_per_person": _ratio(total, bucket["people"]),
+                "average_per_visit": average(total, bucket["visits"]),
+                "average_per_person": average(total, bucket["people"]),
                 "change": change,
                 "change_percent": change_percent,
             }
@@ -196,18 +195,18 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
         .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
     )
     grouped = _in_order(grouped, "key") if by in BREAKDOWN_SORT else list(grouped.order_by("-total", "key"))
-    grand_total = sum((_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
+    grand_total = sum((as_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
     rows = []
     for row in grouped:
-        total = _money(row["total"])
+        total = as_money(row["total"])
         rows.append(
             {
                 "key": row["key"],
                 "label": label(row),
                 "total": total,
                 "visits": row["visits"],
-                "average_per_visit": _ratio(total, row["visits"]),
-                "average_per_person": _ratio(total, row["people"]),
+                "average_per_visit": average(total, row["visits"]),
+                "average_per_person": average(total, row["people"]),
                 "share_percent": _percent(total, grand_total) if grand_total else None,
             }
         )
@@ -239,7 +238,7 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
     )
     rows = []
     for rank, row in enumerate(ranked, start=1):
-        total = _money(row["total"])
+        total = as_money(row["total"])
         name = row["restaurant__name"]
         if row["restaurant__location_name"]:
             name = f"{name} - {row['restaurant__location_name']}"
@@ -251,8 +250,8 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
                 "cuisine": row["restaurant__cuisine"],
                 "total": total,
                 "visits": row["visits"],
-                "average_per_visit": _ratio(total, row["visits"]),
-                "average_per_person": _ratio(total, row["people"]),
+                "average_per_visit": average(total, row["visits"]),
+                "average_per_person": average(total, row["people"]),
             }
         )
     columns = [
@@ -283,7 +282,7 @@ def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
         iso = date.isocalendar()
         rows.append(
             {"date": date, "weekday": iso.weekday, "iso_week": f"{iso.year}-W{iso.week:02d}",
-             "total": _money(day["total"]), "visits": day["visits"]}
+             "total": as_money(day["total"]), "visits": day["visits"]}
         )  # fmt: skip
     columns = [
         Column("date", "Date", "date"),
@@ -315,10 +314,10 @@ def over_policy_report(viewer: User, filters: ReportFilters) -> Report:
             "restaurant": row["restaurant__name"] or "",
             "meal_type": str(meal_labels.get(row["meal_type"], row["meal_type"])),
             "party_size": row["party_size"],
-            "total": _money(row["reporting_amount"]),
-            "per_person": _money(row["policy_flag__per_person"]),
-            "limit_per_person": _money(row["policy_flag__limit_per_person"]),
-            "over_by": _money(row["policy_flag__over_by"]),
+            "total": as_money(row["reporting_amount"]),
+            "per_person": as_money(row["policy_flag__per_person"]),
+            "limit_per_person": as_money(row["policy_flag__limit_per_person"]),
+            "over_by": as_money(row["policy_flag__over_by"]),
             "status": row["status"],
         }
         for row in flagged

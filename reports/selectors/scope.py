@@ -22,7 +22,6 @@ from expenses.models import Expense, ExpenseTag
 from expenses.selectors import expenses_visible_to
 from mealtracker.errors import DomainError, NotAllowed
 
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
 MAX_RANGE_DAYS = 366 * 10
@@ -78,16 +77,6 @@ class Report:
     timezone: str
     currency: str = field(default_factory=lambda: settings.REPORTING_CURRENCY)
     meta: dict = field(default_factory=dict)
-
-
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _ratio(numerator, denominator, exponent=CENT) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator or 0) / Decimal(denominator)).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def _percent(numerator, denominator) -> Decimal | None:

@@ -18,13 +18,12 @@ from accounts.selectors import teams_managed_by
 from expenses.models import Category, Expense
 from expenses.services import validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed
-from mealtracker.money import format_money
+from mealtracker.money import as_money, format_money, has_valid_precision, precision_error, quantize
 from reports.models import Budget, BudgetAlert, BudgetPeriod, Notice
 
 logger = logging.getLogger(__name__)
 
 THRESHOLDS = (80, 100)
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 CHUNK = 200  # budgets aggregated per query
 
@@ -56,6 +55,8 @@ def _validate(budget: Budget, actor: User) -> None:
         )
     if budget.amount is None or budget.amount <= 0:
         raise DomainError("A budget must be more than zero.", field="amount")
+    if not has_valid_precision(budget.amount, budget.currency):
+        raise DomainError(precision_error(budget.currency), field="amount")
     try:
         budget.full_clean(exclude=["user", "team", "category", "created_by"])
     except ValidationError as exc:
@@ -166,13 +167,13 @@ def budget_progress(budgets: list[Budget], *, now: datetime.datetime | None = No
             sums[f"b{pk}"] = Sum("reporting_amount", filter=_spending_filter(budget, start_at, end_at))
         # Spend is counted over the budget subject's expenses, whoever is asking (the budget is what is visible).
         result = Expense.objects.order_by().aggregate(**sums)
-        spent.update({int(key[1:]): Decimal(value or 0).quantize(CENT) for key, value in result.items()})
+        spent.update({pk: as_money(result[f"b{pk}"], windows[pk][0].currency) for pk in ids[offset : offset + CHUNK]})
     progress = {}
     for pk, (budget, today, start, end, _tz) in windows.items():
-        used = spent.get(pk, Decimal("0.00"))
+        used = spent[pk]
         elapsed = (today - start).days + 1
         length = (end - start).days + 1
-        projected = (used * length / elapsed).quantize(CENT, rounding=ROUND_HALF_UP)
+        projected = quantize(used * length / elapsed, budget.currency)
         percent = (used * 100 / budget.amount).quantize(TENTH, rounding=ROUND_HALF_UP)
         projected_percent = (projected * 100 / budget.amount).quantize(TENTH, rounding=ROUND_HALF_UP)
         status = "ok"
@@ -183,7 +184,7 @@ def budget_progress(budgets: list[Budget], *, now: datetime.datetime | None = No
         elif projected_percent > 100:
             status = "projected_over"
         progress[pk] = BudgetProgress(
-            period_start=start, period_end=end, spent=used, remaining=(budget.amount - used).quantize(CENT),
+            period_start=start, period_end=end, spent=used, remaining=quantize(budget.amount - used, budget.currency),
             percent_used=percent, projected=projected, projected_percent=projected_percent, status=status,
         )  # fmt: skip
     return progress

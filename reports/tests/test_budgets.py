@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expenses.tests.factories import CategoryFactory, ExpenseFactory
+from mealtracker.errors import DomainError
 from reports.models import BudgetAlert, Notice
-from reports.services.budgets import budget_progress
+from reports.services.budgets import budget_create, budget_progress
 from reports.tests.factories import BudgetFactory
 
 
@@ -178,3 +179,10 @@ def test_someone_elses_notice_is_not_found(api_client_for, member, outsider):
 def test_alerts_command_without_budgets_reports_nothing():
     call_command("send_budget_alerts")
     assert BudgetAlert.objects.count() == 0
+
+
+def test_a_budget_finer_than_its_currency_is_refused_in_the_currencys_words(member):
+    with pytest.raises(DomainError, match=r"^USD amounts have at most two decimal places\.$") as refused:
+        budget_create(actor=member, amount=Decimal("100.005"))
+
+    assert refused.value.field == "amount"
