@@ -88,24 +88,13 @@ def _users(stdout_logins: list[DemoLogin]) -> list[User]:
 
 
 def _restaurants(owner: User) -> list[Restaurant]:
-    existing = {r.name: r for r in Restaurant.objects.filter(owner=owner)}
-    restaurants = []
-    for name, location, city, region, cuisine, level, price in RESTAURANTS:
-        restaurants.append(
-            existing.get(name)
-            or services.restaurant_create(
-                owner=owner,
-                name=name,
-                location_name=location,
-                city=city,
-                region=region,
-                country="US",
-                cuisine=cuisine,
-                service_level=level,
-                price_level=price,
-            )
-        )
-    return restaurants
+    """The demo restaurants, found by their identity or created (and linked to their merchants) in bulk."""
+    drafts = [
+        {"name": name, "location_name": location, "city": city, "region": region, "country": "US",
+         "cuisine": cuisine, "service_level": level, "price_level": price}
+        for name, location, city, region, cuisine, level, price in RESTAURANTS
+    ]  # fmt: skip
+    return services.restaurants_resolve(owner=owner, drafts=drafts)
 
 
 def _random_expense(rng: random.Random, owner: User, restaurants, categories, now) -> dict:

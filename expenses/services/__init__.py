@@ -7,9 +7,6 @@ from expenses.services.catalog import (
     category_delete,
     category_update,
     normalise_tag_name,
-    restaurant_create,
-    restaurant_delete,
-    restaurant_update,
     tag_create,
     tag_delete,
     tag_update,
@@ -17,9 +14,18 @@ from expenses.services.catalog import (
 )
 from expenses.services.currency import convert_to_reporting
 from expenses.services.expenses import expense_create, expense_delete, expense_update
+from expenses.services.restaurants import (
+    RestaurantDraftsRefused,
+    restaurant_check,
+    restaurant_create,
+    restaurant_delete,
+    restaurant_update,
+    restaurants_resolve,
+)
 from expenses.services.validation import validation_error_to_domain
 
 __all__ = [
+    "RestaurantDraftsRefused",
     "categories_create_defaults",
     "category_create",
     "category_delete",
@@ -33,9 +39,11 @@ __all__ = [
     "expense_submit",
     "expense_update",
     "normalise_tag_name",
+    "restaurant_check",
     "restaurant_create",
     "restaurant_delete",
     "restaurant_update",
+    "restaurants_resolve",
     "tag_create",
     "tag_delete",
     "tag_update",

@@ -1,4 +1,4 @@
-"""Restaurants, categories and tags: the things a user files expenses under."""
+"""Categories and tags: the things a user files expenses under (restaurants: services/restaurants.py)."""
 
 import re
 
@@ -7,15 +7,9 @@ from django.db.models.functions import Lower
 
 from accounts.models import User
 from expenses.choices import DEFAULT_CATEGORIES
-from expenses.models import Category, Expense, Restaurant, Tag
+from expenses.models import Category, Expense, Tag
 from expenses.services.validation import full_clean_or_raise
 from mealtracker.errors import Conflict, DomainError
-
-RESTAURANT_FIELDS = {
-    "name", "location_name", "located_within", "cuisine", "service_level", "price_level", "address_line_1",
-    "address_line_2", "city", "region", "postal_code", "country", "phone", "website", "latitude",
-    "longitude", "place_id", "rating", "notes", "merchant",
-}  # fmt: skip
 
 
 def _squash(text: str | None) -> str:
@@ -41,55 +35,6 @@ def _save_unique(instance, message: str, field: str):
     except IntegrityError as exc:
         raise Conflict(message, field=field, code="duplicate") from exc
     return instance
-
-
-def _check_restaurant_duplicate(restaurant: Restaurant) -> None:
-    others = Restaurant.objects.filter(owner_id=restaurant.owner_id).exclude(pk=restaurant.pk)
-    if restaurant.place_id and others.filter(place_id=restaurant.place_id).exists():
-        raise Conflict("You already saved this place.", field="place_id", code="duplicate")
-    if others.filter(name__iexact=restaurant.name, city__iexact=restaurant.city).exists():
-        where = f" in {restaurant.city}" if restaurant.city else ""
-        raise Conflict(f"You already have {restaurant.name}{where}.", field="name", code="duplicate")
-
-
-def _apply_restaurant_fields(restaurant: Restaurant, fields: dict) -> None:
-    unknown = set(fields) - RESTAURANT_FIELDS
-    if unknown:
-        raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
-    for name, value in fields.items():
-        if name in {"name", "location_name", "city", "region"}:
-            value = _squash(value)
-        elif name == "country":
-            value = (value or "").strip().upper()
-        elif name == "place_id":
-            value = (value or "").strip() or None
-        setattr(restaurant, name, value)
-
-
-@transaction.atomic
-def restaurant_create(*, owner: User, **fields) -> Restaurant:
-    """A restaurant for this user; the same place or the same name in the same city is refused."""
-    restaurant = Restaurant(owner=owner)
-    _apply_restaurant_fields(restaurant, fields)
-    full_clean_or_raise(restaurant, exclude=["owner"])
-    _check_restaurant_duplicate(restaurant)
-    return _save_unique(restaurant, "This restaurant already exists.", "name")
-
-
-@transaction.atomic
-def restaurant_update(*, restaurant: Restaurant, **fields) -> Restaurant:
-    _apply_restaurant_fields(restaurant, fields)
-    full_clean_or_raise(restaurant, exclude=["owner"])
-    _check_restaurant_duplicate(restaurant)
-    return _save_unique(restaurant, "This restaurant already exists.", "name")
-
-
-@transaction.atomic
-def restaurant_delete(*, restaurant: Restaurant) -> int:
-    """Delete a restaurant; its expenses stay, without a restaurant. Returns how many were kept."""
-    kept = Expense.objects.filter(restaurant=restaurant).count()
-    restaurant.delete()  # the foreign key is SET NULL, so no expense goes with it
-    return kept
 
 
 @transaction.atomic

@@ -10,6 +10,13 @@ from expenses.models import Merchant, Restaurant
 from mealtracker.errors import DomainError, NotFound
 
 
+def merchant_facts_apply(restaurant: Restaurant, merchant: Merchant) -> None:
+    """Point the restaurant at its merchant; its blank cuisine and service level take the brand's (unsaved)."""
+    restaurant.merchant = merchant
+    restaurant.cuisine = restaurant.cuisine or merchant.cuisine
+    restaurant.service_level = restaurant.service_level or merchant.service_level
+
+
 @transaction.atomic
 def merchant_link_apply(*, actor: User, links: Iterable[tuple[int, int | None]]) -> int:
     """Link (or with None, unlink) the actor's restaurants to merchants; returns how many changed.
@@ -35,10 +42,10 @@ def merchant_link_apply(*, actor: User, links: Iterable[tuple[int, int | None]])
         restaurant, merchant = restaurants[pk], merchants.get(merchant_pk)
         if restaurant.merchant_id == merchant_pk:
             continue
-        restaurant.merchant = merchant
-        if merchant is not None:
-            restaurant.cuisine = restaurant.cuisine or merchant.cuisine
-            restaurant.service_level = restaurant.service_level or merchant.service_level
+        if merchant is None:
+            restaurant.merchant = None
+        else:
+            merchant_facts_apply(restaurant, merchant)
         restaurant.updated_at = now  # bulk_update does not touch auto_now fields
         changed.append(restaurant)
     Restaurant.objects.bulk_update(changed, ["merchant", "cuisine", "service_level", "updated_at"])

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from accounts.models import User
 from expenses.geo import metres_between
-from expenses.merchant_selectors import merchant_match_for_restaurant
 from expenses.models import Restaurant
 from expenses.places import PlacesClient, PlacesUnavailable, place_to_restaurant_fields, places_enabled
 from expenses.places.client import TIERS
-from expenses.services.catalog import restaurant_create, restaurant_update
+from expenses.services.restaurants import restaurant_create, restaurant_update
 from mealtracker.errors import DomainError
 
 COMPARED_FIELDS = (
@@ -93,15 +92,10 @@ def place_search(
 
 @transaction.atomic
 def restaurant_from_place(*, owner: User, place_id: str) -> Restaurant:
-    """A new restaurant for the owner filled from Google's details, linked to its merchant when one matches."""
+    """A new restaurant for the owner filled from Google's details (restaurant_create links its merchant)."""
     fields = _place_fields(place_id)
     if not fields.get("name"):
         raise DomainError("Google has no name for this place.", field="place_id")
-    merchant = merchant_match_for_restaurant(Restaurant(owner=owner, **fields))
-    if merchant is not None:
-        fields["merchant"] = merchant
-        fields.setdefault("cuisine", merchant.cuisine)
-        fields.setdefault("service_level", merchant.service_level)
     return restaurant_create(owner=owner, **fields)
 
 

@@ -14,11 +14,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_the_same_restaurant_in_the_same_city_is_a_409_on_name(member, api_client_for):
-    RestaurantFactory(owner=member, name="Chez Léon", city="Paris")
+def test_the_same_restaurant_at_the_same_address_is_a_409_on_name(member, api_client_for):
+    RestaurantFactory(owner=member, name="Chez Léon", address_line_1="1 Rue X", city="Paris", country="FR")
 
     response = api_client_for(member).post(
-        reverse("expenses_api:restaurant-list"), {"name": "chez  léon", "city": "paris"}
+        reverse("expenses_api:restaurant-list"),
+        {"name": "Chez  Léon", "address_line_1": "1 rue x", "city": "paris", "country": "FR"},
     )
 
     assert response.status_code == HTTPStatus.CONFLICT

@@ -61,17 +61,35 @@ def test_database_accepts_valid_update():
     assert not refused_by_database({"amount": Decimal("30.00"), "party_size": 50})
 
 
-def test_restaurant_with_same_name_and_city_in_other_case_is_refused():
-    first = RestaurantFactory(name="Chez Panisse", city="Berkeley")
+def test_restaurant_with_same_name_and_address_in_other_case_is_refused():
+    first = RestaurantFactory(
+        name="Chez Panisse", address_line_1="1517 Shattuck Ave", city="Berkeley", postal_code="94709a"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Restaurant.objects.create(owner=first.owner, name="CHEZ PANISSE", city="berkeley")
+        Restaurant.objects.create(
+            owner=first.owner, name="CHEZ PANISSE", address_line_1="1517 SHATTUCK AVE", city="berkeley",
+            postal_code="94709A", country="US",
+        )  # fmt: skip
 
 
-def test_restaurant_without_city_cannot_be_duplicated():
-    # The original app allowed this because NULL != NULL; our blank city is a real value.
-    first = RestaurantFactory(name="Food Truck", city="")
+def test_restaurant_without_address_cannot_be_duplicated():
+    # The original app allowed this because NULL != NULL; our blank address parts are real values.
+    first = RestaurantFactory(name="Food Truck", city="", country="")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Restaurant.objects.create(owner=first.owner, name="Food Truck", city="")
+        Restaurant.objects.create(owner=first.owner, name="Food Truck", city="", country="")
+
+
+def test_two_branches_in_one_city_at_different_addresses_are_allowed():
+    first = RestaurantFactory(name="Starbucks", address_line_1="1 Main St", city="New York")
+    Restaurant.objects.create(owner=first.owner, name="Starbucks", address_line_1="200 Park Ave", city="New York")
+    assert Restaurant.objects.filter(owner=first.owner, name="Starbucks").count() == 2
+
+
+def test_two_places_with_one_name_and_address_are_allowed():
+    # A place id is the identity when there is one: two Google places are two restaurants.
+    first = RestaurantFactory(name="Starbucks", city="New York", place_id="ChIJbranch1")
+    Restaurant.objects.create(owner=first.owner, name="Starbucks", city="New York", country="US", place_id="ChIJb2")
+    assert Restaurant.objects.filter(owner=first.owner, name="Starbucks").count() == 2
 
 
 def test_two_users_may_have_the_same_restaurant():

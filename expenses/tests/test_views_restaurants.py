@@ -82,14 +82,17 @@ def test_adding_a_restaurant_saves_it(web_client_for, member):
 
 
 def test_adding_a_duplicate_restaurant_warns_and_keeps_the_input(web_client_for, member):
-    RestaurantFactory(owner=member, name="Pho Place", city="Austin")
+    RestaurantFactory(owner=member, name="Pho Place", address_line_1="5 Congress Ave", city="Austin")
 
     response = web_client_for(member).post(
-        reverse("restaurant_create"), {"name": "pho place", "city": "Austin", "cuisine": "Vietnamese"}
-    )
+        reverse("restaurant_create"),
+        {"name": "pho place", "address_line_1": "5 congress ave", "city": "Austin", "country": "US",
+         "cuisine": "Vietnamese"},
+    )  # fmt: skip
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "You already have pho place in Austin" in response.context["form"].errors["name"][0]
+    message = response.context["form"].errors["name"][0]
+    assert message.startswith("You already have Pho Place at 5 Congress Ave, Austin, US;")
     assert 'value="Vietnamese"' in response.text
 
 

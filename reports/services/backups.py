@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Team, User
 from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Merchant, Restaurant, Tag
+from expenses.services import RestaurantDraftsRefused, restaurants_resolve
 from mealtracker.errors import Conflict, DomainError
 from mealtracker.serialization import json_value
 from reports.models import Budget
@@ -132,18 +134,30 @@ def user_data_import(data: dict) -> User:
     tags = {}
     for item in data.get("tags", []):
         tags[item["name"].lower()] = Tag.objects.create(owner=user, **_typed(item, TAG_FIELDS))
-    merchants = {m.name.lower(): m for m in Merchant.objects.all().only("id", "name")}
-    restaurants = {}
-    for item in data.get("restaurants", []):
-        merchant = merchants.get((item.get("merchant") or "").lower())
-        restaurants[item["key"]] = Restaurant.objects.create(
-            owner=user, merchant=merchant, **_typed(item, RESTAURANT_FIELDS)
-        )
+    restaurants = _restore_restaurants(user, data.get("restaurants", []))
     for item in data.get("budgets", []):
         category = categories.get((item.get("category") or "").lower())
         Budget.objects.create(user=user, category=category, created_by=user, **_typed(item, BUDGET_FIELDS))
     _restore_expenses(user, data.get("expenses", []), restaurants, categories, tags)
     return user
+
+
+def _restore_restaurants(user: User, items: list[dict]) -> dict:
+    """Backup key -> restaurant, through restaurants_resolve: the one identity rule, inserted in bulk, each linked
+    to the merchant the backup names, else (none named, or not in this catalogue) to the one the catalogue matches."""
+    names = {(item.get("merchant") or "").lower() for item in items} - {""}
+    merchants = {m.key: m for m in Merchant.objects.annotate(key=Lower("name")).filter(key__in=names)}
+    drafts = [
+        {**_typed(item, RESTAURANT_FIELDS), "merchant": merchants.get((item.get("merchant") or "").lower())}
+        for item in items
+    ]
+    try:
+        restored = restaurants_resolve(owner=user, drafts=drafts)
+    except RestaurantDraftsRefused as exc:
+        index, error = next(iter(exc.refused.items()))
+        name = items[index].get("name")
+        raise DomainError(f"The backup's restaurant {name!r} is refused: {error.message}", field="file") from exc
+    return {item["key"]: restaurant for item, restaurant in zip(items, restored, strict=True)}
 
 
 def _restore_categories(user: User, items: list[dict]) -> dict:

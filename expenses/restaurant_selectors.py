@@ -1,0 +1,101 @@
+"""Which of a user's restaurants a description refers to: the identity rule and the look-ups built on it.
+
+A restaurant's identity is its place id when it has one; otherwise its name and its address (line 1, city,
+postal code, country), with runs of whitespace squashed and case ignored. Line 2 (suite, floor) and the region
+are left out: they are written in too many ways ("Ste 4" / "Suite 4", "NY" / "New York") to tell two places apart.
+Blank parts are '' (never NULL), so a restaurant with no address is identified by its name alone, and two
+branches of a chain in one city are two restaurants as soon as their addresses or place ids differ.
+The database holds the same rule: expenses_restaurant_owner_place_unique and
+expenses_restaurant_owner_name_address_unique.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from django.db.models.functions import Lower
+
+from accounts.models import User
+from expenses.models import Restaurant
+
+ADDRESS_FIELDS = ("address_line_1", "city", "postal_code", "country")
+BATCH = 500  # names or place ids per query
+
+Identity = tuple[str, ...]
+
+
+def squash(text) -> str:
+    """'  Joe's   Pizza ' -> "Joe's Pizza": the form names and addresses are stored in."""
+    return " ".join(str(text or "").split())
+
+
+def _value(restaurant: Restaurant | Mapping, field: str):
+    return restaurant.get(field) if isinstance(restaurant, Mapping) else getattr(restaurant, field)
+
+
+def restaurant_identity(restaurant: Restaurant | Mapping) -> Identity:
+    """("place", id) or ("address", name, line 1, city, postal code, country), from a restaurant or its fields."""
+    place_id = str(_value(restaurant, "place_id") or "").strip()
+    if place_id:
+        return ("place", place_id)
+    return ("address", *(squash(_value(restaurant, field)).lower() for field in ("name", *ADDRESS_FIELDS)))
+
+
+def _candidates(owner: User | int, descriptions: list) -> list[Restaurant]:
+    """The owner's restaurants with one of these place ids or names, a query per BATCH of each."""
+    place_ids = sorted({key[1] for key in map(restaurant_identity, descriptions) if key[0] == "place"})
+    names = sorted({squash(_value(d, "name")).lower() for d in descriptions if squash(_value(d, "name"))})
+    found: dict[int, Restaurant] = {}
+    mine = Restaurant.objects.filter(owner=owner)
+    for start in range(0, len(place_ids), BATCH):
+        found.update((r.pk, r) for r in mine.filter(place_id__in=place_ids[start : start + BATCH]))
+    for start in range(0, len(names), BATCH):
+        # lower(name) IN (...): the unique index on (owner, lower(name), ...) serves it.
+        chunk = names[start : start + BATCH]
+        found.update((r.pk, r) for r in mine.annotate(name_key=Lower("name")).filter(name_key__in=chunk))
+    return sorted(found.values(), key=lambda restaurant: restaurant.pk)
+
+
+def restaurants_by_identity(owner: User | int, descriptions: Iterable) -> dict[Identity, Restaurant]:
+    """The owner's restaurants holding the identities of these descriptions (restaurants or field dicts)."""
+    descriptions = list(descriptions)
+    wanted = set(map(restaurant_identity, descriptions))
+    held = {}
+    for restaurant in _candidates(owner, descriptions):
+        held.setdefault(restaurant_identity(restaurant), restaurant)
+    return {key: restaurant for key, restaurant in held.items() if key in wanted}
+
+
+def _agrees(restaurant: Restaurant, description: Mapping) -> bool:
+    """Every address part the description gives is the restaurant's; the parts it leaves blank say nothing."""
+    for field in ADDRESS_FIELDS:
+        given = squash(description.get(field)).lower()
+        if given and given != squash(getattr(restaurant, field)).lower():
+            return False
+    return True
+
+
+def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[Restaurant | None]:
+    """For each description (an imported row's restaurant fields), the owner's restaurant it refers to, or None.
+
+    Its identity first; failing that, the only restaurant of that name whose address agrees with every part the
+    description gives (a bank line "STARBUCKS" is your one Starbucks, but not one of your two); a restaurant with
+    another place id is another place. A few queries however many descriptions."""
+    descriptions = list(descriptions)
+    candidates = _candidates(owner, descriptions)
+    by_identity: dict[Identity, Restaurant] = {}
+    by_name: dict[str, list[Restaurant]] = {}
+    for restaurant in candidates:
+        by_identity.setdefault(restaurant_identity(restaurant), restaurant)
+        by_name.setdefault(squash(restaurant.name).lower(), []).append(restaurant)
+    matches = []
+    for description in descriptions:
+        found = by_identity.get(restaurant_identity(description))
+        if found is None and squash(description.get("name")):
+            has_place = restaurant_identity(description)[0] == "place"
+            agreeing = [
+                r
+                for r in by_name.get(squash(description["name"]).lower(), [])
+                if _agrees(r, description) and not (has_place and r.place_id)
+            ]
+            found = agreeing[0] if len(agreeing) == 1 else None
+        matches.append(found)
+    return matches
