@@ -91,6 +91,13 @@ class ExpenseAdmin(admin.ModelAdmin):
             return ["owner", *self.readonly_fields]
         return self.readonly_fields
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "occurred_at" and field is not None:
+            # The admin shows and reads times in the viewer's timezone (accounts.middleware), not the owner's.
+            field.help_text = f"When the meal happened, in your timezone ({request.user.timezone})."
+        return field
+
     def has_approve_permission(self, request):
         return request.user.has_perm("expenses.approve_expense")
 
@@ -210,8 +217,6 @@ class ReceiptAdmin(admin.ModelAdmin):
 class RestaurantAdminForm(forms.ModelForm):
     """Field checks here; the restaurant service judges the rest (the identity rule included), so a refusal shows
     on the field it names and the admin writes exactly what the web and the API would."""
-
-    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
 
     def _post_clean(self):
         if self._errors:

@@ -1,25 +1,27 @@
-"""Shared plumbing of the web views: signed-in pages rendered in the user's timezone, domain errors as 404s."""
+"""Shared plumbing of the web views: signed-in pages, domain errors as 404s.
+
+Pages are shown in the signed-in user's timezone by `accounts.middleware.UserTimezoneMiddleware`, for every page
+and the admin alike.
+"""
 
 import functools
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.utils import timezone
 
 from mealtracker.errors import NotFound
 
 
 def user_page(view):
-    """Sign-in required; dates on the page and in its forms are in the user's own timezone."""
+    """Sign-in required; a service's NotFound is the site's 404 page."""
 
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        with timezone.override(request.user.tzinfo):
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
 
     return wrapper
 
