@@ -218,6 +218,8 @@ class RestaurantAdminForm(forms.ModelForm):
     """Field checks here; the restaurant service judges the rest (the identity rule included), so a refusal shows
     on the field it names and the admin writes exactly what the web and the API would."""
 
+    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
     def _post_clean(self):
         if self._errors:
             return
