@@ -18,7 +18,7 @@ from expenses.models import Restaurant
 from expenses.services.catalog import normalise_tag_name
 from mealtracker.countries import country_code
 from mealtracker.errors import DomainError
-from mealtracker.money import is_currency_code, parse_amount, quantize
+from mealtracker.money import is_currency_code, parse_amount, precision_error, quantize
 
 MAX_ROWS = 20_000
 MAX_BYTES = 15 * 1024 * 1024
@@ -325,7 +325,7 @@ def _money(value, currency: str, field: str, errors: dict) -> str | None:
         errors[field] = f"{value!r} is too large to be an amount"
         return None
     if rounded != amount:
-        errors[field] = f"{value} has more decimals than {currency} allows"
+        errors[field] = f"{value}: {precision_error(currency)}"
         return None
     return str(rounded)
 
