@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.forms import currency_field, display_name_field, timezone_field
+from accounts.forms import AdminPasswordChangeForm, currency_field, display_name_field, timezone_field
 from accounts.models import Team, User
-from accounts.services import PROFILE_FIELDS, profile_values_check, user_update_profile
+from accounts.services import PROFILE_FIELDS, profile_values_check, user_refresh_tokens_revoke, user_update_profile
 from mealtracker.errors import DomainError
 
 
@@ -47,6 +47,7 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "display_name", "role", "team", "timezone", "default_currency", "is_active"]
     list_filter = ["role", "team", "is_active"]
@@ -68,6 +69,8 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change:
             user_update_profile(user=obj, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_refresh_tokens_revoke(user=obj)  # a deactivated account keeps no API sign-in
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -1,20 +1,42 @@
 """Forms of the account pages. They validate input; the services in accounts write."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 
+from accounts.services import user_refresh_tokens_revoke
+from accounts.throttles import refusal_message, sign_in_attempt
 from accounts.validators import timezone_choices
 from mealtracker.forms import AccessibleFormMixin, Form
 from mealtracker.money import currency_choices
 
 
-class SignInForm(AccessibleFormMixin, auth_forms.AuthenticationForm):
+class SignInThrottleMixin:
+    """For Django's authentication forms: each attempt counts per client and per account before any password check
+    (so a refused attempt says nothing about the password); over either rate it is a `throttled` form error."""
+
+    retry_after = 0.0
+
+    def clean(self):
+        verdict = sign_in_attempt(self.request, str(self.cleaned_data.get("username") or ""))
+        if not verdict.allowed:
+            self.retry_after = verdict.retry_after
+            raise ValidationError(refusal_message(verdict), code="throttled")
+        return super().clean()
+
+
+class SignInForm(AccessibleFormMixin, SignInThrottleMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class AdminSignInForm(SignInThrottleMixin, AdminAuthenticationForm):
+    pass
 
 
 def display_name_field(**kwargs) -> forms.CharField:
@@ -58,7 +80,17 @@ class ProfileForm(Form):
     default_currency = currency_field(help_text="New meals start in this currency.")
 
 
-class PasswordChangeForm(AccessibleFormMixin, auth_forms.PasswordChangeForm):
+class RevokeTokensOnSaveMixin:
+    """A new password ends every API sign-in made with the old one (the page's own session is kept by the view)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            user_refresh_tokens_revoke(user=user)
+        return user
+
+
+class PasswordChangeForm(AccessibleFormMixin, RevokeTokensOnSaveMixin, auth_forms.PasswordChangeForm):
     pass
 
 
@@ -66,5 +98,9 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
     pass
 
 
-class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(AccessibleFormMixin, RevokeTokensOnSaveMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class AdminPasswordChangeForm(RevokeTokensOnSaveMixin, auth_forms.AdminPasswordChangeForm):
     pass

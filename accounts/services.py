@@ -8,10 +8,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone as django_timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Role, Team, User
+from mealtracker import ratelimit
 from mealtracker.errors import DomainError
 
 
@@ -30,6 +33,21 @@ def user_create(
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError("An account with this email already exists.", field="email", code="duplicate")
+    candidate = _user_candidate(
+        email=email, password=password, display_name=display_name, role=role, team=team, timezone=timezone,
+        default_currency=default_currency,
+    )  # fmt: skip
+    candidate.set_password(password)
+    candidate.save()
+    return candidate
+
+
+def _user_candidate(
+    *, email: str, password: str | None, display_name: str, role: str, team: Team | None, timezone: str,
+    default_currency: str | None,
+) -> User:  # fmt: skip
+    """An unsaved user checked like a new one (profile values, password validators, fields), except for whether
+    the e-mail is free: sign-up runs the same checks for a taken address, so its errors do not tell."""
     profile = profile_values_check(
         display_name=display_name, timezone=timezone, default_currency=default_currency or None
     )
@@ -40,13 +58,50 @@ def user_create(
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), field="password", code="weak_password") from exc
     try:
-        candidate.full_clean(exclude=["password"])
+        candidate.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(" ".join(messages), field=field) from exc
-    candidate.set_password(password)
-    candidate.save()
     return candidate
+
+
+@transaction.atomic
+def user_register(
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    timezone: str = "UTC",
+    default_currency: str | None = None,
+    sign_in_url: str = "",
+    password_reset_url: str = "",
+) -> User | None:
+    """Sign-up. A new address becomes a member, welcomed by e-mail; an address that already has an account gets
+    the same checks and an e-mail to its owner instead. Callers answer both the same way, so sign-up never tells
+    whether an address has an account. Returns the new user, or None."""
+    email = (email or "").strip().lower()
+    owner = User.objects.filter(email__iexact=email).first()
+    profile = {"display_name": display_name, "timezone": timezone, "default_currency": default_currency}
+    if owner is None:
+        user = user_create(email=email, password=password, **profile)
+        body = (
+            "Welcome to Meal Expense Tracker: your account is ready.\n\n"
+            f"Sign in with this address and the password you chose: {sign_in_url}\n\n"
+            "If you did not sign up, tell us by replying to this message."
+        )
+        send_mail("Your Meal Expense Tracker account", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        return user
+    candidate = _user_candidate(email=email, password=password, role=Role.MEMBER, team=None, **profile)
+    candidate.set_password(password)  # the hashing a new account costs, so the answer's timing does not tell either
+    # At most one such notice per account and hour: signing up with someone's address cannot flood their inbox.
+    if ratelimit.hit(f"mail:signup-taken:{owner.pk}", limit=1, period=3600).allowed:
+        body = (
+            "Someone tried to create a Meal Expense Tracker account with this address, which already has one.\n\n"
+            f"If it was you, sign in: {sign_in_url}\nForgot your password? Reset it: {password_reset_url}\n\n"
+            "If it was not you, ignore this message; nothing has changed."
+        )
+        send_mail("You already have an account", body, settings.DEFAULT_FROM_EMAIL, [owner.email])
+    return None
 
 
 @transaction.atomic
@@ -106,6 +161,17 @@ def user_update_profile(
     return user
 
 
+def user_refresh_tokens_revoke(*, user: User) -> int:
+    """Blacklist every unexpired refresh token of the user (after a password change or reset, or deactivation),
+    so no API sign-in made before it can be refreshed. Returns how many were revoked."""
+    outstanding = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=django_timezone.now(), blacklistedtoken__isnull=True
+    )
+    revoked = [BlacklistedToken(token=token) for token in outstanding]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
 def _set_checked_password(user: User, new_password: str, *, field: str) -> None:
     try:
         validate_password(new_password, user=user)
@@ -113,6 +179,7 @@ def _set_checked_password(user: User, new_password: str, *, field: str) -> None:
         raise DomainError(" ".join(exc.messages), field=field, code="weak_password") from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    user_refresh_tokens_revoke(user=user)
 
 
 @transaction.atomic

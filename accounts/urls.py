@@ -7,6 +7,7 @@ from accounts import forms, views
 
 urlpatterns = [
     path("accounts/register/", views.register, name="register"),
+    path("accounts/register/sent/", views.register_done, name="register_done"),
     path("accounts/profile/", views.profile, name="profile"),
     path(
         "accounts/password/change/",

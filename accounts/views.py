@@ -1,15 +1,33 @@
 """Account pages: register, profile, password change and reset (sign in and out live in mealtracker/urls.py)."""
 
-from django.contrib import messages
-from django.contrib.auth import login
-from django.shortcuts import redirect, render
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from http import HTTPStatus
 
-from accounts.forms import ProfileForm, RegisterForm
-from accounts.services import user_create, user_update_profile
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.forms import ProfileForm, RegisterForm, SignInForm
+from accounts.services import user_register, user_update_profile
 from mealtracker.errors import DomainError
 from mealtracker.web import user_page
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page; attempts are also throttled per client and per account (a 429 with Retry-After)."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            response["Retry-After"] = str(int(form.retry_after) + 1)
+        return response
 
 
 @sensitive_post_parameters("password", "password_again")
@@ -21,20 +39,33 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = user_create(
+            # The same answer whether or not the address already has an account: its owner is e-mailed instead.
+            user_register(
                 email=data["email"],
                 password=data["password"],
                 display_name=data["display_name"],
                 timezone=data["timezone"],
                 default_currency=data["default_currency"],
+                **registration_links(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your account is ready.")
-            return redirect("home")
+            return redirect("register_done")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def register_done(request):
+    return render(request, "accounts/register_done.html")
+
+
+def registration_links(request) -> dict[str, str]:
+    """Where the sign-up e-mails send their reader: the sign-in and password-reset pages of this site."""
+    return {
+        "sign_in_url": request.build_absolute_uri(reverse("login")),
+        "password_reset_url": request.build_absolute_uri(reverse("password_reset")),
+    }
 
 
 @user_page

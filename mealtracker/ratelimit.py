@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from mealtracker.client_ip import client_ip
 from mealtracker.models import RateCounter
 
 # `counter` is the stored row, `excluded` the one this request would insert. Every SET expression sees the row as it
@@ -77,3 +78,26 @@ def counters_purge(now: float | None = None) -> int:
     """Delete counters no window can use any more (a scheduled job calls this)."""
     deleted, _ = RateCounter.objects.filter(expires_at__lt=time.time() if now is None else now).delete()
     return deleted
+
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """DRF's notation, "20/hour" or "5/m", as (requests, seconds)."""
+    count, _, period = rate.partition("/")
+    try:
+        return int(count), PERIODS[period.strip()[:1].lower()]
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"{rate!r} is not a rate such as '20/hour'.") from exc
+
+
+def hit_rate(key: str, rate: str) -> Verdict:
+    """`hit` with the limit and period of a rate setting such as "20/hour"."""
+    limit, period = parse_rate(rate)
+    return hit(key, limit=limit, period=period)
+
+
+def address_key(scope: str, request) -> str:
+    """The counter key of `scope` for the request's client address (the trusted-proxy rule every throttle uses)."""
+    return f"{scope}:ip:{client_ip(request)}"

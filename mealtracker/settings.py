@@ -149,6 +149,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Proxies in front of the app that append to X-Forwarded-For: 0 locally (the socket's peer is the client), 1 behind
+# the regional API Gateway on Lambda. Every throttle and the lockout key clients by this (mealtracker/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if ON_LAMBDA else 0)
+AXES_CLIENT_IP_CALLABLE = "mealtracker.client_ip.client_ip"
+# Sign-in attempts (web and API, successful or not) per client address and per account, in DRF's rate notation.
+# An office behind one NAT address shares the first: raise it there.
+SIGN_IN_RATE_PER_ADDRESS = env.str("SIGN_IN_RATE_PER_ADDRESS", default="20/hour")
+SIGN_IN_RATE_PER_ACCOUNT = env.str("SIGN_IN_RATE_PER_ACCOUNT", default="10/hour")
 
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -185,7 +193,12 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash: a changed password ends every access token at once (refresh
+    # tokens are also blacklisted by the password services).
+    "CHECK_REVOKE_TOKEN": True,
 }
+# However often a refresh token is rotated, its chain ends this long after the sign-in that began it.
+JWT_REFRESH_CHAIN_LIFETIME = datetime.timedelta(days=env.int("JWT_REFRESH_CHAIN_DAYS", default=30))
 API_IDEMPOTENCY_TTL = datetime.timedelta(hours=env.int("API_IDEMPOTENCY_HOURS", default=24))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meal Expense Tracker API",

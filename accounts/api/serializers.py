@@ -3,9 +3,14 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from rest_framework import exceptions, serializers
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import Team, User
+from accounts.throttles import refusal_message, sign_in_attempt
+from accounts.tokens import ChainedRefreshToken
 
 # The profile's values arrive as plain text: accounts.services.profile_values_check is their one rule (the same
 # for the web pages and the admin), and its refusal is a 400 naming the field.
@@ -39,9 +44,13 @@ class EmailTokenObtainSerializer(TokenObtainPairSerializer):
     """E-mail and password for an access + refresh pair; failures count towards the axes lockout."""
 
     default_error_messages = {"no_active_account": "The e-mail or password is not correct."}
+    token_class = ChainedRefreshToken
 
     def validate(self, attrs):
         request = self.context["request"]
+        verdict = sign_in_attempt(request, attrs[self.username_field])
+        if not verdict.allowed:
+            raise exceptions.Throttled(wait=verdict.retry_after, detail=refusal_message(verdict))
         # `username=` is what axes reads to key its lockout; the model backend accepts it for the e-mail.
         self.user = authenticate(request, username=attrs[self.username_field], password=attrs["password"])
         if getattr(request, "axes_locked_out", False):
@@ -60,6 +69,32 @@ class AccountLocked(exceptions.APIException):
     def __init__(self):
         super().__init__()
         self.wait = settings.AXES_COOLOFF_TIME * 3600 if settings.AXES_COOLOFF_TIME else None
+
+
+class ChainedTokenRefreshSerializer(TokenRefreshSerializer):
+    """A refresh token in, the chain's next pair out; refused once the chain is older than its absolute lifetime,
+    or when its user is gone or deactivated."""
+
+    token_class = ChainedRefreshToken
+
+    def validate(self, attrs):
+        refresh = self.token_class(attrs["refresh"])
+        if refresh.chain_expired():
+            refresh.blacklist()
+            raise InvalidToken("This sign-in is too old to refresh; sign in again.")
+        user = User.objects.filter(pk=refresh.payload.get(api_settings.USER_ID_CLAIM)).first()
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise exceptions.AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        if refresh.payload.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+            # The password changed by a way that did not blacklist (a management command, say): the chain ends too.
+            refresh.blacklist()
+            raise InvalidToken("The password has changed since this sign-in; sign in again.")
+        data = {"access": str(refresh.access_token)}
+        refresh.blacklist()
+        refresh.rotate()
+        refresh.outstand()
+        data["refresh"] = str(refresh)
+        return data
 
 
 class TokenPairSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from accounts import services
 from accounts.api import serializers
 from accounts.models import Team
 from accounts.selectors import teams_visible_to
+from accounts.views import registration_links
 from mealtracker.api.throttles import AuthRateThrottle
 
 
@@ -24,15 +25,21 @@ class AuthEndpoint:
     authentication_classes = []
     throttle_classes = [AuthRateThrottle]
 
+    def get_authenticate_header(self, request):
+        # A refused token is a 401 with its challenge; without one DRF would turn it into a 403.
+        return 'Bearer realm="api"'
+
 
 class RegisterView(AuthEndpoint, APIView):
-    @extend_schema(request=serializers.RegisterSerializer, responses={201: serializers.ProfileSerializer}, auth=[])
+    @extend_schema(request=serializers.RegisterSerializer, responses={202: serializers.DetailSerializer}, auth=[])
     def post(self, request):
-        """Create an account (a member with no team) and return its profile."""
+        """Create an account (a member with no team) and e-mail its address. The answer is the same when the
+        address already has an account: its owner is e-mailed instead, and nothing else happens."""
         form = serializers.RegisterSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = services.user_create(**form.validated_data)
-        return Response(serializers.ProfileSerializer(user).data, status=HTTPStatus.CREATED)
+        services.user_register(**form.validated_data, **registration_links(request))
+        detail = "We have sent a message to this address; it tells you how to sign in."
+        return Response({"detail": detail}, status=HTTPStatus.ACCEPTED)
 
 
 @extend_schema(responses={200: serializers.TokenPairSerializer}, auth=[])
@@ -44,7 +51,10 @@ class TokenObtainView(AuthEndpoint, jwt_views.TokenObtainPairView):
 
 @extend_schema(responses={200: serializers.TokenPairSerializer}, auth=[])
 class TokenRefreshView(AuthEndpoint, jwt_views.TokenRefreshView):
-    """A refresh token in, a new access token and a new refresh token out; the old refresh is blacklisted."""
+    """A refresh token in, a new access token and a new refresh token out; the old refresh is blacklisted.
+    A chain of refreshes ends `JWT_REFRESH_CHAIN_DAYS` after the sign-in that began it."""
+
+    serializer_class = serializers.ChainedTokenRefreshSerializer
 
 
 @extend_schema(responses={200: None}, auth=[])

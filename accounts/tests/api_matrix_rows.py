@@ -25,7 +25,7 @@ def _reset(world):
 
 
 ROWS = [
-    Row("accounts_api:register", "post", (201,) * 6, data={"email": "new@example.com", "password": "Fresh-pasta-2026"}),
+    Row("accounts_api:register", "post", (202,) * 6, data={"email": "new@example.com", "password": "Fresh-pasta-2026"}),
     Row(
         "accounts_api:token-obtain", "post", ALL_200,
         data=lambda w: {"email": w.member.email, "password": TEST_PASSWORD},
