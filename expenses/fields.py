@@ -4,7 +4,8 @@ Every list of an expense's fields derives from `EXPENSE_FIELDS`: the fields the 
 columns (the Python writer and PostgreSQL's CSV query), the backup and its restore, the admin, the API
 serializer and the web form. A field added to the model and declared here is exported, backed up and restored
 with no other list to update; a model field left out of the declaration fails a test
-(expenses/tests/test_fields.py). The order is the column order of the stable export format (docs/reports.md).
+(expenses/tests/test_fields.py). The order is the column order of the stable export format (docs/reports.md):
+a new field goes at the end, as the format only ever gains columns at the end.
 """
 
 import dataclasses

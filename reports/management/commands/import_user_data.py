@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from expenses.models import Receipt
 from mealtracker.errors import DomainError
 from reports.services.backups import user_data_import
 
@@ -29,3 +30,10 @@ class Command(BaseCommand):
                 f"Restored {user.email} with {user.expenses.count()} expenses; they sign in after a password reset."
             )
         )
+        backed_up = sum(len(item.get("receipts", [])) for item in data.get("expenses", []))
+        missing = backed_up - Receipt.objects.filter(expense__owner=user).count()
+        if missing:
+            files = "file is" if missing == 1 else "files are"
+            self.stdout.write(
+                self.style.WARNING(f"{missing} receipt {files} no longer in storage; those receipts were left out.")
+            )
