@@ -4,6 +4,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
+from expenses.fields import EXPENSE_FIELDS, TEXT_FIELD_NAMES
 from expenses.models import (
     ApprovalEvent,
     Category,
@@ -51,10 +52,13 @@ class RejectForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Tell the owner why.")
 
 
-EXPENSE_WRITE_FIELDS = [
-    "restaurant", "category", "occurred_at", "cleared_on", "meal_type", "order_type", "party_size", "amount",
-    "tax", "tip", "currency", "payment_method", "notes", "is_business", "business_purpose", "attendees",
-]  # fmt: skip
+# From the expense's one field declaration: what the user enters, but the tags (edited on the expense's page) and
+# the exchange rate (shown as used: the services take one only for a currency with no stored rate).
+EXPENSE_WRITE_FIELDS = [f.name for f in EXPENSE_FIELDS if f.editable and f.name not in {"tags", "exchange_rate"}]
+EXPENSE_READ_ONLY_FIELDS = [
+    "exchange_rate",
+    *(f.name for f in EXPENSE_FIELDS if not f.editable and f.name not in {"id", "owner"}),
+]
 
 
 class ExpenseAdminForm(forms.ModelForm):
@@ -73,11 +77,11 @@ class ExpenseAdmin(admin.ModelAdmin):
         "is_business",
     ]  # fmt: skip
     list_filter = ["status", "is_business", "meal_type", "order_type", "currency", "owner__team"]
-    search_fields = ["owner__email", "restaurant__name", "restaurant__city", "notes", "business_purpose"]
+    search_fields = ["owner__email", "restaurant__name", "restaurant__city", *TEXT_FIELD_NAMES]
     date_hierarchy = "occurred_at"
     list_select_related = ["owner", "restaurant", "restaurant__merchant", "category"]
     raw_id_fields = ["restaurant", "category"]
-    readonly_fields = ["status", "reporting_amount", "exchange_rate", "version", "created_at", "updated_at"]
+    readonly_fields = EXPENSE_READ_ONLY_FIELDS
     fields = ["owner", *EXPENSE_WRITE_FIELDS, *readonly_fields]
     inlines = [ReceiptInline, ApprovalEventInline]
     actions = ["approve_selected", "reject_selected"]
