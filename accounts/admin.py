@@ -4,10 +4,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.forms import AdminPasswordChangeForm, currency_field, display_name_field, timezone_field
+from accounts.forms import (
+    AdminPasswordChangeForm,
+    AdminSignInForm,
+    currency_field,
+    display_name_field,
+    timezone_field,
+)
 from accounts.models import Team, User
 from accounts.services import PROFILE_FIELDS, profile_values_check, user_refresh_tokens_revoke, user_update_profile
 from mealtracker.errors import DomainError
+
+# The admin's sign-in form counts attempts like the site's own sign-in page.
+admin.site.login_form = AdminSignInForm
 
 
 class UserCreationForm(AdminUserCreationForm):

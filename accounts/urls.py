@@ -6,6 +6,8 @@ from django.urls import path, reverse_lazy
 from accounts import forms, views
 
 urlpatterns = [
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
     path("accounts/register/sent/", views.register_done, name="register_done"),
     path("accounts/profile/", views.profile, name="profile"),

@@ -1,4 +1,4 @@
-"""Account pages: register, profile, password change and reset (sign in and out live in mealtracker/urls.py)."""
+"""Account pages: sign in, register, profile, password change and reset."""
 
 from http import HTTPStatus
 

@@ -1,15 +1,8 @@
 """Everything under /api/: version 1 of each app's API, the schema and docs, and a JSON 404 for the rest."""
 
-from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 
-from accounts.views import SignInView
 from mealtracker.api.views import SchemaView, SwaggerDocsView, api_not_found
-
-BROWSABLE_API_AUTH = [
-    path("login/", SignInView.as_view(template_name="rest_framework/login.html"), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
-]
 
 urlpatterns = [
     path("v1/", include("accounts.api.urls")),
@@ -18,6 +11,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SwaggerDocsView.as_view(), name="api-docs"),
     # Session login for the browsable API (rest_framework:login / rest_framework:logout), throttled like the others.
-    path("auth/", include((BROWSABLE_API_AUTH, "rest_framework"))),
+    path("auth/", include("accounts.api.session_urls")),
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="api-not-found"),
 ]
