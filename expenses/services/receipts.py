@@ -233,6 +233,28 @@ def receipt_delete(*, receipt: Receipt, actor: User) -> None:
     _record_in_trail(expense, actor, what)
 
 
+@transaction.atomic
+def receipt_convert_stored_heic(receipt: Receipt) -> bool:
+    """Store a HEIC receipt kept as sent (before HEIC photos were converted) as JPEG without metadata, with a thumbnail.
+
+    A maintenance step, not a user's change: the evidence stays the same picture, so no lock and no trail. False when
+    there is nothing to do; DomainError when the stored file cannot be decoded (it is left as it is).
+    """
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    if receipt.content_type != "image/heic":
+        return False
+    with receipt.file.open("rb") as handle:
+        data = handle.read()
+    stored, content_type, thumbnail = _stored_form(data, receipt.content_type)
+    storage, replaced = receipt.file.storage, [receipt.file.name, receipt.thumbnail.name]
+    receipt.content_type, receipt.size = content_type, len(stored)
+    receipt.file.save("receipt", ContentFile(stored), save=False)
+    receipt.thumbnail.save("thumbnail", ContentFile(thumbnail), save=False)
+    receipt.save(update_fields=["file", "thumbnail", "content_type", "size"])
+    transaction.on_commit(lambda: _delete_files(storage, replaced))  # the old bytes, GPS and all, go after the commit
+    return True
+
+
 def _delete_files(storage, names) -> None:
     for name in names:
         if not name:

@@ -9,14 +9,16 @@ import io
 from http import HTTPStatus
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from expenses.models import Receipt
 from expenses.ocr import ReceiptFields
 from expenses.services.receipts import receipt_attach, receipt_upload_prefill
-from expenses.tests.factories import ExpenseFactory
+from expenses.tests.factories import ExpenseFactory, ReceiptFactory
 from expenses.tests.test_receipts_storage import GPS_IFD, ORIENTATION
 from mealtracker.errors import DomainError
 
@@ -155,3 +157,41 @@ def test_a_heic_with_more_pixels_than_the_decompression_bomb_limit_is_refused(me
         receipt_attach(expense=ExpenseFactory(owner=member), file=upload, actor=member)
 
     assert (refused.value.field, refused.value.code) == ("file", "image_too_large")
+
+
+# --- HEIC receipts stored as sent before the fix -------------------------------------------------------------------
+def test_the_command_stores_earlier_heic_receipts_as_jpeg_and_deletes_the_originals(
+    member, django_capture_on_commit_callbacks
+):
+    old = ReceiptFactory(
+        expense=ExpenseFactory(owner=member),
+        content_type="image/heic",
+        file__data=heic_photo(),
+        file__filename="a.heic",
+    )
+    original_key = old.file.name
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("convert_heic_receipts", stdout=out)
+
+    receipt = Receipt.objects.get(pk=old.pk)
+    with receipt.file.open("rb") as handle:
+        stored = handle.read()
+    assert (receipt.content_type, receipt.size) == ("image/jpeg", len(stored))
+    assert b"Exif" not in stored
+    assert MAKER.encode() not in stored
+    assert receipt.thumbnail
+    assert not default_storage.exists(original_key)
+    assert out.getvalue() == "1 HEIC receipt(s) stored as JPEG without metadata.\n"
+
+
+def test_the_command_leaves_an_undecodable_heic_as_it_is_and_says_so(member):
+    fake = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"?" * 100
+    old = ReceiptFactory(expense=ExpenseFactory(owner=member), content_type="image/heic", file__data=fake)
+    err = io.StringIO()
+
+    call_command("convert_heic_receipts", stdout=io.StringIO(), stderr=err)
+
+    assert Receipt.objects.get(pk=old.pk).content_type == "image/heic"
+    assert f"receipt {old.pk}" in err.getvalue()
