@@ -14,7 +14,7 @@ from accounts.models import Team, User
 from accounts.selectors import teams_managed_by
 from expenses.models import Expense, MealPolicy, PolicyBasis, PolicyFlag
 from mealtracker.errors import DomainError, NotAllowed
-from mealtracker.money import per_person, quantize
+from mealtracker.money import has_valid_precision, per_person, precision_error, quantize
 
 # Expenses of a team re-judged per round trip when a policy changes, and the fields a verdict reads.
 REFRESH_CHUNK = 2000
@@ -118,12 +118,14 @@ def meal_policy_set(
         )
     if max_per_person <= 0:
         raise DomainError("The limit must be more than zero.", field="max_per_person")
+    if not has_valid_precision(max_per_person, currency):
+        raise DomainError(precision_error(currency), field="max_per_person")
     if basis not in PolicyBasis.values:
         raise DomainError(f"The basis is one of {', '.join(PolicyBasis.values)}.", field="basis")
     policy, _ = MealPolicy.objects.update_or_create(
         team=team,
         meal_type=meal_type,
-        defaults={"max_per_person": quantize(max_per_person, currency), "currency": currency, "basis": basis},
+        defaults={"max_per_person": max_per_person, "currency": currency, "basis": basis},
     )
     policy_flags_refresh_team(team=team, meal_type=meal_type)
     return policy

@@ -286,3 +286,14 @@ def test_the_api_shows_the_current_verdict_on_the_flag_list(member, manager, api
     assert (row["expense"], row["basis"], row["per_person"], row["over_by"]) == (
         expense.pk, "subtotal", "60.00", "40.00"
     )  # fmt: skip
+
+
+def test_a_limit_with_too_many_decimals_is_refused_not_rounded(manager, team_a, api_client_for):
+    response = api_client_for(manager).post(
+        reverse("reports_api:meal-policy-list"),
+        {"team": team_a.pk, "meal_type": "dinner", "max_per_person": "30.005"},
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "max_per_person" in response.json()["errors"]
+    assert not MealPolicy.objects.filter(team=team_a, meal_type="dinner").exists()
