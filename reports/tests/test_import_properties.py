@@ -6,7 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mealtracker.errors import DomainError
@@ -33,7 +33,8 @@ def test_any_file_either_reads_as_rows_or_is_refused_on_the_file_field(payload, 
     assert all(isinstance(line, int) and isinstance(row, dict) for line, row in rows)
 
 
-@settings(max_examples=200)
+# The first text strategy of a fresh run builds Hypothesis's character table (about 2 s): not slow input.
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(headers, cells, max_size=10))
 def test_any_row_normalises_to_values_or_field_errors_never_an_exception(raw):
     values, errors = normalise_row(raw, default_currency="USD")
