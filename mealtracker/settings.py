@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # without calling the middleware below it).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "mealtracker.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,6 +295,23 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Browser features: the camera (receipt photos) and geolocation ("near me") for our own pages, every other one off.
+PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "geolocation": ["self"],
+    **{
+        feature: []
+        for feature in [
+            "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "browsing-topics",
+            "display-capture", "document-domain", "encrypted-media", "fullscreen", "gamepad", "gyroscope", "hid",
+            "identity-credentials-get", "idle-detection", "interest-cohort", "local-fonts", "magnetometer",
+            "microphone", "midi", "otp-credentials", "payment", "picture-in-picture", "publickey-credentials-create",
+            "publickey-credentials-get", "screen-wake-lock", "serial", "speaker-selection", "storage-access", "usb",
+            "web-share", "window-management", "xr-spatial-tracking",
+        ]
+    },
+}  # fmt: skip
 
 # --- E-mail -------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -35,6 +35,7 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Permissions-Policy"].startswith("camera=(self), geolocation=(self), ")
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,12 @@ def test_plain_http_is_redirected_to_https_in_production(production_client):
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"].startswith("https://")
+
+
+def test_the_permissions_policy_allows_the_camera_and_geolocation_to_our_pages_only(production_client):
+    header = production_client.get("/accounts/login/", secure=True)["Permissions-Policy"]
+
+    policy = dict(directive.split("=", 1) for directive in header.split(", "))
+    assert policy.pop("camera") == policy.pop("geolocation") == "(self)"
+    assert {"microphone", "payment", "usb", "display-capture", "publickey-credentials-get"} <= set(policy)
+    assert set(policy.values()) == {"()"}
