@@ -2,9 +2,14 @@
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminFactory, ManagerFactory, TeamFactory, UserFactory
+
+# Property tests judge behaviour, not speed: a busy two-core CI machine must not fail them on timing.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
