@@ -161,3 +161,13 @@ def format_money(amount: Decimal | None, currency: str, locale: str = "en_US") -
         return ""
     # Quantised here first: Babel would otherwise round to the currency's digits half-even (0.125 -> "$0.12").
     return format_currency(quantize(amount, currency), currency, locale=locale)
+
+
+# The largest amounts the columns hold: an amount, tax, tip or converted amount is a Decimal(12, 2), an exchange rate
+# a Decimal(18, 8). Input beyond them is refused on its field (a 400), never left to overflow the database (a 500);
+# so is a rate that would convert an amount beyond MAX_AMOUNT.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_EXCHANGE_RATE = Decimal("9999999999.99999999")
+MIN_EXCHANGE_RATE = Decimal("0.00000001")  # eight decimal places: anything smaller is stored as zero
+# Sums of amounts outgrow one amount's twelve digits: they are written out with `amount_text`, never through a
+# twelve-digit field (reports/tests/test_huge_amounts.py, expenses/tests/test_money_bounds.py).

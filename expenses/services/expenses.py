@@ -18,7 +18,7 @@ from expenses.services.currency import convert_to_reporting, missing_rate, store
 from expenses.services.policies import policy_flags_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
-from mealtracker.money import has_valid_precision, is_currency_code, precision_error
+from mealtracker.money import MAX_AMOUNT, has_valid_precision, is_currency_code, precision_error
 
 # A meal can be logged a little ahead (timezones, clock drift) but not booked into the future.
 FUTURE_TOLERANCE = datetime.timedelta(days=1)
@@ -57,6 +57,8 @@ def _check_money_and_time(expense: Expense) -> None:
         value = getattr(expense, field)
         if value is not None and not has_valid_precision(value, expense.currency):
             raise DomainError(precision_error(expense.currency), field=field)
+        if value is not None and abs(value) > MAX_AMOUNT:
+            raise DomainError(f"An amount can be at most {MAX_AMOUNT:,}.", field=field, code="max_value")
     if expense.occurred_at is None:
         raise DomainError("Say when the meal happened.", field="occurred_at")
     if expense.occurred_at > timezone.now() + FUTURE_TOLERANCE:

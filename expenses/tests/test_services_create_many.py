@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -132,12 +132,16 @@ def test_a_check_constraint_that_clean_misses_still_names_its_draft(member, monk
     assert not Expense.objects.exists()
 
 
-def test_a_reporting_amount_rounding_to_zero_fails_like_expense_create(member):
+def test_a_reporting_amount_rounding_to_zero_is_refused_on_the_rate_like_expense_create(member):
     tiny = draft(currency="JPY", amount=Decimal("1"), tax=Decimal(0), tip=Decimal(0), exchange_rate=Decimal("0.001"))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DomainError) as single:
         services.expense_create(owner=member, **tiny)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ExpenseDraftsRefused) as caught:
         expenses_create_many(owner=member, drafts=[draft(), tiny])
+
+    assert single.value.field == caught.value.refused[1].field == "exchange_rate"
+    assert list(caught.value.refused) == [1]
+    assert not Expense.objects.exists()
 
 
 def test_queries_do_not_grow_with_the_number_of_drafts(member):
