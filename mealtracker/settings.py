@@ -173,6 +173,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "mealtracker.api.pagination.CursorPagination",
+    # DRF's own parsers, but JSON nested too deeply is a 400 (mealtracker/bounded_json.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "mealtracker.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "mealtracker.api.problems.problem_exception_handler",
     # Throttle counters are rows updated by one atomic statement (mealtracker/ratelimit.py): every instance agrees.
     "DEFAULT_THROTTLE_CLASSES": [

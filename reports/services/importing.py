@@ -7,7 +7,6 @@ import csv
 import datetime
 import io
 import itertools
-import json
 import re
 import zipfile
 import zoneinfo
@@ -16,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from expenses.choices import MealType, OrderType, PaymentMethod
 from expenses.models import Restaurant
 from expenses.services.catalog import normalise_tag_name
+from mealtracker import bounded_json
 from mealtracker.countries import country_code
 from mealtracker.errors import DomainError
 from mealtracker.money import is_currency_code, parse_amount, precision_error, quantize
@@ -184,6 +184,13 @@ def _csv_rows(text: str, delimiter: str, *, escapechar: str | None) -> list[tupl
         except StopIteration:
             break
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                # One cell longer than the csv module reads (128 KB): no field of an expense is anywhere near it.
+                raise DomainError(
+                    f"Line {line} has a cell longer than {csv.field_size_limit():,} characters; "
+                    "no field of an expense is that long.",
+                    field="file",
+                ) from exc
             raise _UnreadableCsv(line) from exc
         if not any(cell.strip() for cell in cells):
             continue
@@ -240,8 +247,10 @@ def _read_xlsx(payload: bytes) -> list[tuple[int, dict]]:
 
 def _read_json(payload: bytes) -> list[tuple[int, dict]]:
     try:
-        data = json.loads(payload.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = bounded_json.loads(payload.decode("utf-8-sig"))
+    except bounded_json.TooDeeplyNested as exc:
+        raise DomainError(f"This is not an expense export: {exc}", field="file") from exc
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise DomainError("This is not a readable JSON file.", field="file") from exc
     if isinstance(data, dict):
         data = data.get("expenses", data.get("data"))
