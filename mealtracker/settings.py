@@ -5,6 +5,7 @@ present; real environment variables win over it.
 """
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -126,6 +127,8 @@ USE_I18N = True
 USE_TZ = True
 REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD").upper()
 DEFAULT_USER_CURRENCY = env.str("DEFAULT_USER_CURRENCY", default=REPORTING_CURRENCY).upper()
+# A rate typed for a foreign-currency meal further than this from the stored rate of its day is flagged to the approver.
+EXCHANGE_RATE_TOLERANCE_PERCENT = Decimal(env.str("EXCHANGE_RATE_TOLERANCE_PERCENT", default="2"))
 
 # --- Auth ---------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

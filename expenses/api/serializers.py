@@ -14,6 +14,7 @@ from rest_framework import serializers
 from accounts.validators import validate_currency
 from expenses.fields import EXPENSE_FIELDS, Role
 from expenses.models import ApprovalEvent, Category, Expense, Merchant, Receipt, Restaurant, Tag
+from expenses.rate_selectors import rate_checks
 from expenses.selectors import (
     categories_owned_by,
     expenses_visible_to,
@@ -81,6 +82,20 @@ class OwnerSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+RATE_CHECK_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "rate": {"type": "string", "format": "decimal"},
+        "stored_rate": {"type": "string", "format": "decimal", "nullable": True},
+        "stored_on": {"type": "string", "format": "date", "nullable": True},
+        "deviation_percent": {"type": "string", "format": "decimal", "nullable": True},
+        "tolerance_percent": {"type": "string", "format": "decimal"},
+        "beyond_tolerance": {"type": "boolean"},
+    },
+    "required": ["rate", "stored_rate", "stored_on", "deviation_percent", "tolerance_percent", "beyond_tolerance"],
+}
+
 # Every declared expense field (expenses/fields.py), each followed by what the API adds to it.
 API_ADDITIONS = {
     "reporting_amount": ["reporting_currency"],
@@ -88,6 +103,7 @@ API_ADDITIONS = {
     "category": ["category_name"],
     "restaurant": ["restaurant_name"],
     "updated_at": ["receipt_count"],
+    "exchange_rate": ["exchange_rate_check"],
 }
 EXPENSE_API_FIELDS = [name for field in EXPENSE_FIELDS for name in (field.name, *API_ADDITIONS.get(field.name, ()))]
 
@@ -113,6 +129,10 @@ class ExpenseSerializer(serializers.ModelSerializer):
     )
     reporting_amount = AmountField(reporting=True, read_only=True)
     reporting_currency = serializers.SerializerMethodField()
+    exchange_rate_check = serializers.SerializerMethodField(
+        help_text="For a meal in another currency: its rate against the stored rate of its day, flagged when further "
+        "apart than the configured tolerance (for the approver). Null for a meal in the reporting currency."
+    )
     per_person_amount = AmountField(read_only=True, help_text="Amount / party size in the expense's currency.")
     receipt_count = serializers.IntegerField(read_only=True, default=0)
 
@@ -134,6 +154,12 @@ class ExpenseSerializer(serializers.ModelSerializer):
 
     def get_reporting_currency(self, expense) -> str:
         return settings.REPORTING_CURRENCY
+
+    @extend_schema_field(RATE_CHECK_SCHEMA)
+    def get_exchange_rate_check(self, expense) -> dict | None:
+        # A list page attaches its meals' checks from one query (ExpenseViewSet.list); a single meal looks its up.
+        check = expense.rate_check if hasattr(expense, "rate_check") else rate_checks([expense]).get(expense.pk)
+        return check.as_json() if check else None
 
     def validate_amount(self, value):
         if value <= 0:
@@ -165,6 +191,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "reporting_amount": amount_text(instance.reporting_amount, settings.REPORTING_CURRENCY),
             "reporting_currency": settings.REPORTING_CURRENCY,
             "exchange_rate": _decimal(instance.exchange_rate, RATE_PLACES),
+            "exchange_rate_check": self.get_exchange_rate_check(instance),
             "meal_type": instance.meal_type,
             "order_type": instance.order_type,
             "party_size": instance.party_size,

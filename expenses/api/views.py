@@ -14,6 +14,7 @@ from expenses.api import filters, serializers
 from expenses.api.receipt_reading import ReceiptReadingActions, presigned_download
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
 from expenses.permissions import IsAdminOrReadOnly
+from expenses.rate_selectors import rate_checks
 from expenses.services.merchants import merchant_create, merchant_delete, merchant_update
 from expenses.services.receipts import receipt_attach, receipt_delete, receipt_stored_file, wants_thumbnail
 from mealtracker.api.conditional import etag_for, expected_version
@@ -100,6 +101,9 @@ class ExpenseViewSet(CrudViewSet):
         page = self.paginate_queryset(expenses)
         if self.paginator.wants_totals(request):
             self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
+        checks = rate_checks(page)  # the page's foreign-currency meals against their days' stored rates, one query
+        for expense in page:
+            expense.rate_check = checks.get(expense.pk)
         # One serializer renders each expense, rather than a ListSerializer holding the page: its parent/child
         # reference cycle kept every expense of the page alive until a full garbage collection (docs/performance.md).
         serializer = self.get_serializer()

@@ -11,6 +11,7 @@ from expenses import services
 from expenses.forms import DecisionForm, ExpenseFilterForm
 from expenses.models import Receipt
 from expenses.page_selectors import expense_totals, expenses_filtered
+from expenses.rate_selectors import rate_checks
 from expenses.selectors import expense_get, expenses_awaiting_review_by
 from expenses.views.expenses import paged
 from mealtracker.errors import DomainError
@@ -29,11 +30,15 @@ def _require_reviewer(user):
 def approval_queue(request):
     _require_reviewer(request.user)
     # policy_flag is the reports app's one-to-one on Expense: over-policy meals are marked in the queue.
-    expenses = (
+    expenses = list(
         expenses_awaiting_review_by(request.user)
         .select_related("policy_flag")
         .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")))
     )
+    # A typed exchange rate is shown against the stored rate of the meal's day, flagged beyond the tolerance.
+    checks = rate_checks(expenses)
+    for expense in expenses:
+        expense.rate_check = checks.get(expense.pk)
     return render(request, "expenses/approval_queue.html", {"expenses": expenses, "form": DecisionForm()})
 
 
