@@ -1,5 +1,7 @@
 """Read queries for expenses and the objects around them. Every list a user sees starts here."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -7,7 +9,9 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus
+from expenses.filters import ExpenseFilter, expense_order_by
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
+from expenses.services.validation import InvalidFields
 from mealtracker.errors import NotAllowed, NotFound
 from mealtracker.money import as_money, average
 
@@ -97,6 +101,29 @@ def expense_totals(expenses: QuerySet[Expense]) -> dict:
         "average_per_person": average(total, totals["people"]) or as_money(0),
         "currency": settings.REPORTING_CURRENCY,
     }
+
+
+def expenses_filtered(
+    viewer: User, query, *, expenses: QuerySet[Expense] | None = None, strict: bool = True
+) -> QuerySet[Expense]:
+    """`expenses` (default: the viewer's own) narrowed by the list filters in `query` (a QueryDict or a
+    MultiValueDict; expenses.filters defines them for the web list, the API and the reports alike).
+
+    An invalid filter is refused with a DomainError naming each field (`strict`), or left out (the web list).
+    """
+    if expenses is None:
+        expenses = expenses_visible_to(viewer).filter(owner=viewer)
+    filterset = ExpenseFilter(query, expenses, viewer=viewer)
+    if strict and not filterset.is_valid():
+        raise InvalidFields({field: [str(m) for m in messages] for field, messages in filterset.errors.items()})
+    return filterset.qs
+
+
+def expenses_ordered(expenses: QuerySet[Expense], ordering: Sequence[str] = ()) -> QuerySet[Expense]:
+    """`expenses` in one of the list's orderings (`["-restaurant"]`; default newest first), ties broken by the
+    newest meal, then the highest id; an ordering the list does not offer is refused, naming `ordering`."""
+    annotations, keys = expense_order_by(ordering)
+    return expenses.annotate(**annotations).order_by(*keys)
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:

@@ -12,12 +12,14 @@ from rest_framework.response import Response
 from expenses import selectors, services
 from expenses.api import filters, serializers
 from expenses.api.receipt_reading import ReceiptReadingActions, presigned_download
+from expenses.filters import ExpenseFilter
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
 from expenses.permissions import IsAdminOrReadOnly
 from expenses.rate_selectors import rate_checks
 from expenses.services.merchants import merchant_create, merchant_delete, merchant_update
 from expenses.services.receipts import receipt_attach, receipt_delete, receipt_stored_file, wants_thumbnail
 from mealtracker.api.conditional import etag_for, expected_version
+from mealtracker.api.filtering import FilterBackend
 from mealtracker.api.idempotency import run_idempotently
 from mealtracker.api.pagination import KeysFirstCursorPagination
 
@@ -83,10 +85,9 @@ class ExpenseViewSet(CrudViewSet):
     queryset = Expense.objects.none()  # the model, for the schema; get_queryset() applies visibility
     serializer_class = serializers.ExpenseSerializer
     pagination_class = ExpensePagination
-    filterset_class = filters.ExpenseFilter
-    search_fields = ["restaurant__name", "restaurant__address_line_1", "restaurant__city", "notes", "category__name"]
-    ordering_fields = ["occurred_at", "amount", "party_size", "created_at"]
-    ordering = ["-occurred_at", "-id"]
+    # Filters, `search` and `ordering` are the web list's and the reports' own (expenses.filters).
+    filter_backends = [FilterBackend, filters.ExpenseOrdering]
+    filterset_class = ExpenseFilter
 
     def get_queryset(self):
         if self.action == "list":

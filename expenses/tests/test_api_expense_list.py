@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expenses.choices import ExpenseStatus, MealType
-from expenses.tests.factories import CategoryFactory, ExpenseFactory, ExpenseTagFactory, RestaurantFactory, TagFactory
+from expenses.models import Expense
+from expenses.tests.factories import (
+    CategoryFactory,
+    ExpenseFactory,
+    ExpenseTagFactory,
+    MerchantFactory,
+    RestaurantFactory,
+    TagFactory,
+)
 
 LIST = reverse("expenses_api:expense-list")
 
@@ -207,3 +215,105 @@ def test_status_filter_accepts_several_statuses(member, api_client_for):
     response = api_client_for(member).get(f"{LIST}?status=draft&status=submitted")
 
     assert ids(response) == {draft.pk, submitted.pk}
+
+
+def test_ordering_by_restaurant_sorts_by_its_name_meals_without_one_first(member, api_client_for):
+    beta, alpha = (RestaurantFactory(owner=member, name=name) for name in ("beta Bar", "Alpha Diner"))
+    at_beta, at_alpha, nowhere = (ExpenseFactory(owner=member, restaurant=r) for r in (beta, alpha, None))
+    client = api_client_for(member)
+
+    ascending = [row["id"] for row in client.get(LIST, {"ordering": "restaurant"}).json()["results"]]
+    descending = [row["id"] for row in client.get(LIST, {"ordering": "-restaurant"}).json()["results"]]
+
+    assert ascending == [nowhere.pk, at_alpha.pk, at_beta.pk]
+    assert descending == [at_beta.pk, at_alpha.pk, nowhere.pk]
+
+
+def test_ordering_by_category_sorts_by_its_name_then_newest_first(member, api_client_for):
+    drinks, lunches = CategoryFactory(owner=member, name="Drinks out"), CategoryFactory(owner=member, name="lunches")
+    older = ExpenseFactory(owner=member, category=lunches, occurred_at=at(1, 12))
+    newer = ExpenseFactory(owner=member, category=lunches, occurred_at=at(2, 12))
+    drink = ExpenseFactory(owner=member, category=drinks, occurred_at=at(1, 20))
+
+    response = api_client_for(member).get(LIST, {"ordering": "category"})
+
+    assert [row["id"] for row in response.json()["results"]] == [drink.pk, newer.pk, older.pk]
+
+
+def test_cursor_pages_walk_meals_sharing_a_category_once_each_both_ways(member, api_client_for):
+    lunches = CategoryFactory(owner=member, name="lunches")
+    created = [ExpenseFactory(owner=member, category=lunches, occurred_at=at(1, 12)).pk for _ in range(5)]
+    client = api_client_for(member)
+
+    pages, url, params = [], LIST, {"ordering": "category", "page_size": 2}
+    while url:
+        body = client.get(url, params).json()
+        pages.append([row["id"] for row in body["results"]])
+        url, params = body["next"], None
+    back = client.get(client.get(LIST, {"ordering": "category", "page_size": 2}).json()["next"]).json()["previous"]
+
+    assert [pk for page in pages for pk in page] == sorted(created, reverse=True)  # same time: highest id first
+    assert [row["id"] for row in client.get(back).json()["results"]] == pages[0]
+
+
+def test_cursor_pages_walk_more_than_a_thousand_meals_sharing_a_category(member, api_client_for):
+    lunches = CategoryFactory(owner=member, name="lunches")
+    meals = ExpenseFactory.build_batch(1120, owner=member, restaurant=None, category=lunches, occurred_at=at(1, 12))
+    created = {expense.pk for expense in Expense.objects.bulk_create(meals)}
+    client = api_client_for(member)
+
+    seen, url, params = [], LIST, {"ordering": "category", "page_size": 100}
+    while url and len(seen) <= len(created):
+        body = client.get(url, params).json()
+        seen += [row["id"] for row in body["results"]]
+        url, params = body["next"], None
+
+    assert len(seen) == len(created)
+    assert set(seen) == created
+
+
+def test_a_team_list_pages_by_restaurant_across_owners(manager, member, teammate, api_client_for):
+    names = ["Cafe", "Bakery", "Deli", "Atrium"]
+    for owner, name in zip([member, teammate, member, teammate], names, strict=True):
+        ExpenseFactory(owner=owner, restaurant=RestaurantFactory(owner=owner, name=name))
+    client = api_client_for(manager)
+
+    seen, url, params = [], LIST, {"scope": "team", "ordering": "restaurant", "page_size": 1}
+    while url:
+        body = client.get(url, params).json()
+        seen += [row["restaurant_name"] for row in body["results"]]
+        url, params = body["next"], None
+
+    assert seen == sorted(names)
+
+
+def test_an_ordering_the_list_does_not_offer_is_refused_naming_ordering(member, api_client_for):
+    response = api_client_for(member).get(LIST, {"ordering": "owner__password"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "ordering" in response.json()["errors"]
+
+
+def test_search_finds_a_meal_by_its_restaurants_branch_and_merchant(member, api_client_for):
+    branch = RestaurantFactory(owner=member, name="Starbucks", location_name="Union Square", address_line_1="5 Bway")
+    chain = RestaurantFactory(owner=member, name="BB Mission", merchant=MerchantFactory(name="Blue Bottle Coffee"))
+    at_branch = ExpenseFactory(owner=member, restaurant=branch)
+    at_chain = ExpenseFactory(owner=member, restaurant=chain)
+    elsewhere = RestaurantFactory(owner=member, name="Starbucks", address_line_1="2 Main St")
+    ExpenseFactory(owner=member, restaurant=elsewhere)
+    client = api_client_for(member)
+
+    assert ids(client.get(LIST, {"search": "union square"})) == {at_branch.pk}
+    assert ids(client.get(LIST, {"search": "bottle"})) == {at_chain.pk}
+
+
+def test_search_finds_a_meal_by_a_tag_and_keeps_one_row_per_meal_in_the_totals(member, api_client_for):
+    tagged = ExpenseFactory(owner=member, amount=Decimal("10.00"), notes="conference dinner")
+    for name in ("conference", "conference-travel"):
+        ExpenseTagFactory(expense=tagged, tag=TagFactory(owner=member, name=name))
+    ExpenseFactory(owner=member)
+
+    body = api_client_for(member).get(LIST, {"search": "conference"}).json()
+
+    assert [row["id"] for row in body["results"]] == [tagged.pk]
+    assert (body["totals"]["count"], body["totals"]["total"]) == (1, "10.00")

@@ -1,6 +1,13 @@
 """Cursor pagination for every list: stable under inserts, no COUNT, page size capped at 100."""
 
+import json
+import operator
+from functools import reduce
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -10,7 +17,84 @@ class CursorPagination(pagination.CursorPagination):
     ordering = ("-id",)
 
 
-class TotalsCursorPagination(CursorPagination):
+class KeysetCursorPagination(CursorPagination):
+    """A cursor whose position is the whole ordering key of a row, for orderings that end with a unique key.
+
+    DRF's cursor keeps only the first key's value, plus an offset over the rows sharing it, and caps that offset
+    at 1,000: ordered by category, a list with more than 1,000 meals in one category paged round in a loop. Here
+    the position holds every key of the page's last (or first) row and the next page starts strictly after it,
+    `k1 <= v1 AND (k1 < v1 OR (k1 = v1 AND k2 < v2) OR ...)`; the first term keeps an index range on the leading
+    key, and no offset is ever needed. The view's ordering must end with a unique key (the id).
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        reverse = self.cursor is not None and self.cursor.reverse
+        position = self._position_keys(self.cursor)
+        ordering = pagination._reverse_ordering(self.ordering) if reverse else self.ordering
+        queryset = queryset.order_by(*ordering)
+        if position is not None:
+            try:
+                queryset = queryset.filter(self._after(ordering, position))
+            except (ValidationError, ValueError, TypeError) as exc:  # a position no row could have
+                raise NotFound(self.invalid_cursor_message) from exc
+        rows = list(queryset[: self.page_size + 1])
+        self.page = rows[: self.page_size]
+        more = len(rows) > self.page_size
+        if reverse:
+            self.page.reverse()
+        self.has_next, self.has_previous = (position is not None, more) if reverse else (more, position is not None)
+        self.display_page_controls = (self.has_previous or self.has_next) and self.template is not None
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        position = self._get_position_from_instance(self.page[-1], self.ordering) if self.page else self.cursor.position
+        return self.encode_cursor(pagination.Cursor(offset=0, reverse=False, position=position))
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        position = self._get_position_from_instance(self.page[0], self.ordering) if self.page else self.cursor.position
+        return self.encode_cursor(pagination.Cursor(offset=0, reverse=True, position=position))
+
+    def _get_position_from_instance(self, instance, ordering):
+        names = [key.lstrip("-") for key in ordering]
+        values = [instance[name] if isinstance(instance, dict) else getattr(instance, name) for name in names]
+        return json.dumps([str(value) for value in values])
+
+    def _position_keys(self, cursor) -> list[str] | None:
+        if cursor is None or cursor.position is None:
+            return None
+        try:
+            keys = json.loads(cursor.position)
+        except ValueError:
+            keys = None
+        if not isinstance(keys, list) or len(keys) != len(self.ordering) or not all(isinstance(k, str) for k in keys):
+            raise NotFound(self.invalid_cursor_message)
+        return keys
+
+    @staticmethod
+    def _after(ordering, position) -> Q:
+        """Rows strictly after `position` in `ordering` (a cursor walking backwards passes the reversed ordering)."""
+        equal, branches = {}, []
+        for key, value in zip(ordering, position, strict=True):
+            name = key.lstrip("-")
+            branches.append(Q(**equal, **{f"{name}__{'lt' if key.startswith('-') else 'gt'}": value}))
+            equal[name] = value
+        first = ordering[0]
+        leading = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": position[0]})
+        return leading & reduce(operator.or_, branches)
+
+
+class TotalsCursorPagination(KeysetCursorPagination):
     """A cursor page that also carries `totals` for the whole filtered list (set by the view).
 
     Only the first page computes them: the pages after it walk the same list, and recomputing its totals on

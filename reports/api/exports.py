@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from reports.api.serializers import ReportQuerySerializer
 from reports.api.views import parse_report_query
-from reports.selectors import build_report, local_bounds, scoped_expenses
+from reports.selectors import build_report, exported_expenses
 from reports.services import exports
 from reports.services.backups import user_data_export
 
@@ -32,12 +32,7 @@ class ExpenseExportView(APIView):
         query = ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.to_filters()
-        expenses = scoped_expenses(request.user, filters)
-        tz = request.user.tzinfo
-        if filters.date_from:
-            expenses = expenses.filter(occurred_at__gte=local_bounds(tz, filters.date_from, filters.date_from)[0])
-        if filters.date_to:
-            expenses = expenses.filter(occurred_at__lt=local_bounds(tz, filters.date_to, filters.date_to)[1])
+        expenses = exported_expenses(request.user, filters)
         span = f"{filters.date_from or 'start'} to {filters.date_to or 'today'}"
         description = f"{span} · scope: {filters.scope} · times in each owner's timezone"
         return exports.expenses_response(expenses, file_format, description=description)

@@ -20,8 +20,8 @@ from reports.selectors.scope import (
     Column,
     Report,
     ReportFilters,
-    _percent,
-    _report,
+    make_report,
+    percent,
     report_expenses,
     resolve_range,
     scoped_expenses,
@@ -53,12 +53,12 @@ def _headline(expenses: QuerySet[Expense]) -> dict:
         "people": figures["people"] or 0,
         "average_per_visit": average(total, figures["visits"]),
         "average_per_person": average(total, figures["people"]),
-        "average_tip_percent": _percent(figures["tips"], figures["tipped_subtotal"]),
+        "average_tip_percent": percent(figures["tips"], figures["tipped_subtotal"]),
     }
 
 
 def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | None]:
-    return as_money(current - previous), _percent(current - previous, previous)
+    return as_money(current - previous), percent(current - previous, previous)
 
 
 def _in_order(groups: QuerySet, key: str) -> list[dict]:
@@ -96,7 +96,7 @@ def summary_report(viewer: User, filters: ReportFilters) -> Report:
         Column("change", "Change", "money"),
         Column("change_percent", "Change %", "percent"),
     ]
-    return _report(
+    return make_report(
         "summary", "Summary", columns, [row], viewer, filters, date_from, date_to, previous_from=prev_from,
         previous_to=prev_to,
     )  # fmt: skip
@@ -139,7 +139,9 @@ def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month"
         Column("change", "Change", "money"),
         Column("change_percent", "Change %", "percent"),
     ]
-    return _report("totals", f"Totals by {period}", columns, rows, viewer, filters, date_from, date_to, period=period)
+    return make_report(
+        "totals", f"Totals by {period}", columns, rows, viewer, filters, date_from, date_to, period=period
+    )
 
 
 def _dimension(viewer: User, by: str):
@@ -207,7 +209,7 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
                 "visits": row["visits"],
                 "average_per_visit": average(total, row["visits"]),
                 "average_per_person": average(total, row["people"]),
-                "share_percent": _percent(total, grand_total) if grand_total else None,
+                "share_percent": percent(total, grand_total) if grand_total else None,
             }
         )
     columns = [
@@ -219,7 +221,7 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
         Column("share_percent", "Share %", "percent"),
     ]
     title = f"Spending by {by.replace('_', ' ')}"
-    return _report("breakdown", title, columns, rows, viewer, filters, date_from, date_to, by=by)
+    return make_report("breakdown", title, columns, rows, viewer, filters, date_from, date_to, by=by)
 
 
 def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "spend", limit: int = 10) -> Report:
@@ -264,7 +266,7 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
         Column("average_per_person", "Average per person", "money"),
     ]
     title = f"Top {limit} restaurants by {by}"
-    return _report("top-restaurants", title, columns, rows, viewer, filters, date_from, date_to, by=by, limit=limit)
+    return make_report("top-restaurants", title, columns, rows, viewer, filters, date_from, date_to, by=by, limit=limit)
 
 
 def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
@@ -291,7 +293,7 @@ def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
         Column("total", "Total", "money"),
         Column("visits", "Visits", "int"),
     ]
-    return _report("heatmap", "Calendar heat map", columns, rows, viewer, filters, date_from, date_to)
+    return make_report("heatmap", "Calendar heat map", columns, rows, viewer, filters, date_from, date_to)
 
 
 def over_policy_report(viewer: User, filters: ReportFilters) -> Report:
@@ -335,7 +337,7 @@ def over_policy_report(viewer: User, filters: ReportFilters) -> Report:
         Column("over_by", "Over by (per person)", "money"),
         Column("status", "Status"),
     ]
-    return _report("over-policy", "Over-policy expenses", columns, rows, viewer, filters, date_from, date_to)
+    return make_report("over-policy", "Over-policy expenses", columns, rows, viewer, filters, date_from, date_to)
 
 
 REPORTS = {

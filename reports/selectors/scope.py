@@ -1,12 +1,11 @@
 """What a report covers: filters, scopes, local date ranges and the scoped queryset every report starts from."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import (
     TruncDay,
     TruncMonth,
@@ -18,9 +17,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import teams_managed_by
-from expenses.models import Expense, ExpenseTag
-from expenses.selectors import expenses_visible_to
+from expenses.filters import as_query
+from expenses.models import Expense
+from expenses.selectors import expenses_filtered, expenses_visible_to
 from mealtracker.errors import DomainError, NotAllowed
+from mealtracker.local_dates import local_day_bounds
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
@@ -55,6 +56,21 @@ class ReportFilters:
     statuses: tuple[str, ...] = ()
     is_business: bool | None = None
 
+    def expense_query(self):
+        """The expense filters as the list's query parameters (the dates stay with the report's own range)."""
+        return as_query(
+            {
+                "owner": self.owners,
+                "category": self.categories,
+                "restaurant": self.restaurants,
+                "meal_type": self.meal_types,
+                "order_type": self.order_types,
+                "status": self.statuses,
+                "tag": self.tags,
+                "is_business": self.is_business,
+            }
+        )
+
 
 @dataclass(frozen=True)
 class Column:
@@ -79,7 +95,8 @@ class Report:
     meta: dict = field(default_factory=dict)
 
 
-def _percent(numerator, denominator) -> Decimal | None:
+def percent(numerator, denominator) -> Decimal | None:
+    """`numerator` as a percentage of `denominator`, half-up to 0.1; None when the denominator is zero."""
     if not denominator:
         return None
     return (Decimal(numerator or 0) * 100 / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
@@ -105,13 +122,6 @@ def resolve_range(viewer: User, filters: ReportFilters) -> tuple[datetime.date, 
     return date_from, date_to
 
 
-def local_bounds(tz: zoneinfo.ZoneInfo, date_from: datetime.date, date_to: datetime.date):
-    """Aware datetimes [start, end) covering whole local days, so 23:30 local stays on its local date."""
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
-
-
 def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     """The viewer's visible expenses narrowed to the scope and filters (no date range)."""
     expenses = expenses_visible_to(viewer).order_by()
@@ -129,31 +139,22 @@ def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
             raise NotAllowed("Reports on everyone are for admins.")
     else:
         raise DomainError(f"Choose a scope among {', '.join(Scope.ALL)}.", field="scope")
-    if filters.owners:
-        expenses = expenses.filter(owner__in=filters.owners)
-    if filters.categories:
-        expenses = expenses.filter(category__in=filters.categories)
-    if filters.restaurants:
-        expenses = expenses.filter(restaurant__in=filters.restaurants)
-    if filters.meal_types:
-        expenses = expenses.filter(meal_type__in=filters.meal_types)
-    if filters.order_types:
-        expenses = expenses.filter(order_type__in=filters.order_types)
-    if filters.statuses:
-        expenses = expenses.filter(status__in=filters.statuses)
-    if filters.is_business is not None:
-        expenses = expenses.filter(is_business=filters.is_business)
-    if filters.tags:
-        tagged = ExpenseTag.objects.filter(expense=OuterRef("pk"), tag__name__in=filters.tags)
-        expenses = expenses.filter(Exists(tagged))
-    return expenses
+    # The expense list's own filters (expenses.filters): a report covers what the list shows for the same query.
+    return expenses_filtered(viewer, filters.expense_query(), expenses=expenses)
+
+
+def exported_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
+    """The expense list export: scoped and filtered like a report, within the dates given by the list's own date
+    filters (open-ended where one is left out, where a report would default to the last twelve months)."""
+    dates = as_query({"date_from": filters.date_from, "date_to": filters.date_to})
+    return expenses_filtered(viewer, dates, expenses=scoped_expenses(viewer, filters))
 
 
 def within_local_dates(
     expenses: QuerySet[Expense], viewer: User, date_from: datetime.date, date_to: datetime.date
 ) -> QuerySet[Expense]:
     """`expenses` that happened on the viewer's local dates from `date_from` to `date_to`, both included."""
-    start, end = local_bounds(viewer.tzinfo, date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to, tz=viewer.tzinfo)
     return expenses.filter(occurred_at__gte=start, occurred_at__lt=end)
 
 
@@ -163,7 +164,7 @@ def report_expenses(viewer: User, filters: ReportFilters) -> tuple[QuerySet[Expe
     return within_local_dates(scoped_expenses(viewer, filters), viewer, date_from, date_to), date_from, date_to
 
 
-def _report(kind, title, columns, rows, viewer, filters, date_from, date_to, **meta) -> Report:
+def make_report(kind, title, columns, rows, viewer, filters, date_from, date_to, **meta) -> Report:
     return Report(
         kind=kind,
         title=title,
