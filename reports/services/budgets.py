@@ -18,6 +18,7 @@ from accounts.selectors import teams_managed_by
 from expenses.models import Category, Expense
 from expenses.services import validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed
+from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import as_money, format_money, has_valid_precision, precision_error, quantize
 from reports.models import Budget, BudgetAlert, BudgetPeriod, Notice
 
@@ -162,8 +163,7 @@ def budget_progress(budgets: list[Budget], *, now: datetime.datetime | None = No
         sums = {}
         for pk in ids[offset : offset + CHUNK]:
             budget, _today, start, end, tz = windows[pk]
-            start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-            end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+            start_at, end_at = local_day_bounds(start, end, tz=tz)
             sums[f"b{pk}"] = Sum("reporting_amount", filter=_spending_filter(budget, start_at, end_at))
         # Spend is counted over the budget subject's expenses, whoever is asking (the budget is what is visible).
         result = Expense.objects.order_by().aggregate(**sums)
