@@ -27,7 +27,7 @@ def categories_create_defaults(*, owner: User) -> list[Category]:
     return Category.objects.bulk_create(missing)
 
 
-def _save_unique(instance, message: str, field: str):
+def save_unique(instance, message: str, field: str):
     """Save, turning a race on a unique constraint into a 409 that names the field."""
     try:
         with transaction.atomic():
@@ -41,7 +41,7 @@ def _save_unique(instance, message: str, field: str):
 def category_create(*, owner: User, name: str, color: str = "#6c757d", icon: str = "", description: str = ""):
     category = Category(owner=owner, name=_squash(name), color=color, icon=icon, description=description)
     full_clean_or_raise(category, exclude=["owner"])
-    return _save_unique(category, "You already have a category with this name.", "name")
+    return save_unique(category, "You already have a category with this name.", "name")
 
 
 @transaction.atomic
@@ -51,7 +51,7 @@ def category_update(*, category: Category, **fields) -> Category:
             raise DomainError(f"Unknown field {name}.", field=name)
         setattr(category, name, _squash(value) if name == "name" else value)
     full_clean_or_raise(category, exclude=["owner"])
-    return _save_unique(category, "You already have a category with this name.", "name")
+    return save_unique(category, "You already have a category with this name.", "name")
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def tag_create(*, owner: User, name: str, color: str = "#6c757d", description: s
     if not tag.name:
         raise DomainError("A tag needs at least one letter or digit.", field="name")
     full_clean_or_raise(tag, exclude=["owner"])
-    return _save_unique(tag, "You already have this tag.", "name")
+    return save_unique(tag, "You already have this tag.", "name")
 
 
 @transaction.atomic
@@ -87,7 +87,7 @@ def tag_update(*, tag: Tag, **fields) -> Tag:
             raise DomainError(f"Unknown field {name}.", field=name)
         setattr(tag, name, normalise_tag_name(value) if name == "name" else value)
     full_clean_or_raise(tag, exclude=["owner"])
-    return _save_unique(tag, "You already have this tag.", "name")
+    return save_unique(tag, "You already have this tag.", "name")
 
 
 def tag_delete(*, tag: Tag) -> None:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from expenses.models import Merchant, MerchantRewardsLink, RewardsMembership, RewardsProgram
-from expenses.services.catalog import _save_unique
+from expenses.services.catalog import save_unique
 from expenses.services.validation import full_clean_or_raise
 from mealtracker.errors import DomainError
 
@@ -40,14 +40,14 @@ def rewards_program_create(*, owner: User, **fields) -> RewardsProgram:
     program = RewardsProgram(owner=owner)
     _set(program, PROGRAM_FIELDS, fields)
     full_clean_or_raise(program, exclude=["owner"])
-    return _save_unique(program, "You already have a programme with this name.", "name")
+    return save_unique(program, "You already have a programme with this name.", "name")
 
 
 @transaction.atomic
 def rewards_program_update(*, program: RewardsProgram, **fields) -> RewardsProgram:
     _set(program, PROGRAM_FIELDS, fields)
     full_clean_or_raise(program, exclude=["owner"])
-    return _save_unique(program, "You already have a programme with this name.", "name")
+    return save_unique(program, "You already have a programme with this name.", "name")
 
 
 @transaction.atomic
@@ -62,7 +62,7 @@ def rewards_membership_create(*, owner: User, program: RewardsProgram, **fields)
     membership = RewardsMembership(owner=owner, program=_own_program(owner, program))
     _set(membership, MEMBERSHIP_FIELDS, fields)
     full_clean_or_raise(membership, exclude=["owner", "program"])
-    return _save_unique(membership, "You already have an account in this programme.", "program")
+    return save_unique(membership, "You already have an account in this programme.", "program")
 
 
 @transaction.atomic

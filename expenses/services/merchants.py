@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import User
 from expenses.models import Merchant
-from expenses.services.catalog import _save_unique
+from expenses.services.catalog import save_unique
 from expenses.services.validation import full_clean_or_raise
 from mealtracker.errors import DomainError, NotAllowed
 
@@ -23,7 +23,7 @@ def _apply(merchant: Merchant, actor: User, fields: dict) -> Merchant:
     for name, value in fields.items():
         setattr(merchant, name, " ".join(value.split()) if name in {"name", "short_name"} else value)
     full_clean_or_raise(merchant, exclude=[])
-    return _save_unique(merchant, "A merchant with this name already exists.", "name")
+    return save_unique(merchant, "A merchant with this name already exists.", "name")
 
 
 @transaction.atomic

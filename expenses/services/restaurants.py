@@ -11,7 +11,7 @@ from accounts.models import User
 from expenses.merchant_selectors import merchant_matches
 from expenses.models import Expense, Restaurant
 from expenses.restaurant_selectors import ADDRESS_FIELDS, restaurant_identity, restaurants_by_identity, squash
-from expenses.services.catalog import _save_unique
+from expenses.services.catalog import save_unique
 from expenses.services.merchant_links import merchant_facts_apply
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import Conflict, DomainError
@@ -78,7 +78,7 @@ def _link_merchants(restaurants: list[Restaurant]) -> None:
 
 
 def _save(restaurant: Restaurant) -> Restaurant:
-    return _save_unique(restaurant, "You already have this restaurant (same place, or same name and address).", "name")
+    return save_unique(restaurant, "You already have this restaurant (same place, or same name and address).", "name")
 
 
 def restaurant_check(*, owner: User, restaurant: Restaurant | None = None, **fields) -> None:
