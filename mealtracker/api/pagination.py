@@ -6,8 +6,9 @@ from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from rest_framework import pagination
-from rest_framework.exceptions import NotFound
+from rest_framework import exceptions, pagination
+
+from mealtracker import bounded_json
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -15,6 +16,27 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-id",)
+    invalid_cursor_message = "This cursor was not handed out by this list; start again from its first page."
+
+    def invalid_cursor(self) -> exceptions.ValidationError:
+        """A cursor no page could have produced: a 400 naming `cursor` (DRF answers a bare 404)."""
+        return exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise self.invalid_cursor() from exc
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValidationError, ValueError, TypeError, ArithmeticError) as exc:
+            # DRF compares the first ordering key with the cursor's position as it is: a position that is no value
+            # of that key ("abc" for a date) fails while the query is built.
+            if getattr(self, "cursor", None) is None:
+                raise
+            raise self.invalid_cursor() from exc
 
 
 class KeysetCursorPagination(CursorPagination):
@@ -42,8 +64,8 @@ class KeysetCursorPagination(CursorPagination):
         if position is not None:
             try:
                 queryset = queryset.filter(self._after(ordering, position))
-            except (ValidationError, ValueError, TypeError) as exc:  # a position no row could have
-                raise NotFound(self.invalid_cursor_message) from exc
+            except (ValidationError, ValueError, TypeError, ArithmeticError) as exc:  # a position no row could have
+                raise self.invalid_cursor() from exc
         rows = list(queryset[: self.page_size + 1])
         self.page = rows[: self.page_size]
         more = len(rows) > self.page_size
@@ -74,11 +96,11 @@ class KeysetCursorPagination(CursorPagination):
         if cursor is None or cursor.position is None:
             return None
         try:
-            keys = json.loads(cursor.position)
+            keys = bounded_json.loads(cursor.position, max_depth=1)  # a flat list: deeper is not ours
         except ValueError:
             keys = None
         if not isinstance(keys, list) or len(keys) != len(self.ordering) or not all(isinstance(k, str) for k in keys):
-            raise NotFound(self.invalid_cursor_message)
+            raise self.invalid_cursor()
         return keys
 
     @staticmethod
