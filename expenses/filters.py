@@ -25,6 +25,7 @@ from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Expense, ExpenseTag
 from expenses.services.catalog import normalise_tag_name
 from mealtracker.errors import DomainError
+from mealtracker.forms import MAX_ID
 from mealtracker.local_dates import local_day_bounds
 
 # What `search` looks in: every word of the search must appear (case-insensitively) in one of them.
@@ -99,9 +100,22 @@ class IdsField(forms.Field):
             ids = [int(v) for v in value or []]
         except (TypeError, ValueError) as exc:
             raise forms.ValidationError("Give ids: whole numbers, comma-separated or repeated.") from exc
-        if any(pk < 1 for pk in ids):
+        if any(not 1 <= pk <= MAX_ID for pk in ids):
             raise forms.ValidationError("Ids are whole numbers from 1.")
         return ids
+
+
+class OwnersField(django_filters.fields.ModelMultipleChoiceField):
+    widget = ValuesWidget
+
+    def clean(self, value):
+        # Checked before the query: an id no key can hold would reach the database as it is.
+        try:
+            if any(not 1 <= int(pk) <= MAX_ID for pk in value or []):
+                raise forms.ValidationError("Ids are whole numbers from 1.")
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError("Give ids: whole numbers, comma-separated or repeated.") from exc
+        return super().clean(value)
 
 
 class TagNamesField(forms.Field):
@@ -150,6 +164,8 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
 
 
 class OwnersFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = OwnersField
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, widget=ValuesWidget, distinct=False, queryset=User.objects.none(), **kwargs)
 

@@ -4,6 +4,10 @@ from django import forms
 
 from mealtracker.errors import DomainError
 
+# The largest key a BigAutoField holds. An id outside 1..MAX_ID names no object: a field taking ids refuses it rather
+# than pass it to the database, which cannot bind it (SQLite raised OverflowError, a 500).
+MAX_ID = 2**63 - 1
+
 
 class AccessibleFormMixin:
     """Points each invalid input at its error message (aria-describedby), so screen readers read both."""

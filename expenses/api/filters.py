@@ -6,6 +6,7 @@ from rest_framework import filters
 
 from expenses.filters import ORDERINGS, expense_order_by
 from expenses.models import Receipt, Restaurant
+from mealtracker.api.filtering import IdFilter
 
 
 class ExpenseOrdering(filters.OrderingFilter):
@@ -44,7 +45,7 @@ class RestaurantFilter(django_filters.FilterSet):
     city = django_filters.CharFilter(lookup_expr="iexact")
     country = django_filters.CharFilter(lookup_expr="iexact")
     cuisine = django_filters.CharFilter(lookup_expr="icontains")
-    merchant = django_filters.NumberFilter(field_name="merchant_id")
+    merchant = IdFilter(field_name="merchant_id")
     rating_min = django_filters.NumberFilter(field_name="rating", lookup_expr="gte")
 
     class Meta:
@@ -53,7 +54,7 @@ class RestaurantFilter(django_filters.FilterSet):
 
 
 class ReceiptFilter(django_filters.FilterSet):
-    expense = django_filters.NumberFilter(field_name="expense_id")
+    expense = IdFilter(field_name="expense_id")
 
     class Meta:
         model = Receipt
