@@ -10,7 +10,13 @@ output "state_kms_key_arn" {
 
 output "backend_hcl" {
   description = "Contents of terraform/envs/<env>/backend.hcl."
-  value       = "bucket = \"${module.state_bucket.id}\"\nregion = \"${var.region}\"\n"
+  # kms_key_id is not optional: with `encrypt = true` alone the S3 backend uploads state with SSE-S3
+  # (AES256), which the state bucket's DenyUploadsWithOtherEncryption statement refuses.
+  value = join("", [
+    "bucket     = \"${module.state_bucket.id}\"\n",
+    "region     = \"${var.region}\"\n",
+    "kms_key_id = \"${aws_kms_key.state.arn}\"\n",
+  ])
 }
 
 output "github_oidc_provider_arn" {

@@ -19,6 +19,11 @@ run "state_bucket_without_github" {
     condition     = length(aws_iam_role.terraform) == 0
     error_message = "No CI roles without a repository."
   }
+
+  assert {
+    condition     = strcontains(output.backend_hcl, "kms_key_id = \"${aws_kms_key.state.arn}\"")
+    error_message = "backend.hcl names the state key: encrypt alone means SSE-S3, which the state bucket refuses."
+  }
 }
 
 run "one_terraform_role_per_environment" {

@@ -8,8 +8,9 @@ terraform {
     }
   }
 
-  # Partial configuration: bucket and region come from backend.hcl (printed by terraform/bootstrap):
-  #   terraform init -backend-config=backend.hcl
+  # Partial configuration: bucket, region and kms_key_id come from backend.hcl (printed by
+  # terraform/bootstrap): terraform init -backend-config=backend.hcl. Without kms_key_id, encrypt
+  # means SSE-S3, which the state bucket's policy refuses (it takes SSE-KMS only).
   # use_lockfile = S3-native state locking (Terraform >= 1.10); no DynamoDB table needed.
   backend "s3" {
     key          = "envs/dev/terraform.tfstate"

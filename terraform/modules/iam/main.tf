@@ -1,36 +1,58 @@
 # Least-privilege roles (weakness S13):
 #   lambda  - the Zappa function's execution role (manage_roles: false in zappa_settings.json).
-#   deploy  - optional GitHub Actions OIDC role that can only package, update, roll back and invoke
-#             this stage's function with Zappa; Terraform runs under a separate role (bootstrap).
+#   deploy  - optional GitHub Actions OIDC role that can only package, update, release (alias `live`),
+#             roll back and invoke this stage's function with Zappa; Terraform runs under a separate
+#             role (bootstrap).
+# Every ARN in these policies is built from names, never read from a resource, so `terraform plan`
+# shows the whole documents and the deploy rehearsal (make deploy-rehearsal) can evaluate them.
 
 locals {
-  function_arn  = "arn:${var.partition}:lambda:${var.region}:${var.account_id}:function:${var.function_name}"
-  log_group_arn = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${var.function_name}"
+  function_arn    = "arn:${var.partition}:lambda:${var.region}:${var.account_id}:function:${var.function_name}"
+  log_group_arn   = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${var.function_name}"
+  lambda_role_arn = "arn:${var.partition}:iam::${var.account_id}:role/${var.name_prefix}-lambda"
+
+  # Zappa passes the execution role (role_arn) to three services: Lambda runs the function with it,
+  # API Gateway uses it as the REST API integration's credentials (to invoke the function), and
+  # EventBridge receives it as the RoleArn of every schedule rule. Each must be able to assume it,
+  # and the deploy role must be allowed to pass it to each.
+  execution_role_services = ["lambda.amazonaws.com", "apigateway.amazonaws.com", "events.amazonaws.com"]
 }
 
 # --- Lambda execution role --------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.account_id]
-    }
-  }
+# A plain jsonencode() document (like the policies below) so that `terraform test` can read it.
+locals {
+  lambda_trust_statements = [
+    {
+      Sid       = "LambdaRunsTheFunction"
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+    },
+    {
+      # Zappa sets this role as the integration credentials of every REST API method. No source
+      # condition: API Gateway documents no aws:SourceArn/SourceAccount for integration credentials.
+      Sid       = "ApiGatewayInvokesTheFunction"
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "apigateway.amazonaws.com" }
+    },
+    {
+      # Zappa sets this role as RoleArn of the schedule rules (keep-warm and the jobs).
+      Sid       = "EventBridgeSchedules"
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "events.amazonaws.com" }
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+    },
+  ]
 }
 
 resource "aws_iam_role" "lambda" {
   name                 = "${var.name_prefix}-lambda"
   description          = "Execution role of the ${var.function_name} Zappa function"
-  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = local.lambda_trust_statements })
   max_session_duration = 3600
 }
 
@@ -153,6 +175,25 @@ resource "aws_iam_role_policy" "lambda_xray" {
   policy = jsonencode({ Version = "2012-10-17", Statement = local.lambda_xray_statements })
 }
 
+# API Gateway calls the function with this role (the integration credentials Zappa sets), through the
+# alias `live` or a published version: the role must be allowed to invoke its own function.
+locals {
+  lambda_invoke_statements = [
+    {
+      Sid      = "ApiGatewayInvokesOwnFunction"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunction"]
+      Resource = [local.function_arn, "${local.function_arn}:*"]
+    },
+  ]
+}
+
+resource "aws_iam_role_policy" "lambda_invoke" {
+  name   = "invoke-own-function"
+  role   = aws_iam_role.lambda.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.lambda_invoke_statements })
+}
+
 # --- GitHub Actions deploy role (Zappa) -------------------------------------------------------------
 
 locals {
@@ -212,14 +253,22 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
+    # The bucket's default key, named by what S3 puts in the encryption context (the bucket with
+    # bucket keys on, the object without) rather than by the key's ARN, which is unknown at plan.
     sid       = "EncryptPackages"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [var.data_kms_key_arn]
+    resources = ["arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*"]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = ["s3.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [var.deployments_bucket_arn, "${var.deployments_bucket_arn}/*"]
     }
   }
 
@@ -227,6 +276,7 @@ data "aws_iam_policy_document" "deploy" {
     sid = "ManageOwnFunction"
     actions = [
       "lambda:AddPermission",
+      "lambda:CreateAlias",
       "lambda:CreateFunction",
       "lambda:DeleteFunction",
       "lambda:DeleteFunctionConcurrency",
@@ -243,6 +293,7 @@ data "aws_iam_policy_document" "deploy" {
       "lambda:PutFunctionConcurrency",
       "lambda:RemovePermission",
       "lambda:TagResource",
+      "lambda:UpdateAlias",
       "lambda:UpdateFunctionCode",
       "lambda:UpdateFunctionConfiguration",
     ]
@@ -250,14 +301,16 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
+    # Zappa passes the execution role to Lambda (the function), API Gateway (integration credentials,
+    # through CloudFormation, which acts with this role's permissions) and EventBridge (rule RoleArn).
     sid       = "PassOnlyTheExecutionRole"
     actions   = ["iam:GetRole", "iam:PassRole"]
-    resources = [aws_iam_role.lambda.arn]
+    resources = [local.lambda_role_arn]
 
     condition {
       test     = "StringEqualsIfExists"
       variable = "iam:PassedToService"
-      values   = ["lambda.amazonaws.com"]
+      values   = local.execution_role_services
     }
   }
 
@@ -297,19 +350,22 @@ data "aws_iam_policy_document" "deploy" {
     actions = [
       "events:DeleteRule",
       "events:DescribeRule",
-      "events:ListRuleNamesByTarget",
       "events:ListTargetsByRule",
       "events:PutRule",
       "events:PutTargets",
       "events:RemoveTargets",
     ]
-    resources = ["arn:${var.partition}:events:${var.region}:${var.account_id}:rule/*"]
+    # Zappa names every rule "<function name>-<job>" (all of ours fit in its 64 characters).
+    resources = ["arn:${var.partition}:events:${var.region}:${var.account_id}:rule/${var.function_name}-*"]
   }
 
   statement {
     sid = "DescribeOnlyCallsWithoutResourceLevelPermissions"
     actions = [
       "events:ListRules",
+      "events:ListRuleNamesByTarget",
+      # The release step watches the canary alarms.
+      "cloudwatch:DescribeAlarms",
       # Lambda checks these for the caller when a function gets a VPC configuration.
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeSubnets",

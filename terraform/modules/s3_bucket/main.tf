@@ -2,6 +2,14 @@
 # expires old object versions. Used for the receipts bucket, the Zappa deployment bucket and the
 # Terraform state bucket, so they cannot drift apart in hardening.
 
+data "aws_partition" "current" {}
+
+locals {
+  # Built from the name rather than read from the bucket, so that policies naming the bucket are known
+  # at plan time: `terraform plan` shows them whole and the deploy rehearsal can evaluate them.
+  arn = "arn:${data.aws_partition.current.partition}:s3:::${var.name}"
+}
+
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Single-region service by design; versioning + lifecycle cover accidental deletes, and cross-region replication would double storage cost for receipts and build artefacts.
   #checkov:skip=CKV2_AWS_62:Nothing consumes object events (no OCR/indexing pipeline yet); enable EventBridge notifications when a consumer exists.
@@ -109,7 +117,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    resources = [local.arn, "${local.arn}/*"]
 
     principals {
       type        = "*"
@@ -127,7 +135,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "DenyOutdatedTls"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    resources = [local.arn, "${local.arn}/*"]
 
     principals {
       type        = "*"
@@ -145,7 +153,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "DenyUploadsWithOtherEncryption"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+    resources = ["${local.arn}/*"]
 
     principals {
       type        = "*"

@@ -4,6 +4,6 @@ output "id" {
 }
 
 output "arn" {
-  description = "Bucket ARN."
-  value       = aws_s3_bucket.this.arn
+  description = "Bucket ARN (known at plan time)."
+  value       = local.arn
 }

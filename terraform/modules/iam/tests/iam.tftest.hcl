@@ -73,3 +73,22 @@ run "deploy_role_when_repository_given" {
     error_message = "A deploy role is created for the repository."
   }
 }
+
+run "zappa_can_pass_the_execution_role_to_each_service_it_uses" {
+  command = apply
+
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(aws_iam_role.lambda.assume_role_policy).Statement : s.Principal.Service
+    ])) == toset(["lambda.amazonaws.com", "apigateway.amazonaws.com", "events.amazonaws.com"])
+    error_message = "Lambda, API Gateway (integration credentials) and EventBridge (rule RoleArn) assume the role Zappa passes them."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.lambda_invoke.policy).Statement :
+      contains(s.Action, "lambda:InvokeFunction") && contains(s.Resource, "arn:aws:lambda:us-east-1:123456789012:function:met-test:*")
+    ])
+    error_message = "API Gateway, acting with the role, may invoke the function's alias and versions."
+  }
+}
