@@ -114,3 +114,13 @@ output "security_properties" {
   description = "See modules/environment/outputs.tf."
   value       = module.environment.security_properties
 }
+
+output "release_alias" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.release_alias
+}
+
+output "canary_alarm_names" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.canary_alarm_names
+}

@@ -153,6 +153,15 @@ module "budget" {
   environment_tag_value = var.environment
 }
 
+module "release" {
+  source = "../release"
+
+  function_name   = local.function_name
+  api_name        = local.function_name
+  api_stage       = local.zappa_stage
+  alarm_topic_arn = module.observability.alarm_topic_arn
+}
+
 module "waf" {
   source = "../waf"
   count  = var.enable_waf ? 1 : 0

@@ -125,3 +125,13 @@ output "security_properties" {
     waf_enabled         = var.enable_waf
   }
 }
+
+output "release_alias" {
+  description = "Alias API Gateway and the schedules call (zappa apigateway_lambda_qualifier)."
+  value       = module.release.alias_name
+}
+
+output "canary_alarm_names" {
+  description = "Alarms a release watches during its canary (deploy/release.py)."
+  value       = module.release.canary_alarm_names
+}
