@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
-	bench loadtest fuzz security audit
+	bench bench-cold-start loadtest fuzz security audit
 
 ## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
 run: setup migrate seed
@@ -86,19 +86,25 @@ fuzz: setup
 ## check-deploy: Django's deployment checklist under production-like settings
 check-deploy: setup
 	DEBUG=false SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	FIELD_ENCRYPTION_KEY="check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 	ALLOWED_HOSTS=meals.example.com $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-## package: build the Lambda deployment zip offline with Zappa (ENV=dev|staging|prod) and print its size
+## package: build the Lambda deployment zip offline with Zappa (ENV=dev|staging|prod), add compiled bytecode, print its size
 ENV ?= dev
 PACKAGE_VENV := .venv-package
 package: $(PACKAGE_VENV)/.installed assets
-	rm -rf staticfiles && DEBUG=false SECRET_KEY=collectstatic-only $(PACKAGE_VENV)/bin/python manage.py collectstatic --noinput -v0
+	rm -rf staticfiles && DEBUG=false SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=collectstatic-only $(PACKAGE_VENV)/bin/python manage.py collectstatic --noinput -v0
 	mkdir -p build
 	source $(PACKAGE_VENV)/bin/activate && zappa package $(ENV) -o build/mealtracker-$(ENV).zip
+	$(PACKAGE_VENV)/bin/python scripts/compile_package.py build/mealtracker-$(ENV).zip
 	@$(PACKAGE_VENV)/bin/python scripts/package_size.py build/mealtracker-$(ENV).zip
+
+## bench-cold-start: build the zip, then time import + first requests of it unzipped with Python 3.12 (bench/results/package-cold-start.json)
+bench-cold-start: package
+	$(PY) bench/package_cold_start.py build/mealtracker-$(ENV).zip --record latest
 
 $(PACKAGE_VENV)/.installed: requirements.txt scripts/find-python.sh
 	@test -x $(PACKAGE_VENV)/bin/python || "$$(scripts/find-python.sh)" -m venv $(PACKAGE_VENV)

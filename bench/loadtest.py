@@ -32,6 +32,7 @@ ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
     "DEBUG": "false",
     "SECRET_KEY": "loadtest-" + uuid.uuid4().hex * 2,
+    "FIELD_ENCRYPTION_KEY": "loadtest-" + uuid.uuid4().hex * 2,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "API_THROTTLE_USER": "1000000/hour",

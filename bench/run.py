@@ -32,6 +32,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DEBUG": "false",
     "SECRET_KEY": "bench-" + "x" * 50,
+    "FIELD_ENCRYPTION_KEY": "bench-field-key-" + "y" * 40,
     "ALLOWED_HOSTS": "testserver,127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "API_THROTTLE_USER": "1000000/hour",

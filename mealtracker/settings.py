@@ -12,7 +12,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from mealtracker import __version__
-from mealtracker.cloud import database_url_from_secret, load_app_secret
+from mealtracker.cloud import (
+    DATABASE_CA_BUNDLE,
+    database_tls_options,
+    database_url_for_iam,
+    database_url_from_secret,
+    load_app_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,7 +29,8 @@ if not ON_LAMBDA:  # a deployed function is configured by its environment and Se
 
 # --- Core ---------------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-# In AWS the SECRET_KEY and database credentials live in Secrets Manager, read once per cold start.
+# In AWS the app's own secrets (SECRET_KEY, FIELD_ENCRYPTION_KEY, PLACES_API_KEY, e-mail credentials) live in one
+# Secrets Manager secret, read once per cold start; the database credentials are separate secrets (see Database).
 APP_SECRET_ID = env.str("APP_SECRET_ID", default="")
 APP_SECRET = load_app_secret(APP_SECRET_ID) if APP_SECRET_ID else {}
 SECRET_KEY = APP_SECRET.get("SECRET_KEY") or env.str("SECRET_KEY", default="")
@@ -99,20 +106,59 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------------
-DATABASES = {
-    "default": (
-        environ.Env.db_url_config(database_url_from_secret(APP_SECRET))
-        if database_url_from_secret(APP_SECRET)
-        else env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    ),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# On AWS the function reaches PostgreSQL through RDS Proxy (DATABASE_HOST) as its own least-privilege role
+# (DATABASE_USER, made by `manage.py create_app_db_role`), signing in with a fresh IAM token per connection: no
+# database password is in the function, and neither the RDS-managed rotation of the master password nor a new
+# app-role password (kept in the proxy's secret) touches a warm function. The master user never serves requests.
+DATABASE_HOST = env.str("DATABASE_HOST", default="")
+DATABASE_PROXY = env.bool("DATABASE_PROXY", default=bool(DATABASE_HOST))
+# TLS that checks the server: on Lambda verify-full against the CA bundle shipped in the package (certs/README.md).
+DATABASE_SSLMODE = env.str("DATABASE_SSLMODE", default="verify-full" if ON_LAMBDA else "")
+DATABASE_SSLROOTCERT = env.str("DATABASE_SSLROOTCERT", default=str(DATABASE_CA_BUNDLE))
+if database_url_from_secret(APP_SECRET):  # an older stack: credentials inside the app secret
+    DATABASES = {"default": environ.Env.db_url_config(database_url_from_secret(APP_SECRET))}
+elif DATABASE_HOST:
+    DATABASES = {
+        "default": environ.Env.db_url_config(
+            database_url_for_iam(
+                host=DATABASE_HOST,
+                port=env.int("DATABASE_PORT", default=5432),
+                name=env.str("DATABASE_NAME", default="mealtracker"),
+                user=env.str("DATABASE_USER", default="mealtracker_app"),
+            )
+        )
+    }
+    DATABASES["default"]["ENGINE"] = "mealtracker.rds_iam"
+else:
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Behind the proxy a connection is kept across invocations of a warm function: reopening one costs a TLS handshake
+# and an IAM check at the proxy on every request, while an idle client connection holds no PostgreSQL backend
+# (the proxy multiplexes). 600 s stays under the proxy's idle client timeout (900 s, terraform/modules/rds_proxy),
+# so the proxy never drops a connection Django still counts on; the health check catches any other loss.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if DATABASE_PROXY else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: PostgreSQL compiles a plan when its estimated cost is high, and for our short queries and the
-    # export's per-row tag subquery the compiling took longer than the running (1.7 s of JIT on a 1.2 s query at
-    # 1M expenses, docs/performance.md). The RDS parameter group turns it off too (terraform/modules/database).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "mealtracker.rds_iam"}:
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.update(database_tls_options(sslmode=DATABASE_SSLMODE, sslrootcert=DATABASE_SSLROOTCERT))
+    if options.get("sslmode", "").startswith("verify-"):
+        options.setdefault("sslrootcert", DATABASE_SSLROOTCERT)
+    if not DATABASE_PROXY:
+        # No JIT: PostgreSQL compiles a plan when its estimated cost is high, and for our short queries and the
+        # export's per-row tag subquery the compiling took longer than the running (1.7 s of JIT on a 1.2 s query at
+        # 1M expenses, docs/performance.md). The RDS parameter group turns it off (terraform/modules/database); a
+        # start-up option through the proxy would pin each session to one PostgreSQL connection, so it is not sent.
+        options["options"] = "-c jit=off"
+# `manage.py create_app_db_role`, run once per stage through the function: the master's RDS-managed secret, the
+# instance's own address (the master never goes through the proxy) and the proxy's secret for the app role.
+DATABASE_ADMIN = {
+    "master_secret_id": env.str("DATABASE_MASTER_SECRET_ID", default=""),
+    "host": env.str("DATABASE_ADMIN_HOST", default=""),
+    "port": env.int("DATABASE_PORT", default=5432),
+    "name": env.str("DATABASE_NAME", default="mealtracker"),
+    "role": env.str("DATABASE_USER", default="mealtracker_app"),
+    "app_secret_id": env.str("DATABASE_APP_SECRET_ID", default=""),
+    "connection_limit": env.int("DATABASE_APP_CONNECTION_LIMIT", default=100),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -360,9 +406,18 @@ if PLACES_FIELD_TIER not in {"essentials", "pro", "enterprise"}:
     raise ImproperlyConfigured("PLACES_FIELD_TIER must be one of: essentials, pro, enterprise.")
 PLACES_TIMEOUT_SECONDS = env.float("PLACES_TIMEOUT_SECONDS", default=5.0)
 PLACES_CACHE_SECONDS = env.int("PLACES_CACHE_SECONDS", default=24 * 3600)
-# Loyalty account numbers are encrypted at rest (Fernet). Comma-separated keys rotate: the first encrypts,
-# all decrypt. Empty: a key derived from SECRET_KEY (so rotating SECRET_KEY needs this set to the old one).
+# Loyalty account numbers are encrypted at rest (Fernet). Comma-separated keys rotate: the first encrypts, all
+# decrypt (`manage.py rotate_field_encryption` re-encrypts with the first). Its own key, never derived from
+# SECRET_KEY, so rotating SECRET_KEY leaves stored numbers readable; required when DEBUG is off. Only local
+# development (DEBUG) falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = APP_SECRET.get("FIELD_ENCRYPTION_KEY") or env.str("FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY is not set. Give it its own random key (the app secret's FIELD_ENCRYPTION_KEY on "
+            "AWS); production never derives it from SECRET_KEY."
+        )
+    FIELD_ENCRYPTION_KEY = SECRET_KEY
 # Google place lookups from the web pages: calls per signed-in user per minute (each call is billed by Google).
 PLACES_USER_CALLS_PER_MINUTE = env.int("PLACES_USER_CALLS_PER_MINUTE", default=20)
 # Map tiles for the restaurants map (Leaflet, served from static/vendor/leaflet/). {s}, {z}, {x}, {y} as Leaflet

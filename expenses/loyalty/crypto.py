@@ -1,4 +1,8 @@
-"""Field encryption at rest with Fernet; keys come from settings.FIELD_ENCRYPTION_KEY (or SECRET_KEY)."""
+"""Field encryption at rest with Fernet; keys come from settings.FIELD_ENCRYPTION_KEY, never from SECRET_KEY.
+
+Comma-separated keys rotate: the first encrypts, every one decrypts (MultiFernet). A key is a Fernet key, or any
+other secret string from which one is derived (HKDF-SHA256).
+"""
 
 import base64
 import functools
@@ -23,17 +27,28 @@ def _fernet_key(secret: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def _cipher(configured: str, secret_key: str) -> MultiFernet:
-    secrets = [part.strip() for part in configured.split(",") if part.strip()] or [secret_key]
-    return MultiFernet([Fernet(_fernet_key(secret)) for secret in secrets])
+def _keys(configured: str) -> tuple[Fernet, ...]:
+    secrets = [part.strip() for part in configured.split(",") if part.strip()]
+    if not secrets:  # the settings refuse to start without a key when DEBUG is off
+        raise ValueError("FIELD_ENCRYPTION_KEY is empty.")
+    return tuple(Fernet(_fernet_key(secret)) for secret in secrets)
 
 
 def cipher() -> MultiFernet:
-    return _cipher(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY)
+    return MultiFernet(list(_keys(settings.FIELD_ENCRYPTION_KEY)))
 
 
 def encrypt_text(plain: str) -> str:
     return cipher().encrypt(plain.encode()).decode()
+
+
+def encrypted_with_current_key(token: str) -> bool:
+    """Whether `token` was written with the first (current) key, so a rotation can skip it."""
+    try:
+        _keys(settings.FIELD_ENCRYPTION_KEY)[0].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def decrypt_text(token: str) -> str:

@@ -91,3 +91,27 @@ def merchant_rewards_link_set(*, owner: User, merchant: Merchant, program: Rewar
 @transaction.atomic
 def merchant_rewards_link_delete(*, link: MerchantRewardsLink) -> None:
     link.delete()
+
+
+def rewards_account_numbers_reencrypt(*, batch_size: int = 500) -> int:
+    """Write every stored account number again under the first FIELD_ENCRYPTION_KEY; how many were rewritten.
+
+    After a new key is put first (the old ones kept after it), this leaves no number that needs an old key, which
+    can then be dropped. Numbers already under the current key are skipped, so a second run rewrites nothing.
+    """
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from expenses.loyalty.crypto import encrypted_with_current_key
+
+    # The column as stored (a Cast to plain text skips the field's decryption).
+    stored = RewardsMembership.objects.annotate(token=Cast("account_number", TextField()))
+    rewritten = 0
+    for pk, token in stored.values_list("pk", "token").order_by("pk").iterator(chunk_size=batch_size):
+        if not token or encrypted_with_current_key(token):
+            continue
+        with transaction.atomic():
+            membership = RewardsMembership.objects.select_for_update().get(pk=pk)  # read with whichever key fits
+            membership.save(update_fields=["account_number"])  # written with the first
+        rewritten += 1
+    return rewritten

@@ -41,7 +41,7 @@ def test_rds_style_secret_becomes_a_tls_database_url():
     url = database_url_from_secret(
         {"username": "app", "password": "p@ss/word", "host": "db.internal", "port": 5432, "dbname": "meals"}
     )
-    assert url == "postgres://app:p%40ss%2Fword@db.internal:5432/meals?sslmode=require"
+    assert url == "postgres://app:p%40ss%2Fword@db.internal:5432/meals?sslmode=verify-full"
 
 
 def test_secret_without_database_fields_leaves_the_database_setting_alone():

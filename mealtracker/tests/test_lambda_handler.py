@@ -60,7 +60,13 @@ def aws_stage(moto_endpoint, lambda_database, tmp_path_factory):
     secret_arn = boto3.client("secretsmanager", **aws, **credentials).create_secret(
         Name="mealtracker/dev/app",
         KmsKeyId=key_id,
-        SecretString=json.dumps({"SECRET_KEY": uuid.uuid4().hex * 2, "DATABASE_URL": lambda_database}),
+        SecretString=json.dumps(
+            {
+                "SECRET_KEY": uuid.uuid4().hex * 2,
+                "FIELD_ENCRYPTION_KEY": uuid.uuid4().hex * 2,
+                "DATABASE_URL": lambda_database,
+            }
+        ),
     )["ARN"]
     boto3.client("s3", **aws, **credentials).create_bucket(Bucket="mealtracker-dev-receipts")
 

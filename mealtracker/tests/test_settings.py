@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args, **env):
     # A clean environment: nothing from the developer's shell or from the browser tests' async switch.
-    dropped = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
@@ -24,6 +24,12 @@ def test_production_without_secret_key_fails_with_a_clear_error():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_without_its_own_field_encryption_key_fails_with_a_clear_error():
+    result = run_manage("check", DEBUG="false", SECRET_KEY="s" * 50, DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY is not set" in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_like_settings():
     result = run_manage(
         "check",
@@ -32,6 +38,7 @@ def test_check_deploy_is_clean_with_production_like_settings():
         "WARNING",
         DEBUG="false",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
+        FIELD_ENCRYPTION_KEY="a-separate-random-field-encryption-key-0987654321",
         ALLOWED_HOSTS="meals.example.com",
         DATABASE_URL="sqlite:///:memory:",
     )

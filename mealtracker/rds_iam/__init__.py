@@ -1,0 +1,1 @@
+"""PostgreSQL through RDS Proxy with IAM authentication: ENGINE = "mealtracker.rds_iam"."""
