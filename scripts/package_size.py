@@ -1,12 +1,15 @@
-"""Print a Lambda zip's compressed and unpacked sizes against Lambda's limits (50 MiB zipped upload via S3 is
-fine up to 250 MiB unzipped; we aim for <= 40 MiB zipped)."""
+"""Print a Lambda zip's compressed and unpacked sizes against Lambda's limits.
+
+Lambda's hard limit is 250 MiB unzipped; the 50 MiB zipped limit applies only to a zip sent in the API call, and
+Zappa uploads it through S3. We aim for <= 64 MiB zipped: the compiled bytecode that scripts/compile_package.py
+adds (about 10 MiB) cuts the cold start's import time by more than half, which is worth more than the upload size."""
 
 import sys
 import zipfile
 from pathlib import Path
 
 LIMIT_UNZIPPED = 250 * 1024 * 1024  # MiB, as AWS counts
-TARGET_ZIPPED = 40 * 1024 * 1024
+TARGET_ZIPPED = 64 * 1024 * 1024
 
 path = Path(sys.argv[1])
 zipped = path.stat().st_size
