@@ -78,10 +78,12 @@ bench: setup
 loadtest: setup
 	$(PY) bench/loadtest.py
 
-## fuzz: schemathesis over every API operation with many more examples than `make test` runs
+## fuzz: schemathesis over every API operation, hostile inputs and stateful workflows, with many more examples than `make test`
 FUZZ_EXAMPLES ?= 100
+FUZZ_STATEFUL_EXAMPLES ?= 100
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:xdist -q mealtracker/tests/test_api_fuzz.py
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
+		$(PY) -m pytest -p no:xdist -q mealtracker/tests/test_api_fuzz.py
 
 ## check-deploy: Django's deployment checklist under production-like settings
 check-deploy: setup
