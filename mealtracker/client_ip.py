@@ -17,7 +17,7 @@ import ipaddress
 
 from django.conf import settings
 
-UNKNOWN = "0.0.0.0"  # noqa: S104 - a placeholder key for a request without a usable address, never bound to
+UNKNOWN = "unknown"  # the key of requests without a usable address: they share one budget
 
 
 def client_ip(request) -> str:
