@@ -12,5 +12,6 @@ urlpatterns = [
     path("docs/", SwaggerDocsView.as_view(), name="api-docs"),
     # Session login for the browsable API (rest_framework:login / rest_framework:logout), throttled like the others.
     path("auth/", include("accounts.api.session_urls")),
-    re_path(r"^(?P<unmatched>.*)$", api_not_found, name="api-not-found"),
+    # `[\s\S]`, not `.`: a path holding an encoded newline (`/api/v1/imports/%0A/rows/`) is under /api/ too.
+    re_path(r"^(?P<unmatched>[\s\S]*)$", api_not_found, name="api-not-found"),
 ]
