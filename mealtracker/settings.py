@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "axes",
     "csp",
     "mealtracker",
@@ -100,10 +102,15 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The navigation's live count of meals waiting for a manager's decision (one query, managers only).
+                "expenses.context_processors.approvals_waiting",
             ],
         },
     },
 ]
+# Forms render through crispy-forms with Bootstrap 5 markup (docs/web-ui.md).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Database -----------------------------------------------------------------------------------------
 # On AWS the function reaches PostgreSQL through RDS Proxy (DATABASE_HOST) as its own least-privilege role
@@ -323,6 +330,11 @@ STORAGES = {
     },
 }
 RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
+# A file posted to the app itself travels inside the Lambda request (6 MB, base64 inflates it by a third): on Lambda
+# larger receipts go straight to S3 (POST /api/v1/receipts/uploads/), and the multipart path says so.
+RECEIPT_INLINE_MAX_BYTES = env.int(
+    "RECEIPT_INLINE_MAX_BYTES", default=min(RECEIPT_MAX_BYTES, 4 * 1024 * 1024) if ON_LAMBDA else RECEIPT_MAX_BYTES
+)
 
 # --- Security -----------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -350,6 +362,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Receipts larger than a Lambda request go from the browser straight to the bucket (a presigned POST).
+if RECEIPTS_BUCKET:
+    _region = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += [  # botocore names us-east-1 buckets without a region
+        f"https://{RECEIPTS_BUCKET}.s3.amazonaws.com",
+        f"https://{RECEIPTS_BUCKET}.s3.{_region}.amazonaws.com",
+    ]
 
 # Browser features: the camera (receipt photos) and geolocation ("near me") for our own pages, every other one off.
 PERMISSIONS_POLICY = {

@@ -1,8 +1,9 @@
 """API routes of the expenses app, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import views
+from expenses.api import receipt_uploads, views
 
 app_name = "expenses_api"
 
@@ -14,4 +15,9 @@ router.register("tags", views.TagViewSet, basename="tag")
 router.register("merchants", views.MerchantViewSet, basename="merchant")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.
+    path("receipts/uploads/", receipt_uploads.ReceiptUploadStart.as_view(), name="receipt-upload-start"),
+    path("receipts/uploads/complete/", receipt_uploads.ReceiptUploadComplete.as_view(), name="receipt-upload-complete"),
+    *router.urls,
+]

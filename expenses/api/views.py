@@ -17,6 +17,7 @@ from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Ta
 from expenses.permissions import IsAdminOrReadOnly
 from expenses.rate_selectors import rate_checks
 from expenses.services.merchants import merchant_create, merchant_delete, merchant_update
+from expenses.services.receipt_uploads import receipt_check_inline_size
 from expenses.services.receipts import receipt_attach, receipt_delete, receipt_stored_file, wants_thumbnail
 from mealtracker.api.conditional import etag_for, expected_version
 from mealtracker.api.filtering import FilterBackend
@@ -328,6 +329,7 @@ class ReceiptViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
+        receipt_check_inline_size(data["file"])  # larger ones: POST /api/v1/receipts/uploads/ (straight to S3)
         serializer.instance = receipt_attach(expense=data["expense"], file=data["file"], actor=self.request.user)
 
     def perform_destroy(self, instance):

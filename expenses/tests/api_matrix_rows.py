@@ -42,6 +42,27 @@ def _receipt_upload(world):
     return {"expense": world.expense.pk, "file": SimpleUploadedFile("lunch.png", PNG, content_type="image/png")}
 
 
+def _direct_upload_request(world):
+    return {"expense": world.expense.pk, "content_type": "image/png", "size": 2048}
+
+
+def _direct_upload_done(world):
+    """The member's upload, already in the bucket: only the member may turn it into a receipt."""
+    import io
+
+    import boto3
+    from django.conf import settings
+    from PIL import Image
+
+    from expenses.services.receipt_uploads import receipt_upload_begin
+
+    form = receipt_upload_begin(expense=world.expense, actor=world.member, content_type="image/png", size=2048)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(image, format="PNG")
+    boto3.client("s3").put_object(Bucket=settings.RECEIPTS_BUCKET, Key=form["key"], Body=image.getvalue())
+    return {"expense": world.expense.pk, "key": form["key"], "original_name": "lunch.png"}
+
+
 ROWS = [
     Row("expenses_api:expense-list", "get", SIGNED_IN_200),
     Row("expenses_api:expense-list", "post", SIGNED_IN_201, data=_new_expense),
@@ -76,6 +97,9 @@ ROWS = [
     Row("expenses_api:receipt-list", "get", SIGNED_IN_200),
     # Someone else's expense is a 400 on the `expense` field; the manager sees it but may not attach to it.
     Row("expenses_api:receipt-list", "post", (401, 201, 400, 403, 400, 201), data=_receipt_upload, format="multipart"),
+    # Direct uploads (presigned POST to S3): who may attach to the expense; a staged upload is its uploader's only.
+    Row("expenses_api:receipt-upload-start", "post", (401, 201, 400, 403, 400, 201), data=_direct_upload_request),
+    Row("expenses_api:receipt-upload-complete", "post", (401, 201, 400, 403, 400, 400), data=_direct_upload_done),
     Row("expenses_api:receipt-detail", "get", EXPENSE_READ, kwargs=_pk("receipt")),
     Row("expenses_api:receipt-detail", "delete", EXPENSE_DELETE, kwargs=_pk("receipt")),
     Row("expenses_api:receipt-download", "get", EXPENSE_READ, kwargs=_pk("receipt")),

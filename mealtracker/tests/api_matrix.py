@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import pytest
+
 ROLES = ("anonymous", "member", "other_member", "manager", "other_manager", "admin")
 
 
@@ -97,3 +99,20 @@ class World:
     @property
     def team(self):
         return self.member.team
+
+
+@pytest.fixture(autouse=True)
+def receipts_bucket(settings, monkeypatch):
+    """A receipts bucket (moto, in process) for the direct-upload rows; stored receipts stay local files."""
+    from moto import mock_aws
+
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    settings.RECEIPTS_BUCKET = "matrix-receipts"
+    with mock_aws():
+        import boto3
+
+        boto3.client("s3").create_bucket(Bucket="matrix-receipts")
+        yield

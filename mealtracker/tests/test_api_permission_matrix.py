@@ -29,7 +29,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from mealtracker.tests.api_matrix import ROLES, Row, World
+from mealtracker.tests.api_matrix import ROLES, Row, World, receipts_bucket  # noqa: F401 - autouse fixture
 
 ROW_MODULES = [
     "accounts.tests.api_matrix_rows",
