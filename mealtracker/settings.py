@@ -388,8 +388,28 @@ PERMISSIONS_POLICY = {
     },
 }  # fmt: skip
 
+# --- Internet egress ----------------------------------------------------------------------------------
+# Whether the function can reach the internet (a NAT gateway in its stage: terraform `enable_nat_gateway`). Without
+# it the features that need the internet are off instead of failing: Google place lookups are hidden and the daily
+# ECB rates download is skipped (logged, not an error in the dead-letter queue). E-mail goes through SES's SMTP
+# VPC endpoint and needs no egress.
+INTERNET_EGRESS = env.bool("INTERNET_EGRESS", default=True)
+ECB_RATES_DOWNLOAD = INTERNET_EGRESS and env.bool("ECB_RATES_DOWNLOAD", default=True)
+# Well inside the function's 30 s timeout, leaving time to load the rates it fetched.
+ECB_DOWNLOAD_TIMEOUT_SECONDS = env.int("ECB_DOWNLOAD_TIMEOUT_SECONDS", default=15)
+# The scheduled run loads the last days only: the whole history since 1999 would not fit in one invocation.
+ECB_SCHEDULED_DAYS = env.int("ECB_SCHEDULED_DAYS", default=10)
+
 # --- E-mail -------------------------------------------------------------------------------------------
+# On AWS: SES through its SMTP VPC endpoint (EMAIL_HOST=email-smtp.<region>.amazonaws.com, port 587, STARTTLS); the
+# SMTP credentials are keys of the app secret (EMAIL_HOST_USER, EMAIL_HOST_PASSWORD), added there by hand.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587 if EMAIL_HOST.startswith("email-smtp.") else 25)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=EMAIL_HOST.startswith("email-smtp."))
+EMAIL_HOST_USER = APP_SECRET.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = APP_SECRET.get("EMAIL_HOST_PASSWORD") or env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meal Expense Tracker <no-reply@localhost>")
 
 # --- Logging ------------------------------------------------------------------------------------------
@@ -420,6 +440,8 @@ OCR_PREFILL_MIN_CONFIDENCE = env.float("OCR_PREFILL_MIN_CONFIDENCE", default=0.5
 # An empty key turns place search, details and validation off.
 # A secret: on AWS it is a field of the Secrets Manager app secret, never a baked environment variable.
 PLACES_API_KEY = APP_SECRET.get("PLACES_API_KEY") or env.str("PLACES_API_KEY", default="")
+if not INTERNET_EGRESS:
+    PLACES_API_KEY = ""  # no route to Google from this stage: place search and validation are hidden
 PLACES_API_BASE_URL = env.str("PLACES_API_BASE_URL", default="https://places.googleapis.com/v1").rstrip("/")
 PLACES_FIELD_TIER = env.str("PLACES_FIELD_TIER", default="enterprise").lower()  # essentials | pro | enterprise
 if PLACES_FIELD_TIER not in {"essentials", "pro", "enterprise"}:

@@ -39,8 +39,12 @@ def ecb_csv_text(payload: bytes) -> str:
     return payload.decode("utf-8-sig")
 
 
-def ecb_download(url: str = ECB_HISTORY_URL, timeout: int = 60) -> str:
-    """Fetch the ECB history (a zip of eurofxref-hist.csv) and return the CSV text."""
+def ecb_download(url: str = ECB_HISTORY_URL, timeout: int | None = None) -> str:
+    """Fetch the ECB history (a zip of eurofxref-hist.csv) and return the CSV text.
+
+    The timeout (ECB_DOWNLOAD_TIMEOUT_SECONDS) stays well inside the function's own, so a slow ECB is a clean
+    failure of this job rather than a killed invocation."""
+    timeout = timeout or settings.ECB_DOWNLOAD_TIMEOUT_SECONDS
     if not url.startswith("https://"):
         raise DomainError("Rates are downloaded over HTTPS only.", field="url")
     # B310 is silenced: the https:// prefix is checked above, so no file: or ftp: URL reaches urlopen.
