@@ -287,6 +287,7 @@ data "aws_iam_policy_document" "deploy" {
       "lambda:GetPolicy",
       "lambda:InvokeFunction",
       "lambda:ListAliases",
+      "lambda:ListFunctionUrlConfigs",
       "lambda:ListTags",
       "lambda:ListVersionsByFunction",
       "lambda:PublishVersion",

@@ -161,9 +161,16 @@ data "aws_iam_policy_document" "this" {
     }
 
     # Objects may come without an encryption header (the bucket default applies) but never with
-    # SSE-S3 or another algorithm.
+    # SSE-S3 or another algorithm. Not StringNotEqualsIfExists: IfExists makes a missing key *true*,
+    # so that Deny would refuse every upload without the header (Zappa's, the state lock file's).
     condition {
-      test     = "StringNotEqualsIfExists"
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
       variable = "s3:x-amz-server-side-encryption"
       values   = ["aws:kms"]
     }
