@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
+from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import Category, Restaurant, Tag
 from expenses.page_selectors import EXPENSE_SORTS, RESTAURANT_SORTS
 from expenses.selectors import categories_owned_by, restaurants_owned_by
@@ -49,6 +50,12 @@ class ExpenseForm(Form):
         label="Date and time",
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    cleared_on = forms.DateField(
+        label="Cleared on",
+        required=False,
+        help_text="The date the charge cleared the bank.",
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
     restaurant = RestaurantChoiceField(queryset=Restaurant.objects.none(), required=False, empty_label="— none —")
     category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="— none —")
@@ -105,25 +112,19 @@ class ExpenseForm(Form):
 
     @classmethod
     def initial_for(cls, expense) -> dict:
-        return {
-            "amount": expense.amount,
-            "currency": expense.currency,
-            "occurred_at": expense.occurred_at.astimezone(expense.owner.tzinfo),
-            "restaurant": expense.restaurant_id,
-            "category": expense.category_id,
-            "meal_type": expense.meal_type,
-            "order_type": expense.order_type,
-            "party_size": expense.party_size,
-            "tax": expense.tax,
-            "tip": expense.tip,
-            "payment_method": expense.payment_method,
-            "tags": ", ".join(tag.name for tag in expense.tags.all()),
-            "notes": expense.notes,
-            "is_business": expense.is_business,
-            "business_purpose": expense.business_purpose,
-            "attendees": expense.attendees,
-            "version": expense.version,
-        }
+        """The form filled in from an expense: each entered field it shows (expenses/fields.py), times in the
+        owner's timezone. The rate is left empty: it is asked for only when none is known, and an edit keeps the
+        one used."""
+        initial = {name: getattr(expense, name) for name in EDITABLE_FIELD_NAMES if name in cls.base_fields}
+        initial.update(
+            occurred_at=expense.occurred_at.astimezone(expense.owner.tzinfo),
+            restaurant=expense.restaurant_id,
+            category=expense.category_id,
+            tags=", ".join(tag.name for tag in expense.tags.all()),
+            version=expense.version,
+        )
+        initial.pop("exchange_rate", None)
+        return initial
 
     def clean_tags(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]

@@ -1,6 +1,13 @@
 """The expense's one field declaration covers the model: a new model field must be declared (and so exported,
-backed up and restored) or this fails."""
+backed up and restored) or this fails; and every field a user enters can be entered on the web too."""
 
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from expenses import services
 from expenses.fields import EDITABLE_FIELD_NAMES, EXPENSE_FIELDS, EXPORT_COLUMNS, Kind, Role
 from expenses.models import Expense
 
@@ -28,3 +35,19 @@ def test_the_services_accept_exactly_the_entered_fields():
     entered = {field.name for field in EXPENSE_FIELDS if field.role is Role.ENTERED} - {"tags"}
     assert entered == EDITABLE_FIELD_NAMES
     assert {"status", "reporting_amount", "owner", "version", "created_at"}.isdisjoint(EDITABLE_FIELD_NAMES)
+
+
+def test_the_meal_page_offers_every_entered_field(web_client_for, member):
+    page = web_client_for(member).get(reverse("expense_create")).content.decode()
+
+    missing = [name for name in sorted(EDITABLE_FIELD_NAMES | {"tags"}) if f'name="{name}"' not in page]
+    assert missing == []
+
+
+def test_editing_a_meal_on_the_web_keeps_its_cleared_date(web_client_for, member):
+    expense = services.expense_create(
+        owner=member, amount=Decimal("30.00"), occurred_at=timezone.now(), cleared_on=datetime.date(2026, 3, 4)
+    )
+    page = web_client_for(member).get(reverse("expense_edit", args=[expense.pk])).content.decode()
+
+    assert 'value="2026-03-04"' in page
