@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant
 from expenses.selectors import expenses_visible_to, restaurants_owned_by
+from mealtracker import local_dates
 from mealtracker.money import average
 
 EXPENSE_SORTS = {
@@ -97,37 +98,54 @@ def expense_totals(expenses: QuerySet[Expense]) -> dict:
     return Expense.objects.filter(pk__in=ids).aggregate(count=Count("pk"), total=Sum("reporting_amount"))
 
 
+# Fewer meals than this in last month's same days make a percentage meaningless (one coffee against a dinner).
+MEALS_TO_COMPARE = 3
+
+
 @dataclass(frozen=True)
 class MonthSummary:
+    """This month so far against the same days of last month (1 to 6 November against 1 to 6 December)."""
+
     total: Decimal
     count: int
     previous_total: Decimal
     previous_count: int
+    previous_from: datetime.date
+    previous_to: datetime.date
 
     @property
     def change_percent(self) -> Decimal | None:
-        if not self.previous_total:
+        """The change in percent; None before this month's first meal or when last month's same days hold too few
+        meals to compare with."""
+        if not self.count or self.previous_count < MEALS_TO_COMPARE or not self.previous_total:
             return None
         return ((self.total - self.previous_total) / self.previous_total * 100).quantize(Decimal(1))
 
 
 def month_summary(user: User, today: datetime.date) -> MonthSummary:
-    """This month's and last month's own spend and meal count, by local month."""
+    """Own spend and meal count of this local month up to today, and of the same days of last month."""
     tz = user.tzinfo
-    start, end = month_bounds(today.year, today.month, tz)
-    previous_start = month_bounds(*(today.year - (today.month == 1), (today.month - 2) % 12 + 1), tz)[0]
+    start, end = local_dates.local_day_bounds(today.replace(day=1), today, tz=tz)
+    previous_year, previous_month = today.year - (today.month == 1), (today.month - 2) % 12 + 1
+    previous_from = datetime.date(previous_year, previous_month, 1)
+    previous_to = previous_from.replace(day=min(today.day, calendar.monthrange(previous_year, previous_month)[1]))
+    previous_start, previous_end = local_dates.local_day_bounds(previous_from, previous_to, tz=tz)
     own = expenses_visible_to(user).filter(owner=user)
+    this_month = Q(occurred_at__gte=start, occurred_at__lt=end)
+    last_month = Q(occurred_at__gte=previous_start, occurred_at__lt=previous_end)
     figures = own.aggregate(
-        total=Sum("reporting_amount", filter=Q(occurred_at__gte=start, occurred_at__lt=end)),
-        count=Count("pk", filter=Q(occurred_at__gte=start, occurred_at__lt=end)),
-        previous_total=Sum("reporting_amount", filter=Q(occurred_at__gte=previous_start, occurred_at__lt=start)),
-        previous_count=Count("pk", filter=Q(occurred_at__gte=previous_start, occurred_at__lt=start)),
+        total=Sum("reporting_amount", filter=this_month),
+        count=Count("pk", filter=this_month),
+        previous_total=Sum("reporting_amount", filter=last_month),
+        previous_count=Count("pk", filter=last_month),
     )
     return MonthSummary(
         total=figures["total"] or Decimal(0),
         count=figures["count"],
         previous_total=figures["previous_total"] or Decimal(0),
         previous_count=figures["previous_count"],
+        previous_from=previous_from,
+        previous_to=previous_to,
     )
 
 

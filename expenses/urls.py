@@ -27,6 +27,7 @@ urlpatterns = [
     path("expenses/<int:pk>/approve/", approvals.expense_approve, name="expense_approve"),
     path("expenses/<int:pk>/reject/", approvals.expense_reject, name="expense_reject"),
     path("team/approvals/", approvals.approval_queue, name="approval_queue"),
+    path("team/approvals/approve/", approvals.approvals_approve_selected, name="approvals_approve_selected"),
     path("team/expenses/", approvals.team_expense_list, name="team_expense_list"),
     path("restaurants/", restaurants.restaurant_list, name="restaurant_list"),
     path("restaurants/new/", restaurants.restaurant_create, name="restaurant_create"),

@@ -35,3 +35,15 @@ copy node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/leaflet.css
 for image in node_modules/leaflet/dist/images/*.png; do
   copy "$image" "static/vendor/leaflet/images/$(basename "$image")"
 done
+# Bootstrap 5.3 (layout, components, colour modes) with Popper in its bundle, and their source maps.
+mkdir -p static/vendor/bootstrap
+copy node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/bootstrap.min.css
+copy node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/bootstrap.min.css.map
+copy node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/bootstrap.bundle.min.js
+copy node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/bootstrap.bundle.min.js.map
+# Bootstrap Icons: only the icons the pages use (mealtracker/templatetags/ui.py inlines them as SVG; no icon font).
+mkdir -p static/vendor/bootstrap-icons
+while read -r icon; do
+  case "$icon" in ''|'#'*) continue ;; esac
+  copy "node_modules/bootstrap-icons/icons/$icon.svg" "static/vendor/bootstrap-icons/$icon.svg"
+done < scripts/bootstrap-icons.txt

@@ -39,15 +39,45 @@ def test_dashboard_shows_this_months_spend_and_count(web_client_for, member):
     assert "$40.00" in response.text
 
 
-def test_dashboard_compares_with_last_month(web_client_for, member):
+def test_dashboard_compares_the_month_so_far_with_the_same_days_of_last_month(web_client_for, member):
+    today = timezone.now().astimezone(member.tzinfo)
     start = this_month_local(member)
+    last_month_same_day = (start - datetime.timedelta(days=1)).replace(day=1, hour=12)
     ExpenseFactory(owner=member, occurred_at=start, amount=Decimal("30.00"))
-    ExpenseFactory(owner=member, occurred_at=start - datetime.timedelta(days=5), amount=Decimal("20.00"))
+    ExpenseFactory.create_batch(
+        4, owner=member, occurred_at=last_month_same_day, amount=Decimal("6.00"), tax=Decimal(0), tip=Decimal(0)
+    )
+    if today.day < 28:  # a meal later in last month than today's date is not part of the comparison
+        ExpenseFactory(owner=member, occurred_at=last_month_same_day.replace(day=28), amount=Decimal("900.00"))
 
     response = web_client_for(member).get(reverse("home"))
 
-    assert response.context["summary"].change_percent == Decimal(50)
-    assert "+50%" in response.text
+    summary = response.context["summary"]
+    assert (summary.previous_total, summary.previous_count) == (Decimal("24.00"), 4)
+    assert summary.change_percent == Decimal(25)
+    assert "+25%" in response.text
+
+
+def test_dashboard_shows_no_percentage_against_too_few_meals_last_month(web_client_for, member):
+    start = this_month_local(member)
+    ExpenseFactory(owner=member, occurred_at=start, amount=Decimal("90.00"))
+    ExpenseFactory(
+        owner=member, occurred_at=(start - datetime.timedelta(days=1)).replace(day=1), amount=Decimal("8.00")
+    )
+
+    response = web_client_for(member).get(reverse("home"))
+
+    assert response.context["summary"].change_percent is None
+    assert "%" not in response.text.split('id="month-change"')[1].split("</section>")[0]
+    assert "too few to compare" in response.text
+
+
+def test_dashboard_welcomes_a_new_user_with_the_first_steps(web_client_for, member):
+    response = web_client_for(member).get(reverse("home"))
+
+    assert 'data-testid="welcome"' in response.text
+    assert reverse("expense_create") in response.text
+    assert "vendor/chart" not in response.text  # no chart to draw yet
 
 
 def test_dashboard_chart_data_covers_twelve_months_ending_now(web_client_for, member):

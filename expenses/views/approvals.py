@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,21 +26,59 @@ def _require_reviewer(user):
         raise PermissionDenied("Only managers review expenses.")
 
 
+# The queue's sort menu: by the meal's date, oldest first unless asked.
+QUEUE_ORDERINGS = {"oldest": ("occurred_at", "id"), "newest": ("-occurred_at", "-id")}
+
+
 @user_page
 @require_GET
 def approval_queue(request):
     _require_reviewer(request.user)
+    sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERINGS else "oldest"
     # policy_flag is the reports app's one-to-one on Expense: over-policy meals are marked in the queue.
     expenses = list(
         expenses_awaiting_review_by(request.user)
-        .select_related("policy_flag")
+        .order_by(*QUEUE_ORDERINGS[sort])
+        .select_related("owner", "restaurant", "policy_flag")
         .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")))
     )
     # A typed exchange rate is shown against the stored rate of the meal's day, flagged beyond the tolerance.
     checks = rate_checks(expenses)
     for expense in expenses:
         expense.rate_check = checks.get(expense.pk)
-    return render(request, "expenses/approval_queue.html", {"expenses": expenses, "form": DecisionForm()})
+    context = {"expenses": expenses, "form": DecisionForm(), "sort": sort, "approvals_waiting": len(expenses)}
+    return render(request, "expenses/approval_queue.html", context)
+
+
+@user_page
+@require_POST
+def approvals_approve_selected(request):
+    """Approve the ticked meals in one go; each is still approved (and recorded) by expense_approve on its own. A
+    meal no longer waiting for this reviewer, or one the service refuses, is left as it is and named."""
+    _require_reviewer(request.user)
+    ids = {value for value in request.POST.getlist("expense") if value.isdigit() and len(value) < 19}
+    comment = request.POST.get("comment", "")[:2000]
+    waiting = {str(expense.pk): expense for expense in expenses_awaiting_review_by(request.user).filter(pk__in=ids)}
+    approved, refused = 0, []
+    for pk in sorted(ids, key=int):
+        expense = waiting.get(pk)
+        if expense is None:
+            refused.append(f"#{pk}: no longer waiting for your decision")
+            continue
+        try:
+            services.expense_approve(expense=expense, actor=request.user, comment=comment)
+        except DomainError as exc:
+            refused.append(f"{expense.owner} #{pk}: {exc.message}")
+        else:
+            approved += 1
+    if not ids:
+        messages.warning(request, "Tick the meals to approve first.")
+    if approved:
+        messages.success(request, f"Approved {approved} meal{'' if approved == 1 else 's'}.")
+    if refused:
+        messages.error(request, "Not approved: " + "; ".join(refused) + ".")
+    sort = request.POST.get("sort")
+    return redirect(f"{reverse('approval_queue')}?sort={sort}" if sort in QUEUE_ORDERINGS else "approval_queue")
 
 
 def _decide(request, pk, decide, done_message):

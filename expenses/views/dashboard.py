@@ -38,7 +38,7 @@ def home(request):
         restaurant.per_person = per_person(restaurant.total, restaurant.people)
     context = {
         "summary": month_summary(request.user, today),
-        "expenses": recent_expenses(request.user, limit=8),
+        "expenses": recent_expenses(request.user, limit=8).prefetch_related("tags"),
         "top_restaurants": restaurants,
         "chart_labels": json.dumps([label for label, _ in series]),
         "chart_values": json.dumps([str(quantize(total, settings.REPORTING_CURRENCY)) for _, total in series]),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses import services
+from expenses.choices import ExpenseStatus
 from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
 from expenses.ocr import ocr_enabled
 from expenses.page_selectors import expense_totals, expenses_filtered, expenses_in_month, usual_category_at
@@ -92,6 +93,10 @@ def expense_calendar(request):
 @require_GET
 def expense_detail(request, pk):
     expense = expense_get(user=request.user, pk=pk)
+    events = list(expense.approval_events.select_related("actor"))
+    # A rejected meal shows why at the top of its page, where the owner looks first.
+    rejections = [event for event in events if event.to_status == ExpenseStatus.REJECTED]
+    rejection = max(rejections, key=lambda event: (event.created_at, event.pk)) if rejections else None
     return render(
         request,
         "expenses/expense_detail.html",
@@ -99,7 +104,8 @@ def expense_detail(request, pk):
             "expense": expense,
             "receipts": _receipts_with_mismatches(request, expense),
             "ocr_enabled": ocr_enabled(),
-            "events": expense.approval_events.select_related("actor"),
+            "events": events,
+            "rejection": rejection if expense.status == ExpenseStatus.REJECTED else None,
             "tags": expense.tags.all(),
             "can_edit": can_edit_expense(request.user, expense),
             "can_review": can_review_expense(request.user, expense),
