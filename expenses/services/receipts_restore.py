@@ -6,6 +6,8 @@ either expense removes only its own copy). The bytes were checked and re-encoded
 copied as they are. Should the restore fail after a copy, the copy stays in storage unreferenced.
 """
 
+import re
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -20,9 +22,13 @@ RECEIPT_FIELDS = [
 READING_FIELDS = ["backend", "subtotal", "time", "merchant_address", "merchant_phone", "fields"]
 
 
+# Only keys the receipt storage itself hands out: a backup cannot point a restore at any other stored file.
+STORED_KEY = re.compile(r"^receipts/(thumbnails/)?[0-9a-f]{32}\.(jpg|png|webp|heic|pdf)$")
+
+
 def receipt_file_stored(name: str) -> bool:
-    """True when the receipt storage still holds a file under this key."""
-    return bool(name) and Receipt._meta.get_field("file").storage.exists(name)
+    """True when the receipt storage still holds a file under this key (a key of the shape it hands out)."""
+    return bool(name) and bool(STORED_KEY.match(name)) and Receipt._meta.get_field("file").storage.exists(name)
 
 
 @transaction.atomic
@@ -44,6 +50,8 @@ def receipt_restore(
         expense=expense, uploaded_by=uploaded_by, **{k: v for k, v in values.items() if k != "created_at"}
     )
     storage = Receipt._meta.get_field("file").storage
+    if not Receipt.objects.filter(file=file_name, sha256=values.get("sha256")).exists():
+        return None  # the key must name the very receipt the backup recorded, never another stored file
     with storage.open(file_name, "rb") as handle:
         receipt.file.save("receipt", ContentFile(handle.read()), save=False)
     if receipt_file_stored(thumbnail_name):

@@ -296,3 +296,19 @@ def test_download_my_data_restores_as_the_command_backup_does(api_client_for, fu
     copy = Expense.objects.get(owner=user_data_import(backup))
 
     assert declared_value(copy, "business_purpose") == full_meal.business_purpose
+
+
+def test_a_backup_naming_another_users_receipt_file_does_not_copy_it(full_meal, outsider):
+    from expenses.tests.factories import ExpenseFactory, ReceiptFactory
+
+    secret = ReceiptFactory(expense=ExpenseFactory(owner=outsider))
+    backup = backup_of(full_meal.owner)
+    backup["user"]["email"] = "copy@example.com"
+    for expense in backup["expenses"]:
+        for receipt in expense.get("receipts", []):
+            receipt["file"] = secret.file.name  # a key learnt from a presigned URL, say
+
+    user_data_import(backup)
+
+    copies = Receipt.objects.filter(expense__owner__email="copy@example.com")
+    assert not copies.exists()

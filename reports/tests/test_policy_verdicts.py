@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import User
 from expenses import services
 from expenses.models import Expense, MealPolicy, PolicyFlag
 from expenses.services.expenses import expenses_create_many
@@ -143,13 +144,17 @@ def by_import(owner, values: dict) -> Expense:
 
 def by_restore(owner, values: dict) -> Expense:
     record(owner, values)
+    return Expense.objects.get(owner=restored_copy_of(owner))
+
+
+def restored_copy_of(owner) -> User:
     out = io.StringIO()
     call_command("export_user_data", owner.email, stdout=out)
     backup = json.loads(out.getvalue())
     backup["user"]["email"] = "restored@example.com"
     restored = user_data_import(backup)
     assert restored.team_id == owner.team_id
-    return Expense.objects.get(owner=restored)
+    return restored
 
 
 def in_bulk(owner, values: dict) -> Expense:
@@ -174,10 +179,11 @@ def test_a_meal_written_by_any_bulk_path_carries_the_verdict(
 
 
 def test_restore_keeps_every_flag_of_a_team(member, team_a):
-    for amount in ("60.00", "30.00", "90.00"):
+    for amount in ("60.00", "30.00", "90.00", "70.00"):
         record(member, {**OVER_LUNCH, "amount": amount})
-    restored = Expense.objects.get(pk=by_restore(member, OVER_LUNCH).pk).owner
-    assert PolicyFlag.objects.filter(expense__owner=restored).count() == 3  # 30, 45 and 30 per attendee
+    restored = restored_copy_of(member)
+    flags = PolicyFlag.objects.filter(expense__owner=restored).order_by("per_person")
+    assert [flag.per_person for flag in flags] == [Decimal("30.00"), Decimal("35.00"), Decimal("45.00")]
 
 
 # --- the team's policy changes ----------------------------------------------------------------------------
