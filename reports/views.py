@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mealtracker.errors import DomainError, NotFound
+from mealtracker.web import is_htmx
 from reports.forms import BudgetForm, ImportRowEditForm, ImportUploadForm, ReportFilterForm
 from reports.selectors import breakdown_report, summary_report, top_restaurants_report
 from reports.services import budgets as budget_services
@@ -93,7 +94,7 @@ def reports_page(request):
     return render(request, "reports/reports.html", context)
 
 
-IMPORT_PAGE_SIZE = 200
+IMPORT_PAGE_SIZE = 50
 
 
 def _batch_or_404(user, pk):
@@ -123,21 +124,31 @@ def import_upload(request):
 @require_GET
 @login_required
 def import_review(request, pk):
-    """Step 2: every row with its match, duplicates and errors; import, skip or correct each one."""
+    """Step 2: every row with its match, duplicates and errors, 50 at a time; import, skip or correct each one."""
     batch = _batch_or_404(request.user, pk)
     show = request.GET.get("show", "")
     page, next_after = import_services.import_rows_page(
         batch, show=show, after=request.GET.get("after", ""), size=IMPORT_PAGE_SIZE
     )
-    context = {
-        "batch": batch,
-        "summary": import_services.import_summary(batch),
-        "rows": page,
-        "show": show,
-        "next_after": next_after,
-        "edit_form": ImportRowEditForm(),
-    }
+    for row in page:
+        row.moment = import_services.import_row_moment(row, request.user)
+    context = {"batch": batch, "rows": page, "show": show, "next_after": next_after}
+    if is_htmx(request) and "after" in request.GET:
+        return render(request, "reports/_import_rows.html", context)
+    context["summary"] = import_services.import_summary(batch)
     return render(request, "reports/import_review.html", context)
+
+
+@require_GET
+@login_required
+def import_row_edit(request, pk, row_pk):
+    """A row's correction form, filled in with its current values (into the row through htmx, else as a page)."""
+    batch = _batch_or_404(request.user, pk)
+    row = get_object_or_404(batch.rows, pk=row_pk)
+    form = ImportRowEditForm(initial=import_services.import_row_initial(row, request.user), auto_id=f"row{row.pk}-%s")
+    context = {"batch": batch, "row": row, "form": form, "show": request.GET.get("show", "")}
+    template = "reports/_import_row_edit.html" if is_htmx(request) else "reports/import_row_edit.html"
+    return render(request, template, context)
 
 
 @require_POST

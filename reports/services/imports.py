@@ -40,6 +40,18 @@ class ImportFailed(DomainError):
         self.errors = errors
 
 
+# The fields a row's correction form shows (reports.forms.ImportRowEditForm), besides the date and time.
+IMPORT_ROW_EDITABLE = (
+    "amount",
+    "currency",
+    "exchange_rate",
+    "restaurant_name",
+    "restaurant_country",
+    "meal_type",
+    "party_size",
+)
+
+
 def import_batches_of(user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(owner=user)
 
@@ -103,6 +115,22 @@ def _moment(values: dict, owner: User) -> datetime.datetime | None:
     if not values.get("occurred_at"):
         return None
     return in_owner_timezone(datetime.datetime.fromisoformat(values["occurred_at"]), owner)
+
+
+def import_row_moment(row: ImportRow, owner: User) -> datetime.datetime | None:
+    """The instant a row will be saved with (None while it has no time), read as expense_create reads it."""
+    return _moment(row.values, owner)
+
+
+def import_row_initial(row: ImportRow, owner: User) -> dict:
+    """The correction form filled in with a row's current values; the date and time in the owner's timezone."""
+    values = row.values
+    initial = {name: values.get(name, "") for name in IMPORT_ROW_EDITABLE}
+    moment = import_row_moment(row, owner)
+    if moment is not None:
+        local = moment.astimezone(owner.tzinfo)
+        initial.update(date=local.date().isoformat(), time=local.strftime("%H:%M"))
+    return initial
 
 
 def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
