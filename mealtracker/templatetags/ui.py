@@ -114,3 +114,29 @@ STATUS_BADGES = {
 def status_badge(status: str) -> str:
     """Bootstrap classes of an expense status chip; readable in light and dark mode."""
     return STATUS_BADGES.get(str(status), "bg-secondary-subtle text-secondary-emphasis")
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, form, ignore: str = "q,sort,page") -> list[dict]:
+    """The list filters in the query string as chips: a label and the address without that one filter."""
+    request = context["request"]
+    chips = []
+    for name, values in request.GET.lists():
+        if name in ignore.split(","):
+            continue
+        field = form.fields.get(name)
+        for value in (v for v in values if v):
+            params = request.GET.copy()
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+            params.pop("page", None)
+            if field is None:
+                text = f"{name}: {value}"
+            elif name == "tag":
+                text = f"#{value}"
+            elif not hasattr(field, "queryset"):
+                shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                text = f"{field.label}: {shown}"
+            else:
+                text = str(field.label)  # a chosen object: named in the filter panel, not looked up again here
+            chips.append({"text": text, "url": f"?{params.urlencode()}"})
+    return chips
