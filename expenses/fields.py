@@ -41,12 +41,18 @@ class ExpenseField:
     name: str  # the model attribute, the service argument, the API and backup key
     kind: Kind
     role: Role = Role.ENTERED
-    # Export columns (the CSV/JSON/XLSX header); None means one column named like the field, () none at all.
+    # Export columns (the CSV/JSON header); None means one column named like the field, () none at all.
     columns: tuple[str, ...] | None = None
+    # What people read above each column (the XLSX header, the PDF): None means the column's name in words.
+    titles: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if self.columns is None:
             object.__setattr__(self, "columns", (self.name,))
+        if self.titles is None:
+            object.__setattr__(self, "titles", tuple(column.replace("_", " ").capitalize() for column in self.columns))
+        if len(self.titles) != len(self.columns):
+            raise ValueError(f"{self.name} needs one title per column {self.columns}.")
 
     @property
     def editable(self) -> bool:
@@ -61,38 +67,50 @@ RESTAURANT_COLUMNS = (
     "restaurant_name", "restaurant_location", "restaurant_address", "restaurant_city", "restaurant_state",
     "restaurant_postal_code", "restaurant_country", "restaurant_google_place_id", "restaurant_cuisine",
 )  # fmt: skip
+RESTAURANT_TITLES = (
+    "Restaurant", "Branch", "Address", "City", "State or region", "Postal code", "Country", "Google place ID",
+    "Cuisine",
+)  # fmt: skip
 
 EXPENSE_FIELDS: tuple[ExpenseField, ...] = (
-    ExpenseField("id", Kind.KEY, Role.RECORDED),
-    ExpenseField("occurred_at", Kind.MOMENT, columns=("date", "time", "timezone", "datetime_utc", "time_utc")),
-    ExpenseField("cleared_on", Kind.DATE, columns=("cleared_date",)),
+    ExpenseField("id", Kind.KEY, Role.RECORDED, titles=("ID",)),
+    ExpenseField(
+        "occurred_at",
+        Kind.MOMENT,
+        columns=("date", "time", "timezone", "datetime_utc", "time_utc"),
+        titles=("Date", "Time", "Time zone", "Date and time (UTC)", "Time (UTC)"),
+    ),
+    ExpenseField("cleared_on", Kind.DATE, columns=("cleared_date",), titles=("Cleared on",)),
     ExpenseField("amount", Kind.MONEY),
     ExpenseField("currency", Kind.CODE),
     ExpenseField("tax", Kind.MONEY),
     ExpenseField("tip", Kind.MONEY),
     ExpenseField("reporting_amount", Kind.MONEY, Role.DERIVED, columns=("reporting_amount", "reporting_currency")),
     ExpenseField("exchange_rate", Kind.RATE),
-    ExpenseField("meal_type", Kind.CHOICE),
+    ExpenseField("meal_type", Kind.CHOICE, titles=("Meal",)),
     ExpenseField("order_type", Kind.CHOICE),
     ExpenseField("party_size", Kind.INTEGER),
     ExpenseField("payment_method", Kind.CHOICE),
-    ExpenseField("category", Kind.RELATION, columns=("category_name",)),
+    ExpenseField("category", Kind.RELATION, columns=("category_name",), titles=("Category",)),
     ExpenseField("tags", Kind.RELATION),
-    ExpenseField("restaurant", Kind.RELATION, columns=RESTAURANT_COLUMNS),
+    ExpenseField("restaurant", Kind.RELATION, columns=RESTAURANT_COLUMNS, titles=RESTAURANT_TITLES),
     ExpenseField("notes", Kind.TEXT),
-    ExpenseField("is_business", Kind.BOOLEAN),
+    ExpenseField("is_business", Kind.BOOLEAN, titles=("Business meal",)),
     ExpenseField("business_purpose", Kind.TEXT),
     ExpenseField("attendees", Kind.TEXT),
     ExpenseField("status", Kind.CHOICE, Role.RECORDED),
-    ExpenseField("owner", Kind.RELATION, Role.RECORDED, columns=("owner_email",)),
+    ExpenseField("owner", Kind.RELATION, Role.RECORDED, columns=("owner_email",), titles=("Owner",)),
     ExpenseField("version", Kind.INTEGER, Role.RECORDED, columns=()),  # optimistic locking, not a fact of the meal
-    ExpenseField("created_at", Kind.MOMENT, Role.RECORDED),
-    ExpenseField("updated_at", Kind.MOMENT, Role.RECORDED),
+    ExpenseField("created_at", Kind.MOMENT, Role.RECORDED, titles=("Created",)),
+    ExpenseField("updated_at", Kind.MOMENT, Role.RECORDED, titles=("Updated",)),
 )
 FIELDS_BY_NAME = {field.name: field for field in EXPENSE_FIELDS}
 
 # What the services accept (tags travel as their own argument); what people type (searched, neutralised).
 EDITABLE_FIELD_NAMES = frozenset(f.name for f in EXPENSE_FIELDS if f.editable and f.name != "tags")
 TEXT_FIELD_NAMES = tuple(f.name for f in EXPENSE_FIELDS if f.kind is Kind.TEXT)
-# Every column of the expense export, in order.
+# Every column of the expense export, in order, and the title people read above each.
 EXPORT_COLUMNS = tuple(column for field in EXPENSE_FIELDS for column in field.columns)
+EXPORT_TITLES = {
+    column: title for field in EXPENSE_FIELDS for column, title in zip(field.columns, field.titles, strict=True)
+}

@@ -163,6 +163,13 @@ def format_money(amount: Decimal | None, currency: str, locale: str = "en_US") -
     return format_currency(quantize(amount, currency), currency, locale=locale)
 
 
+def format_money_code(amount: Decimal | None, currency: str) -> str:
+    """Money with its ISO code, "1,234.50 EUR" or "1,000 JPY": for PDFs of several currencies (fonts lack symbols)."""
+    if amount is None:
+        return ""
+    return f"{quantize(amount, currency):,.{minor_units(currency)}f} {currency}"
+
+
 # The largest amounts the columns hold: an amount, tax, tip or converted amount is a Decimal(12, 2), an exchange rate
 # a Decimal(18, 8). Input beyond them is refused on its field (a 400), never left to overflow the database (a 500);
 # so is a rate that would convert an amount beyond MAX_AMOUNT.

@@ -74,6 +74,9 @@ def reports_page(request):
         }
         for kind, label, extra in EXPORTS
     ]
+    # The figures of this page on paper, first in the list.
+    summary_pdf = reverse("reports_api:export-summary") + "?" + urlencode(query)
+    exports.insert(0, {"label": "This page's figures", "links": [("PDF", summary_pdf)]})
     expense_exports = [
         (fmt.upper(), reverse("reports_api:export-expenses", args=[fmt]) + "?" + urlencode(query))
         for fmt in ("csv", "xlsx", "pdf", "json")

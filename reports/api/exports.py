@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from reports.api.serializers import ReportQuerySerializer
 from reports.api.views import parse_report_query
 from reports.selectors import build_report, exported_expenses
-from reports.services import exports
+from reports.services import exports, report_exports
 from reports.services.backups import user_data_export
 
 EXPENSE_FORMATS = {"csv", "xlsx", "pdf", "json"}
@@ -33,9 +33,7 @@ class ExpenseExportView(APIView):
         query.is_valid(raise_exception=True)
         filters = query.to_filters()
         expenses = exported_expenses(request.user, filters)
-        span = f"{filters.date_from or 'start'} to {filters.date_to or 'today'}"
-        description = f"{span} · scope: {filters.scope} · times in each owner's timezone"
-        return exports.expenses_response(expenses, file_format, description=description)
+        return exports.expenses_response(expenses, file_format, viewer=request.user, filters=filters)
 
 
 class ReportExportView(APIView):
@@ -51,7 +49,25 @@ class ReportExportView(APIView):
         if file_format not in REPORT_FORMATS:
             raise Http404
         filters, options = parse_report_query(request, kind)
-        return exports.report_response(build_report(kind, request.user, filters, **options), file_format)
+        report = build_report(kind, request.user, filters, **options)
+        return report_exports.report_response(report, file_format, viewer=request.user)
+
+
+class SummaryExportView(APIView):
+    """GET /api/v1/exports/summary.pdf — the Reports page's figures as a PDF, for the same query parameters."""
+
+    @extend_schema(
+        operation_id="exports_summary",
+        parameters=[ReportQuerySerializer],
+        description="The headline figures against the previous period, spending per `period`, by category, the "
+        "top restaurants by spend and by visits, by meal type, weekday and hour; with the filters printed.",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request):
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        period = query.options_for("totals").get("period", "month")
+        return report_exports.summary_response(request.user, query.to_filters(), period=period)
 
 
 class MyDataExportView(APIView):

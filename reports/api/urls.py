@@ -19,6 +19,7 @@ urlpatterns = [
     path("exports/my-data/", exports.MyDataExportView.as_view(), name="export-my-data"),
     path("exports/expenses.<slug:file_format>", exports.ExpenseExportView.as_view(), name="export-expenses"),
     path("exports/reports/<slug:kind>.<slug:file_format>", exports.ReportExportView.as_view(), name="export-report"),
+    path("exports/summary.pdf", exports.SummaryExportView.as_view(), name="export-summary"),
     path("imports/", imports.ImportListView.as_view(), name="import-list"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/rows/", imports.ImportRowListView.as_view(), name="import-rows"),

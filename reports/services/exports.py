@@ -1,8 +1,9 @@
-"""Streaming exports of the expense list and of any report: CSV, XLSX, PDF (and JSON for expenses).
+"""Exports of the expense list: CSV and JSON (the stable export format), XLSX and PDF (for people).
 
 Memory stays flat for large lists: rows come from `queryset.iterator(chunk_size=...)`, CSV and JSON are
 generated into a StreamingHttpResponse, XLSX is written by openpyxl's write-only workbook to a temporary
-file that is streamed back, PDF is drawn page by page to a temporary file. Formats: docs/reports.md.
+file that is streamed back (export_xlsx.py), PDF is drawn page by page to a temporary file (export_pdf.py).
+Reports as files: report_exports.py. Formats: docs/reports.md.
 """
 
 import csv
@@ -10,10 +11,8 @@ import datetime
 import functools
 import io
 import json
-import tempfile
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -22,11 +21,13 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from accounts.models import User
 from expenses.fields import EXPENSE_FIELDS, EXPORT_COLUMNS, FIELDS_BY_NAME, Kind
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
 from mealtracker.serialization import json_value
-from reports.selectors import Report
+from reports.selectors import ReportFilters, Scope
+from reports.selectors.exports import currency_totals, filter_lines
 from reports.services import exports_postgresql
 
 EXPORT_SCHEMA_VERSION = 1
@@ -38,13 +39,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # declaration (expenses/fields.py). The columns keep the original app's names so its users' tools keep working;
 # the importer reads every one of them back (and the original app's own exports).
 EXPENSE_COLUMNS = list(EXPORT_COLUMNS)
-PDF_EXPENSE_COLUMNS = [
-    ("date", "Date"), ("time", "Time"), ("restaurant_name", "Restaurant"), ("meal_type", "Meal"),
-    ("party_size", "Party"), ("amount", "Amount"), ("currency", "Cur."), ("reporting_amount", "Reporting"),
-    ("category_name", "Category"), ("status", "Status"),
-]  # fmt: skip
-
-PDF_NUMERIC = {"party_size", "amount", "reporting_amount"}
+# What people read for a choice's code ("Dinner" for "dinner") in the XLSX and the PDF.
+CHOICE_LABELS = {
+    field.columns[0]: {code: str(label) for code, label in Expense._meta.get_field(field.name).choices}
+    for field in EXPENSE_FIELDS
+    if field.kind is Kind.CHOICE
+}
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -257,136 +257,15 @@ def _filename(stem: str, file_format: str) -> str:
     return f"{stem}-{timezone.now():%Y%m%d-%H%M%S}.{file_format}"
 
 
-def _attachment(response, stem: str, file_format: str):
+def attachment(response, stem: str, file_format: str):
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, file_format)}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, intro: list[list] = ()):
-    """A write-only workbook saved to a temporary file (rows are flushed to disk as they are appended)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for line in intro:
-        sheet.append([neutralise(_text(v)) for v in line])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def _cell(value):
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return value
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value
-    return neutralise(_text(value))
-
-
-def pdf_file(
-    title: str,
-    subtitle: str,
-    header: list[str],
-    rows: Iterable[list],
-    *,
-    max_rows: int = PDF_MAX_ROWS,
-    numeric: frozenset[int] = frozenset(),
-    chart: list[tuple[str, Decimal]] | None = None,
-):
-    """A landscape A4 table (with an optional bar chart above it); lists longer than `max_rows` end with a note."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-
-    handle = tempfile.TemporaryFile(suffix=".pdf")  # noqa: SIM115 - FileResponse closes it
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
-    number = body.clone("number", alignment=2)  # right-aligned figures
-    data = [header]
-    truncated = False
-    for index, row in enumerate(rows):
-        if index >= max_rows:
-            truncated = True
-            break
-        data.append([Paragraph(_escape(_text(v)), number if i in numeric else body) for i, v in enumerate(row)])
-    doc = SimpleDocTemplate(
-        handle, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-        bottomMargin=12 * mm, title=title, author="Meal Expense Tracker",
-    )  # fmt: skip
-    table = LongTable(data, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f3b57")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("FONTSIZE", (0, 0), (-1, 0), 8),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef2f6")]),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bccb")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story = [
-        Paragraph(_escape(title), styles["Title"]),
-        Paragraph(_escape(subtitle), styles["Normal"]),
-        Spacer(1, 4 * mm),
-    ]
-    if chart:
-        story += [_bar_chart(chart), Spacer(1, 4 * mm)]
-    story.append(table if len(data) > 1 else Paragraph("Nothing to show for these filters.", styles["Normal"]))
-    if truncated:
-        note = f"Only the first {max_rows:,} rows are in this PDF; export CSV or XLSX for all of them."
-        story += [Spacer(1, 3 * mm), Paragraph(note, styles["Italic"])]
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    handle.seek(0)
-    return handle
-
-
-def _bar_chart(points: list[tuple[str, Decimal]]):
-    """A bar chart of up to 40 labelled amounts (the report's first money column)."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-
-    points = points[:40]
-    drawing = Drawing(760, 170)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 50, 45, 690, 115
-    chart.data = [[float(value or 0) for _, value in points]]
-    chart.categoryAxis.categoryNames = [str(label)[:18] for label, _ in points]
-    chart.categoryAxis.labels.angle = 30 if len(points) > 8 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(points) > 8 else "n"
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontSize = 7
-    chart.bars[0].fillColor = colors.HexColor("#0b5cad")
-    chart.bars[0].strokeColor = None
-    drawing.add(chart)
-    return drawing
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _footer(canvas, doc):
-    canvas.saveState()
-    canvas.setFont("Helvetica", 7)
-    canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 6 * 2.83, f"Page {doc.page}")
-    canvas.restoreState()
-
-
-def expenses_response(expenses: QuerySet[Expense], file_format: str, *, description: str):
-    """The filtered expense list as a download in the stable export format."""
+def expenses_response(expenses: QuerySet[Expense], file_format: str, *, viewer: User, filters: ReportFilters):
+    """The filtered expense list as a download: CSV and JSON in the stable export format, XLSX and PDF for people
+    (titled columns, labels, totals; the PDF names its filters)."""
     if file_format == "csv":
         if connection.vendor == "postgresql":
             text = csv_lines_stream(EXPENSE_COLUMNS, exports_postgresql.expense_csv_lines(expenses))
@@ -396,16 +275,27 @@ def expenses_response(expenses: QuerySet[Expense], file_format: str, *, descript
     elif file_format == "json":
         response = StreamingHttpResponse(_json_stream(expense_rows(expenses)), content_type=CONTENT_TYPES["json"])
     elif file_format == "xlsx":
-        handle = xlsx_file("Expenses", EXPENSE_COLUMNS, expense_rows(expenses))
-        response = FileResponse(handle, content_type=CONTENT_TYPES["xlsx"])
+        from reports.services.export_xlsx import expenses_workbook
+
+        response = FileResponse(expenses_workbook(expense_rows(expenses)), content_type=CONTENT_TYPES["xlsx"])
     else:
-        indexes = [EXPENSE_COLUMNS.index(key) for key, _ in PDF_EXPENSE_COLUMNS]
-        rows = ([row[i] for i in indexes] for row in expense_rows(expenses))
-        header = [label for _, label in PDF_EXPENSE_COLUMNS]
-        numeric = frozenset(i for i, (key, _) in enumerate(PDF_EXPENSE_COLUMNS) if key in PDF_NUMERIC)
-        handle = pdf_file("Expenses", description, header, rows, numeric=numeric)
+        from reports.services.export_pdf import expense_list_pdf, heading_lines
+
+        lines = filter_lines(viewer, filters, date_from=filters.date_from, date_to=filters.date_to)
+        notes = [
+            f"Dates and times in each owner's time zone · totals in each currency and in {settings.REPORTING_CURRENCY}"
+        ]
+        handle = expense_list_pdf(
+            expense_rows(expenses),
+            column_index={column: index for index, column in enumerate(EXPENSE_COLUMNS)},
+            labels=CHOICE_LABELS,
+            totals=currency_totals(expenses),
+            lines=heading_lines(lines, notes),
+            with_owner=filters.scope != Scope.MINE,
+            max_rows=PDF_MAX_ROWS,
+        )
         response = FileResponse(handle, content_type=CONTENT_TYPES["pdf"])
-    return _attachment(response, "expenses", file_format)
+    return attachment(response, "expenses", file_format)
 
 
 def _json_stream(rows: Iterable[list]) -> Iterator[str]:
@@ -420,37 +310,3 @@ def _json_stream(rows: Iterable[list]) -> Iterator[str]:
         record = {key: json_value(value) for key, value in zip(EXPENSE_COLUMNS, row, strict=True)}
         yield ("," if index else "") + "\n" + json.dumps(record)
     yield "\n]}\n"
-
-
-def report_description(report: Report) -> str:
-    return (
-        f"{report.date_from:%d %b %Y} to {report.date_to:%d %b %Y} · scope: {report.filters.scope} · "
-        f"timezone: {report.timezone} · amounts in {report.currency}"
-    )
-
-
-def report_response(report: Report, file_format: str):
-    """Any report as CSV, XLSX or PDF: its columns, in order, with money in the reporting currency."""
-    header = [column.label for column in report.columns]
-    rows = [[row.get(column.key) for column in report.columns] for row in report.rows]
-    stem = f"report-{report.kind}"
-    if file_format == "csv":
-        response = StreamingHttpResponse(csv_stream(header, rows), content_type=CONTENT_TYPES["csv"])
-    elif file_format == "xlsx":
-        intro = [[report.title], [report_description(report)], []]
-        response = FileResponse(xlsx_file(report.title, header, rows, intro=intro), content_type=CONTENT_TYPES["xlsx"])
-    else:
-        numeric = frozenset(i for i, c in enumerate(report.columns) if c.kind in {"money", "int", "percent"})
-        handle = pdf_file(
-            report.title, report_description(report), header, rows, numeric=numeric, chart=_chart_points(report)
-        )
-        response = FileResponse(handle, content_type=CONTENT_TYPES["pdf"])
-    return _attachment(response, stem, file_format)
-
-
-def _chart_points(report: Report) -> list[tuple[str, Decimal]] | None:
-    """(label, total) pairs for reports that chart well: totals, breakdowns and top restaurants."""
-    label_key = {"totals": "period_start", "breakdown": "label", "top-restaurants": "restaurant"}.get(report.kind)
-    if not label_key or not report.rows:
-        return None
-    return [(_text(row[label_key]), row["total"]) for row in report.rows]

@@ -13,6 +13,7 @@ import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from expenses.choices import MealType, OrderType, PaymentMethod
+from expenses.fields import EXPORT_TITLES
 from expenses.models import Restaurant
 from expenses.services.catalog import normalise_tag_name
 from mealtracker import bounded_json
@@ -75,11 +76,17 @@ MEAL_SYNONYMS = {"late night": "late_night", "late-night": "late_night", "snack"
                  "grocery": "groceries"}  # fmt: skip
 ORDER_SYNONYMS = {"dine in": "dine_in", "dine-in": "dine_in", "take out": "takeout", "take-out": "takeout",
                   "pickup": "takeout", "drive thru": "drive_thru", "drive-thru": "drive_thru"}  # fmt: skip
+# A choice's label, as our workbooks write it ("Mobile wallet"), reads as its code.
+PAYMENT_SYNONYMS = {str(label).lower(): code for code, label in PaymentMethod.choices}
 
 
 def normalise_header(name) -> str:
     text = str(name or "").strip().lstrip("\ufeff").lower()
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+# Our workbooks title their columns for people ("Date and time (UTC)", "Meal"); each title means its column.
+HEADER_TO_FIELD |= {normalise_header(title): column for column, title in EXPORT_TITLES.items() if column in ALIASES}
 
 
 def _unneutralise(value):
@@ -234,6 +241,9 @@ def _read_xlsx(payload: bytes) -> list[tuple[int, dict]]:
             continue
         if header is None:
             header = list(cells)
+            dated = [i for i, h in enumerate(header) if HEADER_TO_FIELD.get(normalise_header(h)) in DATE_FIELDS]
+            continue
+        if _is_totals_line(cells, dated):
             continue
         rows.append((line, {h: c for h, c in zip(header, cells, strict=False) if h is not None}))
         if len(rows) > MAX_ROWS:
@@ -243,6 +253,19 @@ def _read_xlsx(payload: bytes) -> list[tuple[int, dict]]:
         raise DomainError("The workbook's first sheet is empty.", field="file")
     _check_size(rows)
     return rows
+
+
+DATE_FIELDS = {"date", "datetime_utc", "occurred_at"}
+
+
+def _is_totals_line(cells: tuple, dated: list[int]) -> bool:
+    """A line that starts with "Total" and has no date: a workbook's totals (ours end with them), not a meal."""
+    first = cells[0] if cells else None
+    return (
+        isinstance(first, str)
+        and first.strip().lower().startswith("total")
+        and all(index >= len(cells) or cells[index] in (None, "") for index in dated)
+    )
 
 
 def _read_json(payload: bytes) -> list[tuple[int, dict]]:
@@ -410,7 +433,7 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
     )
     unknown_payment: dict[str, str] = {}
     values["payment_method"] = _choice(
-        cells.get("payment_method"), PaymentMethod.values, {}, "", "payment_method", unknown_payment
+        cells.get("payment_method"), PaymentMethod.values, PAYMENT_SYNONYMS, "", "payment_method", unknown_payment
     )
     if unknown_payment:
         warnings["payment_method"] = unknown_payment["payment_method"] + "; it is left blank"

@@ -79,6 +79,7 @@ ROWS = [
     Row("reports_api:export-my-data", "get", SIGNED_IN_200),
     Row("reports_api:export-expenses", "get", SIGNED_IN_200, kwargs={"file_format": "csv"}),
     Row("reports_api:export-report", "get", SIGNED_IN_200, kwargs={"kind": "summary", "file_format": "xlsx"}),
+    Row("reports_api:export-summary", "get", SIGNED_IN_200),
     Row("reports_api:import-list", "get", SIGNED_IN_200),
     Row("reports_api:import-list", "post", SIGNED_IN_201, format="multipart",
         data=lambda w: {"file": SimpleUploadedFile("card.csv", CSV, content_type="text/csv")}),

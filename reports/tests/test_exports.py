@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from expenses.fields import EXPORT_TITLES
 from expenses.tests.factories import ExpenseFactory, TagFactory
 from reports.services.exports import EXPENSE_COLUMNS
 
@@ -66,8 +67,9 @@ def test_expense_xlsx_opens_with_openpyxl(client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(download(response)), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == EXPENSE_COLUMNS
-    assert (rows[2][EXPENSE_COLUMNS.index("reporting_amount")], len(rows)) == (55, 5)
+    assert list(rows[0]) == [EXPORT_TITLES[column] for column in EXPENSE_COLUMNS]
+    assert rows[2][EXPENSE_COLUMNS.index("reporting_amount")] == 55
+    assert rows[6][0] == "Total EUR (1 meal)"  # after the four meals and a blank line
 
 
 def test_expense_pdf_is_a_pdf_document(client):
@@ -120,8 +122,8 @@ def test_report_xlsx_keeps_money_numeric(client):
     )
     rows = list(load_workbook(io.BytesIO(download(response)), read_only=True).active.iter_rows(values_only=True))
     assert rows[0] == ("Spending by meal type",)
-    assert rows[3][:2] == ("Meal Type", "Total")
-    assert rows[4][:2] == ("Dinner", 55)
+    assert rows[4][:2] == ("Meal Type", "Total")
+    assert rows[5][:2] == ("Dinner", 55)
 
 
 def test_member_cannot_export_the_team_report(client):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
+from expenses.fields import EXPORT_TITLES
 from reports.services.exports import EXPENSE_COLUMNS
 
 # Identity and bookkeeping columns belong to the copy, not to the meal.
@@ -23,7 +24,9 @@ def read(file_format: str, payload: bytes) -> list[dict]:
     if file_format == "json":
         return [{k: "" if v is None else str(v) for k, v in row.items()} for row in json.loads(payload)["expenses"]]
     rows = list(load_workbook(io.BytesIO(payload), read_only=True).active.iter_rows(values_only=True))
-    return [{h: "" if v is None else str(v) for h, v in zip(rows[0], row, strict=True)} for row in rows[1:]]
+    columns = {title: column for column, title in EXPORT_TITLES.items()}
+    meals = rows[1 : rows.index(())]  # the totals follow a blank line
+    return [{columns[h]: "" if v is None else str(v) for h, v in zip(rows[0], row, strict=True)} for row in meals]
 
 
 def comparable(rows: list[dict]) -> list[dict]:
