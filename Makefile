@@ -7,20 +7,29 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
-	bench bench-cold-start loadtest fuzz security audit
+	bench bench-cold-start loadtest fuzz security audit deploy-rehearsal
 
 ## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
 run: setup migrate seed
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: set up and run lint, migration check and the whole test suite
-test: setup browser ocr lint security infra
+test: setup browser ocr lint security infra deploy-rehearsal
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## infra: terraform fmt/validate/test, checkov, actionlint (tools cached in ~/.cache/mealtracker-tools)
 infra:
 	CHECK_INFRA_TOOLS=$${CHECK_INFRA_TOOLS:-$$HOME/.cache/mealtracker-tools} bash scripts/check-infra.sh
+
+## deploy-rehearsal: plan envs/dev offline, run Zappa's deploy/update and every release path (first deploy,
+## canary, failed canary, refused migrations, rollback, failed first deploy) against moto, and judge each AWS
+## call against the planned IAM (docs/deploy.md); skipped loudly without terraform or the provider mirror.
+## REHEARSAL_REVISION=addd1f1 REHEARSAL_EXPECT=state-backend,... rehearses a commit that must report those.
+deploy-rehearsal: setup
+	@if [ "$${CHECK_INFRA:-}" = "skip" ]; then echo "!!! SKIPPED: deploy rehearsal -- CHECK_INFRA=skip"; \
+	else CHECK_INFRA_TOOLS=$${CHECK_INFRA_TOOLS:-$$HOME/.cache/mealtracker-tools} $(PY) -m deploy.rehearsal \
+		$${REHEARSAL_REVISION:+--revision $$REHEARSAL_REVISION} $${REHEARSAL_EXPECT:+--expect $$REHEARSAL_EXPECT}; fi
 
 setup: $(VENV)/.installed .env assets
 

@@ -179,3 +179,66 @@ def read_plan(plan: dict[str, Any]) -> PlanFacts:
 def load_plan(path) -> PlanFacts:
     with open(path, encoding="utf-8") as handle:
         return read_plan(json.load(handle))
+
+
+# --- saved facts (test fixtures) ------------------------------------------------------------------------------
+
+_UNKNOWN_MARK = "<unknown at plan time>"
+
+
+def _encode(value: Any) -> Any:
+    if value is UNKNOWN:
+        return _UNKNOWN_MARK
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if value == _UNKNOWN_MARK:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _policy_json(policy: Policy | None) -> Any:
+    return None if policy is None else {"name": policy.name, "statements": _encode(policy.statements)}
+
+
+def _policy_from(data: Any) -> Policy | None:
+    return None if data is None else Policy(data["name"], _decode(data["statements"]))
+
+
+def facts_to_json(facts: PlanFacts) -> dict[str, Any]:
+    return {
+        "roles": {
+            name: {
+                "trust": _policy_json(role.trust),
+                "policies": [_policy_json(p) for p in role.policies],
+                "managed_policy_arns": role.managed_policy_arns,
+            }
+            for name, role in facts.roles.items()
+        },
+        "buckets": {
+            name: {"policy": _policy_json(b.policy), "sse_algorithm": b.sse_algorithm}
+            for name, b in facts.buckets.items()
+        },
+        "outputs": _encode(facts.outputs),
+        "alarms": facts.alarms,
+    }
+
+
+def facts_from_json(data: dict[str, Any]) -> PlanFacts:
+    facts = PlanFacts(outputs=_decode(data["outputs"]), alarms=data["alarms"])
+    for name, role in data["roles"].items():
+        facts.roles[name] = Role(
+            name, _policy_from(role["trust"]), [_policy_from(p) for p in role["policies"]], role["managed_policy_arns"]
+        )
+    for name, bucket in data["buckets"].items():
+        facts.buckets[name] = Bucket(name, _policy_from(bucket["policy"]), bucket["sse_algorithm"])
+    return facts

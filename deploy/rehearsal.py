@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ TF_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 ACCOUNT, REGION, ENV = "123456789012", "us-east-1", "dev"
 OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 BLOCKERS = ("state-backend", "events-role", "apigateway-role", "recovery")
+TF_DATA = Path(os.environ.get("CHECK_INFRA_TOOLS", Path.home() / ".cache/mealtracker-tools")) / "rehearsal-tf-data"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def terraform_plan(root: Path, workdir: Path, endpoint: str, variables: dict[str
     env = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_DATA_DIR": str(workdir / f"tf-data-{root.name}"),
+        "TF_DATA_DIR": str(TF_DATA / root.name),  # kept between runs: init then finds the providers in place
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
         "AWS_ENDPOINT_URL": endpoint,
@@ -236,6 +238,7 @@ def render_settings(tree: Path, facts, names: dict[str, str], workdir: Path) -> 
     }
     settings = json.loads((tree / "zappa_settings.json").read_text())
     renderer.merge_stage(settings, ENV, renderer.normalise_outputs(outputs))
+    settings[ENV]["touch"] = False  # Zappa's GET of the execute-api URL cannot reach AWS from here
     path = workdir / "zappa_settings.json"
     path.write_text(json.dumps(settings, indent=2))
     (workdir / "tf-outputs.json").write_text(json.dumps({k: {"value": v} for k, v in outputs.items()}))
@@ -340,6 +343,17 @@ def workflow_step(tree: Path, stage, workdir: Path, zip_path: str) -> int:
     return 0
 
 
+class _FastTime:
+    """time for zappa.core with a short sleep."""
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(_seconds):
+        time.sleep(0.05)
+
+
 @dataclass
 class Run:
     calls: list
@@ -378,18 +392,25 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
             findings.append(Finding("recovery", f"{title}: the deploy step exited {status}, expected {expect}"))
         return status
 
+    observer = Release(stage)  # made before any recording: the rehearsal's own look-ups
+
     def live() -> str | None:
-        alias = Release(stage).alias()
+        alias = observer.alias()
         return alias and alias["FunctionVersion"]
 
     def check_stage_works(title: str) -> None:
         """A REST API exists and routes to the alias; the schedules call the alias."""
-        status = Release(stage).stack_status()
+        status = observer.stack_status()
         if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
             findings.append(Finding("recovery", f"{title}: no REST API stack afterwards ({status or 'missing'})"))
         if release_tool and not live():
             findings.append(Finding("recovery", f"{title}: the alias {stage.alias} does not exist afterwards"))
 
+    import botocore.waiter
+    import zappa.core
+
+    # moto answers at once: Zappa's 3-second stack polls and the Lambda waiters' delays would only wait.
+    zappa.core.time = botocore.waiter.time = _FastTime()
     previous_cwd = os.getcwd()
     os.chdir(workdir)  # Zappa scans the working directory for WebSocket handlers
     try:
@@ -427,6 +448,7 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
         check_stage_works("the next run after a failed first deploy")
     finally:
         os.chdir(previous_cwd)
+        zappa.core.time = botocore.waiter.time = time
     return Run(all_calls, findings)
 
 
@@ -466,7 +488,10 @@ def judge(calls: list, facts, names: dict[str, str]) -> list[Finding]:
                 service, "deploy-permission"
             )
             passed = f" to {service}" if service else ""
-            findings[(kind, request.action, request.resource, service)] = Finding(
+            findings.setdefault((kind, call.service, call.operation, request.action, service), None)
+            findings[(kind, call.service, call.operation, request.action, service)] = findings[
+                (kind, call.service, call.operation, request.action, service)
+            ] or Finding(
                 kind,
                 f"{call.service}:{call.operation} needs {request.action}{passed} on {request.resource}: "
                 f"the deploy role's policy {result}",
@@ -510,12 +535,23 @@ def rehearse(revision: str | None, workdir: Path, endpoint: str) -> list[Finding
     banner(f"terraform plan of envs/{ENV} and bootstrap ({revision or 'working tree'})")
     started = time.monotonic()
     variables = {"github_repository": "example-org/meal-expense-tracker", "write_app_secret": "false"}
-    env_plan = terraform_plan(
-        tree / "terraform/envs" / ENV, workdir, endpoint, {**variables, "github_oidc_provider_arn": OIDC}
-    )
-    bootstrap_plan = terraform_plan(
-        tree / "terraform/bootstrap", workdir, endpoint, {"github_repository": variables["github_repository"]}
-    )
+    TF_DATA.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two roots plan side by side
+        env_future = pool.submit(
+            terraform_plan,
+            tree / "terraform/envs" / ENV,
+            workdir,
+            endpoint,
+            {**variables, "github_oidc_provider_arn": OIDC},
+        )
+        bootstrap_future = pool.submit(
+            terraform_plan,
+            tree / "terraform/bootstrap",
+            workdir,
+            endpoint,
+            {"github_repository": variables["github_repository"]},
+        )
+        env_plan, bootstrap_plan = env_future.result(), bootstrap_future.result()
     print(f"planned in {time.monotonic() - started:.1f} s", flush=True)
     facts, bootstrap = read_plan(env_plan), read_plan(bootstrap_plan)
     function = facts.outputs.get("lambda_function_name") or f"mealtracker-{ENV}"
@@ -550,6 +586,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("AWS_PROFILE", None)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    # moto answers AddPermission with 200 where AWS says 201, which Zappa logs as a problem.
+    import zappa.core  # noqa: F401 - its logging.basicConfig installs the handler filtered here
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: "Problem creating permission" not in record.getMessage())
     logging.getLogger("botocore.credentials").setLevel(logging.WARNING)
     server, endpoint = start_moto()
     os.environ["AWS_ENDPOINT_URL"] = endpoint

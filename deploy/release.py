@@ -122,7 +122,7 @@ class Release:
 
         say("zappa " + " ".join(argv))
         try:
-            ZappaCLI().handle([*argv, "-s", str(self.stage.settings_file)])
+            ZappaCLI().handle([*argv, "-s", str(self.stage.settings_file), "--disable_progress"])
         except SystemExit as exit_:
             if exit_.code not in (0, None):
                 raise ReleaseError(f"zappa {argv[0]} failed (exit {exit_.code})") from None
