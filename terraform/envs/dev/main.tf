@@ -27,15 +27,18 @@ module "environment" {
   app_secret_version          = var.app_secret_version
   write_app_secret            = var.write_app_secret
 
-  monthly_budget_usd           = 30
+  monthly_budget_usd           = 100 # what this stage costs: docs/deploy.md, "What a stage costs"
   alarm_emails                 = var.alarm_emails
   alarm_lambda_error_threshold = 1
   alarm_api_5xx_threshold      = 5
   alarm_db_connections_max     = 60
 
-  enable_xray = true  # zappa_settings.json turns xray_tracing on
-  enable_waf  = false # saves ~10 USD/month; staging and prod have it
+  enable_xray = true # zappa_settings.json turns xray_tracing on
+  enable_waf  = true # the execute-api URL is public in every stage
   rest_api_id = var.rest_api_id
+
+  db_role_bootstrap           = var.db_role_bootstrap
+  lambda_reserved_concurrency = 5 # zappa_settings.json lambda_concurrency
 
   github_repository        = var.github_repository
   github_oidc_provider_arn = var.github_oidc_provider_arn

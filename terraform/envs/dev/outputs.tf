@@ -124,3 +124,28 @@ output "canary_alarm_names" {
   description = "See modules/environment/outputs.tf."
   value       = module.environment.canary_alarm_names
 }
+
+output "db_proxy_endpoint" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_proxy_endpoint
+}
+
+output "db_app_role" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_app_role
+}
+
+output "db_app_role_secret_arn" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_app_role_secret_arn
+}
+
+output "db_master_secret_arn" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_master_secret_arn
+}
+
+output "internet_egress" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.internet_egress
+}

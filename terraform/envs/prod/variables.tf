@@ -51,3 +51,9 @@ variable "app_secret_version" {
   type        = number
   default     = 1
 }
+
+variable "db_role_bootstrap" {
+  description = "On only while `zappa manage <stage> create_app_db_role` runs: the function may read the master secret."
+  type        = bool
+  default     = false
+}

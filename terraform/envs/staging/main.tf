@@ -27,7 +27,7 @@ module "environment" {
   app_secret_version          = var.app_secret_version
   write_app_secret            = var.write_app_secret
 
-  monthly_budget_usd           = 60
+  monthly_budget_usd           = 150 # what this stage costs: docs/deploy.md, "What a stage costs"
   alarm_emails                 = var.alarm_emails
   alarm_lambda_error_threshold = 1
   alarm_api_5xx_threshold      = 5
@@ -36,6 +36,9 @@ module "environment" {
   enable_xray = true # zappa_settings.json turns xray_tracing on
   enable_waf  = true
   rest_api_id = var.rest_api_id
+
+  db_role_bootstrap           = var.db_role_bootstrap
+  lambda_reserved_concurrency = 20 # zappa_settings.json lambda_concurrency
 
   github_repository        = var.github_repository
   github_oidc_provider_arn = var.github_oidc_provider_arn

@@ -1,8 +1,8 @@
 # RDS PostgreSQL 16 in the private subnets: encrypted with the customer key, TLS forced, IAM auth on.
-# The master password arrives as an ephemeral value (generated in modules/secrets, which also writes
-# it to the app secret) and is set through the write-only password_wo: it is never in Terraform state.
-# (RDS-managed rotation, manage_master_user_password, is not used: it would change the password under
-# warm Lambda instances that cached the old one at cold start.)
+# The master password is RDS-managed (manage_master_user_password): RDS keeps it in its own secret, encrypted
+# with the data key, and rotates it (every 7 days by default); it is never in Terraform state. Rotation cannot
+# break the app: the function never uses the master. It signs in to RDS Proxy as its own role with IAM tokens
+# (modules/rds_proxy); the master's secret is read once, by `manage.py create_app_db_role`.
 
 resource "aws_db_subnet_group" "this" {
   name        = var.identifier
@@ -105,8 +105,8 @@ resource "aws_db_instance" "this" {
   port     = 5432
   username = var.master_username
 
-  password_wo         = var.master_password
-  password_wo_version = var.set_master_password ? var.master_password_version : null
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.kms_key_arn
 
   iam_database_authentication_enabled = true
 

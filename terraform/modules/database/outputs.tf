@@ -28,6 +28,11 @@ output "db_name" {
   value       = aws_db_instance.this.db_name
 }
 
+output "master_secret_arn" {
+  description = "The RDS-managed secret of the master user (rotated by RDS); used only by create_app_db_role."
+  value       = one(aws_db_instance.this.master_user_secret[*].secret_arn)
+}
+
 output "master_username" {
   description = "Master user name."
   value       = aws_db_instance.this.username
@@ -42,6 +47,7 @@ output "security_properties" {
     kms_key_id                   = aws_db_instance.this.kms_key_id
     iam_auth                     = aws_db_instance.this.iam_database_authentication_enabled
     password_in_state            = nonsensitive(aws_db_instance.this.password != null)
+    master_password_managed      = aws_db_instance.this.manage_master_user_password
     multi_az                     = aws_db_instance.this.multi_az
     deletion_protection          = aws_db_instance.this.deletion_protection
     backup_retention_days        = aws_db_instance.this.backup_retention_period

@@ -63,26 +63,6 @@ variable "master_username" {
   default     = "mealtracker_admin"
 }
 
-variable "master_password" {
-  description = "Master password (ephemeral: written through password_wo, never stored)."
-  type        = string
-  default     = null
-  ephemeral   = true
-  sensitive   = true
-}
-
-variable "set_master_password" {
-  description = "Send master_password (false only in offline tests, where no password exists)."
-  type        = bool
-  default     = true
-}
-
-variable "master_password_version" {
-  description = "Bump together with a new master_password to change it."
-  type        = number
-  default     = 1
-}
-
 variable "allocated_storage" {
   description = "Initial storage in GiB."
   type        = number

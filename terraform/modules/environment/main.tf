@@ -26,12 +26,21 @@ ephemeral "aws_secretsmanager_random_password" "secret_key" {
   exclude_punctuation = true
 }
 
-ephemeral "aws_secretsmanager_random_password" "db_password" {
+ephemeral "aws_secretsmanager_random_password" "field_encryption_key" {
   count    = var.write_app_secret ? 1 : 0
   provider = aws.secret_generator
 
-  password_length     = 40
-  exclude_punctuation = true # RDS refuses / " @ and spaces; 40 letters and digits are plenty
+  password_length     = 64
+  exclude_punctuation = true # the app derives its Fernet key from it (HKDF); never from SECRET_KEY
+}
+
+# Before a rewrite of the app secret (app_secret_version > 1) its current document is read, ephemerally, so the
+# keys added by hand (PLACES_API_KEY, e-mail credentials) and FIELD_ENCRYPTION_KEY are written back unchanged.
+ephemeral "aws_secretsmanager_secret_version" "app_current" {
+  count    = var.write_app_secret && var.app_secret_version > 1 ? 1 : 0
+  provider = aws.secret_generator
+
+  secret_id = module.secrets.app_secret_arn
 }
 
 module "secrets" {
@@ -46,12 +55,8 @@ module "secrets" {
   app_secret_version          = var.app_secret_version
   write_secret_value          = var.write_app_secret
   secret_key                  = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.secret_key[0].random_password : null
-  db_password                 = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.db_password[0].random_password : null
-
-  db_host     = module.database.address
-  db_port     = module.database.port
-  db_name     = module.database.db_name
-  db_username = module.database.master_username
+  field_encryption_key        = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.field_encryption_key[0].random_password : null
+  current_secret              = var.write_app_secret && var.app_secret_version > 1 ? jsondecode(ephemeral.aws_secretsmanager_secret_version.app_current[0].secret_string) : {}
 }
 
 module "network" {
@@ -97,10 +102,26 @@ module "database" {
   deletion_protection          = var.db_deletion_protection
   performance_insights_enabled = var.db_performance_insights
   monitoring_interval          = var.db_monitoring_interval
-  master_password              = var.write_app_secret ? ephemeral.aws_secretsmanager_random_password.db_password[0].random_password : null
-  master_password_version      = var.app_secret_version
-  set_master_password          = var.write_app_secret
   log_retention_days           = var.log_retention_days
+}
+
+module "rds_proxy" {
+  source = "../rds_proxy"
+
+  name_prefix                 = local.name_prefix
+  account_id                  = local.account_id
+  region                      = var.region
+  partition                   = local.partition
+  vpc_id                      = module.network.vpc_id
+  subnet_ids                  = module.network.private_subnet_ids
+  lambda_security_group_id    = module.network.lambda_security_group_id
+  database_security_group_id  = module.network.database_security_group_id
+  db_instance_id              = module.database.instance_id
+  kms_key_arn                 = module.secrets.data_kms_key_arn
+  master_secret_arn           = module.database.master_secret_arn
+  lambda_role_name            = module.iam.lambda_role_name
+  db_role_bootstrap           = var.db_role_bootstrap
+  secret_recovery_window_days = var.secret_recovery_window_days
 }
 
 module "observability" {

@@ -51,7 +51,7 @@ output "kms_key_arn" {
 }
 
 output "app_secret_arn" {
-  description = "App secret ARN (SECRET_KEY and DB credentials): APP_SECRET_ID of the function."
+  description = "App secret ARN (the app's own keys, no database credentials): APP_SECRET_ID of the function."
   value       = module.secrets.app_secret_arn
 }
 
@@ -90,6 +90,31 @@ output "db_name" {
   value       = module.database.db_name
 }
 
+output "db_proxy_endpoint" {
+  description = "RDS Proxy endpoint: DATABASE_HOST of the function."
+  value       = module.rds_proxy.endpoint
+}
+
+output "db_app_role" {
+  description = "PostgreSQL role the function signs in as: DATABASE_USER."
+  value       = module.rds_proxy.app_role
+}
+
+output "db_app_role_secret_arn" {
+  description = "The proxy's secret for the app role: DATABASE_APP_SECRET_ID (create_app_db_role)."
+  value       = module.rds_proxy.app_role_secret_arn
+}
+
+output "db_master_secret_arn" {
+  description = "RDS-managed master secret: DATABASE_MASTER_SECRET_ID (create_app_db_role only)."
+  value       = module.database.master_secret_arn
+}
+
+output "internet_egress" {
+  description = "Whether the function reaches the internet (NAT): INTERNET_EGRESS of the function."
+  value       = var.enable_nat_gateway
+}
+
 output "dlq_arn" {
   description = "Dead-letter queue for zappa dead_letter_arn."
   value       = module.observability.dlq_arn
@@ -118,11 +143,13 @@ output "xray_enabled" {
 output "security_properties" {
   description = "Security-relevant settings as applied (asserted by the env tests)."
   value = {
-    database            = module.database.security_properties
-    lambda_statements   = module.iam.lambda_policy_statements
-    log_retention_days  = var.log_retention_days
-    nat_gateway_enabled = var.enable_nat_gateway
-    waf_enabled         = var.enable_waf
+    database             = module.database.security_properties
+    lambda_statements    = concat(module.iam.lambda_policy_statements, module.rds_proxy.lambda_statements)
+    rds_proxy            = module.rds_proxy.security_properties
+    reserved_concurrency = var.lambda_reserved_concurrency
+    log_retention_days   = var.log_retention_days
+    nat_gateway_enabled  = var.enable_nat_gateway
+    waf_enabled          = var.enable_waf
   }
 }
 

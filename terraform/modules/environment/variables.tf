@@ -184,7 +184,7 @@ variable "write_app_secret" {
 }
 
 variable "app_secret_version" {
-  description = "Bump to rotate SECRET_KEY and the DB password (then zappa update)."
+  description = "Bump to rotate SECRET_KEY (other keys of the app secret are kept; then zappa update)."
   type        = number
   default     = 1
 }
@@ -193,4 +193,16 @@ variable "force_destroy_buckets" {
   description = "Allow destroying non-empty buckets (dev only)."
   type        = bool
   default     = false
+}
+
+variable "db_role_bootstrap" {
+  description = "Let the function read the master secret to run `manage.py create_app_db_role` (off again afterwards)."
+  type        = bool
+  default     = false
+}
+
+variable "lambda_reserved_concurrency" {
+  description = "Reserved concurrency of the function (zappa_settings.json lambda_concurrency of the stage)."
+  type        = number
+  default     = 5
 }

@@ -5,11 +5,13 @@
 #          The Lambda role may use it only through those services (kms:ViaService).
 #   logs - CloudWatch Logs and the alarm SNS topic; services publish with it, the app never touches it.
 #
-# The app secret holds SECRET_KEY and the database credentials in the RDS secret format that
-# mealtracker/cloud.py reads (username, password, host, port, dbname). Both random values are
-# ephemeral and reach AWS only through write-only attributes (the secret and the RDS instance's
-# password_wo), so neither is ever stored in Terraform state or plan files (weakness S5). They are
-# generated in modules/environment and passed in as ephemeral variables.
+# The app secret holds the app's own keys only: SECRET_KEY and FIELD_ENCRYPTION_KEY (written here, each its own
+# random value), plus keys an operator adds by hand (PLACES_API_KEY, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD). The
+# database credentials are not in it: the master's secret is RDS-managed (modules/database) and the app role's is
+# read by RDS Proxy only (modules/rds_proxy), so rotating a database password never changes SECRET_KEY. Values
+# reach AWS through the write-only secret_string_wo: never stored in Terraform state or plan files. A rewrite
+# (app_secret_version bumped to rotate SECRET_KEY) starts from the current document, read ephemerally, so keys
+# added by hand and FIELD_ENCRYPTION_KEY survive it (modules/environment).
 
 locals {
   account_root = "arn:${var.partition}:iam::${var.account_id}:root"
@@ -118,9 +120,9 @@ resource "aws_kms_alias" "logs" {
 }
 
 resource "aws_secretsmanager_secret" "app" {
-  #checkov:skip=CKV2_AWS_57:No rotation Lambda: rotation is a deliberate `terraform apply -var app_secret_version=N` that writes a new SECRET_KEY and DB password to RDS and the secret together, followed by `zappa update` so no warm function keeps stale credentials (see docs/deploy.md).
+  #checkov:skip=CKV2_AWS_57:No rotation Lambda: SECRET_KEY rotates by `terraform apply -var app_secret_version=N` (other keys kept) then `zappa update`; FIELD_ENCRYPTION_KEY by adding a key first and `manage.py rotate_field_encryption`; database passwords are not in this secret (see docs/deploy.md).
   name                    = "${var.name_prefix}/app"
-  description             = "Django SECRET_KEY and database connection fields for ${var.name_prefix}"
+  description             = "The app's own keys (SECRET_KEY, FIELD_ENCRYPTION_KEY, PLACES_API_KEY, ...) for ${var.name_prefix}"
   kms_key_id              = aws_kms_key.data.arn
   recovery_window_in_days = var.secret_recovery_window_days
 }
@@ -129,14 +131,12 @@ resource "aws_secretsmanager_secret_version" "app" {
   count = var.write_secret_value ? 1 : 0
 
   secret_id = aws_secretsmanager_secret.app.id
-  secret_string_wo = jsonencode({
-    SECRET_KEY = var.secret_key
-    engine     = "postgres"
-    username   = var.db_username
-    password   = var.db_password
-    host       = var.db_host
-    port       = var.db_port
-    dbname     = var.db_name
-  })
+  # Keys already in the secret (added by hand, or FIELD_ENCRYPTION_KEY from an earlier version) are kept; a new
+  # SECRET_KEY replaces the old one; FIELD_ENCRYPTION_KEY is only generated when the secret has none.
+  secret_string_wo = jsonencode(merge(
+    { FIELD_ENCRYPTION_KEY = var.field_encryption_key },
+    var.current_secret,
+    { SECRET_KEY = var.secret_key },
+  ))
   secret_string_wo_version = var.app_secret_version
 }

@@ -9,7 +9,7 @@ output "logs_kms_key_arn" {
 }
 
 output "app_secret_arn" {
-  description = "ARN of the app secret (SECRET_KEY and DB connection fields)."
+  description = "ARN of the app secret (the app's own keys; no database credentials)."
   value       = aws_secretsmanager_secret.app.arn
 }
 

@@ -44,10 +44,18 @@ variable "secret_key" {
   sensitive   = true
 }
 
-variable "db_password" {
-  description = "Database master password (ephemeral, never stored)."
+variable "field_encryption_key" {
+  description = "FIELD_ENCRYPTION_KEY for a secret that has none yet (ephemeral, never stored); its own random value."
   type        = string
   default     = null
+  ephemeral   = true
+  sensitive   = true
+}
+
+variable "current_secret" {
+  description = "The secret's current document (read ephemerally before a rewrite), whose keys are kept."
+  type        = map(string)
+  default     = {}
   ephemeral   = true
   sensitive   = true
 }
@@ -59,28 +67,7 @@ variable "write_secret_value" {
 }
 
 variable "app_secret_version" {
-  description = "Bump to rotate: a new SECRET_KEY and DB password are written to the secret and RDS together."
+  description = "Bump to rotate SECRET_KEY (the secret's other keys are kept)."
   type        = number
   default     = 1
 }
-
-variable "db_host" {
-  description = "Database host name."
-  type        = string
-}
-
-variable "db_port" {
-  description = "Database port."
-  type        = number
-}
-
-variable "db_name" {
-  description = "Database name."
-  type        = string
-}
-
-variable "db_username" {
-  description = "Database user the app connects as."
-  type        = string
-}
-

@@ -110,3 +110,10 @@ mock_resource "aws_wafv2_web_acl" {
     arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/mock/11111111-2222-3333-4444-555555555555"
   }
 }
+
+mock_resource "aws_db_proxy" {
+  defaults = {
+    arn      = "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0"
+    endpoint = "mock.proxy-abcdefghijkl.us-east-1.rds.amazonaws.com"
+  }
+}

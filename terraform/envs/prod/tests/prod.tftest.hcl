@@ -4,6 +4,14 @@ mock_provider "aws" {
   source = "../../tests/mocks"
 }
 
+# Every mocked secret gets the same ARN otherwise; the app role's needs its own to tell the secrets apart.
+override_resource {
+  target = module.environment.module.rds_proxy.aws_secretsmanager_secret.app_role
+  values = {
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mealtracker/db-app-role-GhIjKl"
+  }
+}
+
 # Mock providers cannot serve ephemeral resources, so the SECRET_KEY generator keeps a real (but
 # offline, never called) provider and the secret value is not written in tests.
 provider "aws" {
@@ -119,5 +127,41 @@ run "outputs_feed_zappa" {
   assert {
     condition     = output.deployment_bucket == "mealtracker-prod-deployments-123456789012"
     error_message = "Deployment bucket name is <app>-<env>-deployments-<account>."
+  }
+}
+
+run "prod_database_is_reached_through_the_proxy_as_the_app_role" {
+  command = apply
+
+  assert {
+    condition     = output.security_properties.rds_proxy.require_tls && output.security_properties.rds_proxy.iam_auth == "REQUIRED"
+    error_message = "The function reaches PostgreSQL through RDS Proxy, with TLS and IAM tokens only."
+  }
+
+  assert {
+    condition     = output.db_app_role == "mealtracker_app" && !output.security_properties.rds_proxy.bootstrap_access
+    error_message = "The app runs as its own role; no access to the master secret outside the bootstrap."
+  }
+
+  assert {
+    condition     = output.security_properties.database.master_password_managed
+    error_message = "The master password is RDS-managed (its own secret, rotated by RDS)."
+  }
+}
+
+run "prod_app_secrets_and_database_credentials_are_separate" {
+  command = apply
+
+  assert {
+    condition     = length(toset([output.app_secret_arn, output.db_master_secret_arn, output.db_app_role_secret_arn])) == 3
+    error_message = "SECRET_KEY and the app's keys, the master's credentials and the app role's are three secrets."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in output.security_properties.lambda_statements :
+      !contains(s.Resource, output.db_master_secret_arn) && !contains(s.Resource, output.db_app_role_secret_arn)
+    ])
+    error_message = "The function reads neither database secret at run time."
   }
 }

@@ -9,7 +9,6 @@ variables {
   security_group_id = "sg-0123456789abcdef0"
   kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   logs_kms_key_arn  = "arn:aws:kms:us-east-1:123456789012:key/66666666-2222-3333-4444-555555555555"
-  master_password   = "test-only-not-a-secret"
 }
 
 run "private_encrypted_tls_only" {
@@ -41,8 +40,13 @@ run "private_encrypted_tls_only" {
   }
 
   assert {
-    condition     = aws_db_instance.this.password == null && aws_db_instance.this.password_wo_version == 1
-    error_message = "The master password is only ever set through the write-only password_wo (never in state)."
+    condition     = aws_db_instance.this.password == null && aws_db_instance.this.manage_master_user_password
+    error_message = "The master password is RDS-managed (its own secret, rotated by RDS), never in state."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.master_user_secret_kms_key_id == var.kms_key_arn
+    error_message = "The master's secret is encrypted with the customer data key."
   }
 
   assert {

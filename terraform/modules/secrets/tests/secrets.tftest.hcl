@@ -3,16 +3,13 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix        = "met-test"
-  account_id         = "123456789012"
-  region             = "us-east-1"
-  db_host            = "db.example.internal"
-  db_port            = 5432
-  db_name            = "mealtracker"
-  db_username        = "mealtracker_admin"
-  write_secret_value = true
-  secret_key         = "test-only-secret-key"
-  db_password        = "test-only-db-password"
+  name_prefix          = "met-test"
+  account_id           = "123456789012"
+  region               = "us-east-1"
+  write_secret_value   = true
+  secret_key           = "test-only-secret-key"
+  field_encryption_key = "test-only-field-key"
+  current_secret       = { PLACES_API_KEY = "added-by-hand" }
 }
 
 run "keys_rotate_and_secret_uses_the_data_key" {
@@ -36,5 +33,20 @@ run "keys_rotate_and_secret_uses_the_data_key" {
   assert {
     condition     = aws_kms_key.data.deletion_window_in_days >= 7
     error_message = "Keys have a deletion window."
+  }
+}
+
+run "the_app_secret_holds_no_database_credentials" {
+  command = apply
+
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.app[0].secret_string_wo == null
+    error_message = "Written write-only."
+  }
+
+  assert {
+    condition     = !strcontains(aws_secretsmanager_secret.app.description, "database")
+    error_message = "The app secret is the app's own keys; database credentials live in their own secrets."
   }
 }
