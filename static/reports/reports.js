@@ -11,12 +11,18 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
+  // One report request at a time: the page asks for up to nine, and the server answers each in turn anyway.
+  var queue = Promise.resolve();
   function fetchReport(root, kind, params) {
     var url = root.dataset.api + kind + "/?" + root.dataset.query + (params ? "&" + params : "");
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+    var answer = queue.then(function () {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    }).then(function (response) {
       if (!response.ok) { throw new Error("report " + kind + " answered " + response.status); }
       return response.json();
     });
+    queue = answer.catch(function () { return null; });
+    return answer;
   }
 
   function money(value, currency) {

@@ -41,7 +41,7 @@ def test_member_logs_a_meal_with_a_receipt_on_a_phone_finds_edits_and_charts_it(
     ExpenseFactory(owner=member, restaurant=noodles, category=client_meals, occurred_at=long_ago)
     sign_in(page, "Member@Example.com", TEST_PASSWORD)
 
-    page.get_by_role("link", name="+ Add meal").click()
+    page.get_by_role("link", name="Add meal").click()
     page.get_by_label("Total paid").fill("38.40")
     page.get_by_label("Find a restaurant").fill("harbour")
     expect(page.locator("#id_restaurant option")).to_have_count(2)  # "none" plus the one match
@@ -66,14 +66,14 @@ def test_member_logs_a_meal_with_a_receipt_on_a_phone_finds_edits_and_charts_it(
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_test_id("totals")).to_contain_text("1 expense match")
     screenshot(page, "phone-expense-search")
-    page.locator("table.expense-table a").first.click()
+    page.locator("#expense-rows .meal-title a").first.click()
 
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Total paid").fill("41.00")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("$41.00")
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="Home").click()
     chart_values = page.locator("#spend-chart").evaluate("canvas => canvas.chart.data.datasets[0].data")
     assert chart_values[-1] == 41.0
     expect(page.get_by_test_id("month-total")).to_have_text("$41.00")
@@ -87,6 +87,7 @@ def test_manager_approves_a_members_submitted_expense(page, sign_in, manager, me
     ReceiptFactory(expense=expense, file=File(receipt_png.open("rb"), name="receipt.png"))
     sign_in(page, "manager@example.com", TEST_PASSWORD)
 
+    page.get_by_role("button", name="More").click()
     page.get_by_role("link", name="Approvals").click()
     card = page.locator("article.approval").filter(has_text="Pitch to Acme Corp")
     expect(card).to_be_visible()
@@ -102,6 +103,7 @@ def test_rejecting_needs_a_comment_and_keeps_the_card(page, sign_in, manager, me
     expense = ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED)
     sign_in(page, "manager@example.com", TEST_PASSWORD)
 
+    page.get_by_role("button", name="More").click()
     page.get_by_role("link", name="Approvals").click()
     page.get_by_role("button", name="Reject").click()
 
@@ -166,7 +168,7 @@ def test_a_failed_save_keeps_the_input_and_points_at_the_error(
 ):
     sign_in(page, "member@example.com", TEST_PASSWORD)
 
-    page.get_by_role("link", name="+ Add meal").click()
+    page.get_by_role("link", name="Add meal").click()
     page.get_by_label("Total paid").fill("5.00")
     page.get_by_label("Tip").fill("9.00")
     page.get_by_label("Notes").fill("Keep me")
@@ -211,7 +213,7 @@ def test_load_more_appends_the_next_page_in_place(page, live_server, sign_in, me
     sign_in(page, "member@example.com", TEST_PASSWORD)
 
     page.goto(f"{live_server.url}/expenses/")
-    rows = page.locator("#expense-rows tr:not(#load-more-row)")
+    rows = page.locator("#expense-rows [data-expense-row]")
     expect(rows).to_have_count(25)
     page.get_by_role("link", name="Load more").click()
 
