@@ -27,6 +27,8 @@ class SchemaView(SpectacularAPIView):
 
 
 class SwaggerDocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from locally served assets; its start-up script is a separate file (CSP script-src 'self')."""
+    """Swagger UI from locally served assets; its start-up script and its page styles are files (CSP script-src and
+    style-src 'self')."""
 
     url_name = "api-schema"
+    template_name = "api/swagger_ui.html"
