@@ -5,16 +5,20 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?= -n auto
+PORT ?= 8000
 
-.PHONY: run test lint format setup migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
+.PHONY: run test lint format setup setup-dev migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
 	bench bench-cold-start loadtest fuzz security audit deploy-rehearsal
 
-## run: set up, migrate SQLite, load demo data and serve on http://127.0.0.1:8000
+## run: install what the app needs to run, migrate SQLite, load demo data and serve on http://127.0.0.1:$(PORT)
+## (`make run PORT=8080`); receipt reading (OCR) is on when Tesseract is installed, and says how to install it if not
 run: setup migrate seed
-	$(MANAGE) runserver 127.0.0.1:8000
+	@backend="$$(scripts/ocr-for-run.sh)"; if [ -n "$$backend" ]; then export OCR_BACKEND="$$backend"; fi; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"; \
+	exec $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## test: set up and run lint, migration check and the whole test suite
-test: setup browser ocr lint security infra deploy-rehearsal
+## test: install the test toolchain too, then run lint, migration check and the whole test suite
+test: setup-dev browser ocr lint security infra deploy-rehearsal
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -26,12 +30,14 @@ infra:
 ## canary, failed canary, refused migrations, rollback, failed first deploy) against moto, and judge each AWS
 ## call against the planned IAM (docs/deploy.md); skipped loudly without terraform or the provider mirror.
 ## REHEARSAL_REVISION=addd1f1 REHEARSAL_EXPECT=state-backend,... rehearses a commit that must report those.
-deploy-rehearsal: setup
+deploy-rehearsal: setup-dev
 	@if [ "$${CHECK_INFRA:-}" = "skip" ]; then echo "!!! SKIPPED: deploy rehearsal -- CHECK_INFRA=skip"; \
 	else CHECK_INFRA_TOOLS=$${CHECK_INFRA_TOOLS:-$$HOME/.cache/mealtracker-tools} $(PY) -m deploy.rehearsal \
 		$${REHEARSAL_REVISION:+--revision $$REHEARSAL_REVISION} $${REHEARSAL_EXPECT:+--expect $$REHEARSAL_EXPECT}; fi
 
-setup: $(VENV)/.installed .env assets
+# Runtime requirements for `make run`; the test and tooling requirements on top for everything else.
+setup: $(VENV)/.installed-runtime .env assets
+setup-dev: setup $(VENV)/.installed-dev
 
 ## assets: front-end packages from npm (package-lock.json), copied into static/vendor/ (quick when done)
 assets:
@@ -45,8 +51,12 @@ ocr:
 browser:
 	@scripts/setup-browser.sh
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/find-python.sh
+$(VENV)/.installed-runtime: requirements.txt scripts/find-python.sh
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
@@ -62,25 +72,25 @@ seed: setup
 	$(MANAGE) seed_reports_demo
 
 ## lint: ruff lint and format check
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: setup
+format: setup-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 ## security: bandit over the application code (blocking; part of `make test`)
-security: setup
+security: setup-dev
 	$(VENV)/bin/bandit -q -r accounts expenses reports mealtracker -x '*/tests/*,*/migrations/*' -ll
 
 ## audit: pip-audit of the pinned requirements against PyPI's advisory data (see docs/security.md for its limits here)
-audit: setup
+audit: setup-dev
 	$(VENV)/bin/pip-audit --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
 ## bench: load PostgreSQL (BENCH_ROWS expenses, default 1,000,000) and time the hot paths (bench/results/latest.json)
 BENCH_ROWS ?= 1000000
-bench: setup
+bench: setup-dev
 	$(PY) bench/run.py --rows $(BENCH_ROWS)
 
 ## loadtest: gunicorn + PostgreSQL on loopback, 50 users for 60 s, one PostgreSQL restart in the middle
@@ -90,7 +100,7 @@ loadtest: setup
 ## fuzz: schemathesis over every API operation, hostile inputs and stateful workflows, with many more examples than `make test`
 FUZZ_EXAMPLES ?= 100
 FUZZ_STATEFUL_EXAMPLES ?= 100
-fuzz: setup
+fuzz: setup-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
 		$(PY) -m pytest -p no:xdist -q mealtracker/tests/test_api_fuzz.py
 
