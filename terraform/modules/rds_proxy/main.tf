@@ -96,6 +96,7 @@ resource "aws_iam_role_policy" "proxy" {
 # --- Network: function -> proxy -> database, 5432 only, by security group ---------------------------------
 
 resource "aws_security_group" "proxy" {
+  #checkov:skip=CKV2_AWS_5:Attached to the proxy below through aws_db_proxy.vpc_security_group_ids, which checkov does not follow.
   name        = "${var.name_prefix}-rds-proxy"
   description = "RDS Proxy: 5432 from the Lambda function, 5432 to the database"
   vpc_id      = var.vpc_id
