@@ -51,13 +51,15 @@ ocr:
 browser:
 	@scripts/setup-browser.sh
 
+# --no-compile: Python compiles what is imported when it is first imported; compiling every installed module up
+# front (botocore alone is thousands) was a third of the first `make run`.
 $(VENV)/.installed-runtime: requirements.txt scripts/find-python.sh
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	@touch $@
 
 .env:
