@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.services import user_refresh_tokens_revoke
 from accounts.throttles import refusal_message, sign_in_attempt
-from accounts.validators import timezone_choices
+from accounts.validators import timezone_choices, validate_timezone
 from mealtracker.forms import AccessibleFormMixin, Form
 from mealtracker.money import currency_choices
 
@@ -63,12 +63,22 @@ class RegisterForm(Form):
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     timezone = timezone_field(initial="UTC")
+    # Filled in by the page's script from the browser (Intl); the list above is the fallback, and the script empties
+    # this field when the person picks another timezone there.
+    browser_timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     default_currency = currency_field(initial="USD")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
+        browser = (cleaned.get("browser_timezone") or "").strip()
+        try:
+            validate_timezone(browser)
+        except ValidationError:
+            pass  # no script, or a name this server does not know: the list's choice stands
+        else:
+            cleaned["timezone"] = browser
         return cleaned
 
 
