@@ -39,22 +39,22 @@ DEMO_USERS = [
 ]
 
 RESTAURANTS = [
-    # name, location, city, region, cuisine, service level, price level
-    ("Blue Bottle Coffee", "Chelsea", "New York", "NY", "Cafe", "quick_service", 2),
-    ("Joe's Pizza", "Carmine St", "New York", "NY", "Pizza", "quick_service", 1),
-    ("Katz's Delicatessen", "", "New York", "NY", "Deli", "casual_dining", 2),
-    ("Shake Shack", "Madison Square Park", "New York", "NY", "Burgers", "fast_casual", 2),
-    ("Le Bernardin", "", "New York", "NY", "French", "fine_dining", 4),
-    ("Sweetgreen", "Flatiron", "New York", "NY", "Salads", "fast_casual", 2),
-    ("Xi'an Famous Foods", "Midtown", "New York", "NY", "Chinese", "quick_service", 1),
-    ("The Smith", "Midtown", "New York", "NY", "American", "casual_dining", 3),
-    ("Lou Malnati's", "River North", "Chicago", "IL", "Pizza", "casual_dining", 2),
-    ("Portillo's", "Canal St", "Chicago", "IL", "Hot dogs", "quick_service", 1),
-    ("Girl & the Goat", "West Loop", "Chicago", "IL", "American", "fine_dining", 3),
-    ("Au Cheval", "", "Chicago", "IL", "Burgers", "casual_dining", 2),
-    ("Intelligentsia", "Monadnock", "Chicago", "IL", "Cafe", "quick_service", 2),
-    ("Whole Foods Market", "Union Square", "New York", "NY", "Grocery", "quick_service", 2),
-    ("Chipotle", "Wall St", "New York", "NY", "Mexican", "fast_casual", 1),
+    # name, location, city, region, cuisine, service level, price level, latitude, longitude (near the real place)
+    ("Blue Bottle Coffee", "Chelsea", "New York", "NY", "Cafe", "quick_service", 2, "40.742360", "-74.006370"),
+    ("Joe's Pizza", "Carmine St", "New York", "NY", "Pizza", "quick_service", 1, "40.730560", "-74.002140"),
+    ("Katz's Delicatessen", "", "New York", "NY", "Deli", "casual_dining", 2, "40.722230", "-73.987430"),
+    ("Shake Shack", "Madison Square Park", "New York", "NY", "Burgers", "fast_casual", 2, "40.741480", "-73.988160"),
+    ("Le Bernardin", "", "New York", "NY", "French", "fine_dining", 4, "40.761530", "-73.981820"),
+    ("Sweetgreen", "Flatiron", "New York", "NY", "Salads", "fast_casual", 2, "40.739700", "-73.990300"),
+    ("Xi'an Famous Foods", "Midtown", "New York", "NY", "Chinese", "quick_service", 1, "40.754600", "-73.986600"),
+    ("The Smith", "Midtown", "New York", "NY", "American", "casual_dining", 3, "40.755300", "-73.974000"),
+    ("Lou Malnati's", "River North", "Chicago", "IL", "Pizza", "casual_dining", 2, "41.890400", "-87.633800"),
+    ("Portillo's", "Canal St", "Chicago", "IL", "Hot dogs", "quick_service", 1, "41.869100", "-87.639500"),
+    ("Girl & the Goat", "West Loop", "Chicago", "IL", "American", "fine_dining", 3, "41.884100", "-87.647900"),
+    ("Au Cheval", "", "Chicago", "IL", "Burgers", "casual_dining", 2, "41.884600", "-87.647600"),
+    ("Intelligentsia", "Monadnock", "Chicago", "IL", "Cafe", "quick_service", 2, "41.878100", "-87.629800"),
+    ("Whole Foods Market", "Union Square", "New York", "NY", "Grocery", "quick_service", 2, "40.734700", "-73.991000"),
+    ("Chipotle", "Wall St", "New York", "NY", "Mexican", "fast_casual", 1, "40.706000", "-74.008800"),
 ]
 
 # meal type -> (typical local hour, low, high amount) in USD
@@ -88,13 +88,21 @@ def _users(stdout_logins: list[DemoLogin]) -> list[User]:
 
 
 def _restaurants(owner: User) -> list[Restaurant]:
-    """The demo restaurants, found by their identity or created (and linked to their merchants) in bulk."""
+    """The demo restaurants with their map positions, found by their identity or created (and linked to their
+    merchants) in bulk; ones an earlier demo made without a position get it."""
     drafts = [
         {"name": name, "location_name": location, "city": city, "region": region, "country": "US",
-         "cuisine": cuisine, "service_level": level, "price_level": price}
-        for name, location, city, region, cuisine, level, price in RESTAURANTS
+         "cuisine": cuisine, "service_level": level, "price_level": price,
+         "latitude": Decimal(latitude), "longitude": Decimal(longitude)}
+        for name, location, city, region, cuisine, level, price, latitude, longitude in RESTAURANTS
     ]  # fmt: skip
-    return services.restaurants_resolve(owner=owner, drafts=drafts)
+    restaurants = services.restaurants_resolve(owner=owner, drafts=drafts)
+    for index, (restaurant, draft) in enumerate(zip(restaurants, drafts, strict=True)):
+        if restaurant.latitude is None and restaurant.longitude is None:
+            restaurants[index] = services.restaurant_update(
+                restaurant=restaurant, latitude=draft["latitude"], longitude=draft["longitude"]
+            )
+    return restaurants
 
 
 def _random_expense(rng: random.Random, owner: User, restaurants, categories, now) -> dict:

@@ -193,6 +193,9 @@ class DecisionForm(Form):
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+COORDINATE_ATTRS = {"inputmode": "decimal", "step": "any"}
+
+
 class RestaurantForm(ModelForm):
     website = forms.URLField(required=False, max_length=500, assume_scheme="https")
 
@@ -200,10 +203,25 @@ class RestaurantForm(ModelForm):
         model = Restaurant
         fields = [
             "name", "location_name", "cuisine", "service_level", "price_level", "address_line_1", "address_line_2",
-            "city", "region", "postal_code", "country", "phone", "website", "rating", "notes",
+            "city", "region", "postal_code", "country", "phone", "website", "latitude", "longitude", "rating",
+            "notes",
         ]  # fmt: skip
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "country": forms.TextInput({"maxlength": 2})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "country": forms.TextInput({"maxlength": 2}),
+            "latitude": forms.NumberInput(COORDINATE_ATTRS),
+            "longitude": forms.NumberInput(COORDINATE_ATTRS),
+        }
         labels = {"location_name": "Branch", "address_line_1": "Address", "address_line_2": "Address (line 2)"}
+        help_texts = {"latitude": "Pick the place on the map, or type its coordinates.", "longitude": ""}
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not self.errors.keys() & {"latitude", "longitude"}:
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, "Give both coordinates, or neither.")
+        return cleaned
 
     def _post_clean(self):
         # Uniqueness and other rules are the service's job, reported back as field errors.

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Team, User
+from expenses.geo import restaurants_near
 from expenses.models import ApprovalEvent, Expense, Restaurant
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,24 @@ def test_seed_demo_scales_up_on_request():
     call_command("seed_demo", "--expenses", "10", "--no-progress", stdout=StringIO())
     call_command("seed_demo", "--expenses", "25", "--no-progress", stdout=StringIO())
     assert Expense.objects.count() == 75
+
+
+def test_every_demo_restaurant_has_a_map_position_and_near_me_finds_them():
+    call_command("seed_demo", "--expenses", "5", "--no-progress", stdout=StringIO())
+    alice = User.objects.get(email="alice@demo.mealtracker.test")
+
+    assert not Restaurant.objects.filter(latitude__isnull=True).exists()
+    near_union_square = [r.name for r in restaurants_near(alice, "40.7359", "-73.9911", 1)]
+    assert near_union_square[0] == "Whole Foods Market"
+    assert {"Shake Shack", "Sweetgreen"} <= set(near_union_square)
+    assert "Lou Malnati's" not in near_union_square
+
+
+def test_seed_demo_gives_restaurants_of_an_earlier_demo_their_position():
+    call_command("seed_demo", "--expenses", "5", "--no-progress", stdout=StringIO())
+    Restaurant.objects.update(latitude=None, longitude=None)  # as made before demo restaurants had positions
+
+    call_command("seed_demo", "--expenses", "5", "--no-progress", stdout=StringIO())
+
+    assert not Restaurant.objects.filter(latitude__isnull=True).exists()
+    assert Restaurant.objects.count() == 45

@@ -71,7 +71,8 @@ def restaurant_detail(request, pk):
 
 def _restaurant_form_page(request, form, restaurant=None):
     status = 400 if form.errors else 200
-    return render(request, "expenses/restaurant_form.html", {"form": form, "restaurant": restaurant}, status=status)
+    context = {"form": form, "restaurant": restaurant, **map_context([])}  # the map to pick the location on
+    return render(request, "expenses/restaurant_form.html", context, status=status)
 
 
 @user_page
