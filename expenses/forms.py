@@ -228,6 +228,15 @@ class RestaurantForm(ModelForm):
         pass
 
 
+class RestaurantQuickForm(RestaurantForm):
+    """A new restaurant from the add-meal form (a dialog): what a receipt prints; the rest can be added later."""
+
+    website = None
+
+    class Meta(RestaurantForm.Meta):
+        fields = ["name", "location_name", "address_line_1", "city", "region", "postal_code", "country", "phone"]
+
+
 class RestaurantFilterForm(Form):
     q = forms.CharField(label="Search", required=False, widget=forms.TextInput({"type": "search"}))
     cuisine = forms.CharField(required=False)

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from expenses.views import approvals, catalog, dashboard, expenses, merchants, nearby, places, receipts, restaurants
+from expenses.views import (
+    approvals,
+    catalog,
+    dashboard,
+    expenses,
+    merchants,
+    nearby,
+    places,
+    receipts,
+    restaurant_inline,
+    restaurants,
+)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -31,6 +42,7 @@ urlpatterns = [
     path("team/expenses/", approvals.team_expense_list, name="team_expense_list"),
     path("restaurants/", restaurants.restaurant_list, name="restaurant_list"),
     path("restaurants/new/", restaurants.restaurant_create, name="restaurant_create"),
+    path("restaurants/new/inline/", restaurant_inline.restaurant_create_inline, name="restaurant_create_inline"),
     path("restaurants/options/", restaurants.restaurant_options, name="restaurant_options"),
     path("restaurants/from-google/", places.place_add_from_search, name="place_add_from_search"),
     path("restaurants/near/", nearby.restaurants_near_me, name="restaurants_near_me"),

@@ -2,12 +2,14 @@
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -61,7 +63,18 @@ def service_worker(request):
     """Served from the root so its scope covers every page; it falls back to the offline page."""
     context = {
         "version": settings.APP_VERSION,
-        "precache_json": json.dumps(["/offline/", static("css/site.css"), static("icons/icon.svg")]),
+        "precache_json": json.dumps(
+            [
+                "/offline/",
+                static("vendor/bootstrap/bootstrap.min.css"),
+                static("css/site.css"),
+                static("icons/icon.svg"),
+            ]
+        ),
+        # Pages kept for offline use once visited: the add-meal form keeps meals in the browser's outbox.
+        "offline_pages_json": json.dumps([reverse("expense_create")]),
+        "static_prefix": urlsplit(settings.STATIC_URL).path,
+        "logout_path": reverse("logout"),
     }
     response = render(request, "sw.js", context, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"

@@ -20,6 +20,16 @@ def ocr_enabled() -> bool:
     return settings.OCR_BACKEND in {"tesseract", "textract"}
 
 
+def ocr_unavailable_reason() -> str | None:
+    """Why receipts cannot be read here (the add-meal form says it), or None when an engine is ready."""
+    if not ocr_enabled():
+        return "Receipt reading is off on this server"
+    installed = getattr(get_backend(), "installed", None)  # a local engine can be missing; a cloud one cannot
+    if installed is not None and not installed():
+        return f"Receipt reading is on, but {settings.OCR_BACKEND} is not installed on this server"
+    return None
+
+
 def get_backend(name: str | None = None) -> OcrBackend:
     """The configured OCR backend (or the one named)."""
     name = (name or settings.OCR_BACKEND).lower()
@@ -43,4 +53,5 @@ __all__ = [
     "ReceiptFields",
     "get_backend",
     "ocr_enabled",
+    "ocr_unavailable_reason",
 ]

@@ -5,6 +5,7 @@ No Python wrapper (pytesseract) is needed: TSV gives every word with its confide
 
 import csv
 import io
+import shutil
 import subprocess
 from collections import defaultdict
 
@@ -42,6 +43,9 @@ class TesseractBackend:
         self.command = command or settings.OCR_TESSERACT_CMD
         self.language = language or settings.OCR_TESSERACT_LANG
         self.timeout = timeout or settings.OCR_TIMEOUT_SECONDS
+
+    def installed(self) -> bool:
+        return shutil.which(self.command) is not None
 
     def read(self, data: bytes, content_type: str) -> ReceiptFields:
         if not content_type.startswith("image/") or content_type == "image/heic":

@@ -5,6 +5,7 @@ import datetime
 import difflib
 import logging
 import re
+import string
 from decimal import Decimal
 
 from django.conf import settings
@@ -175,3 +176,24 @@ def receipt_prefill(receipt: Receipt) -> dict:
 def _local_datetime(receipt: Receipt, day: datetime.date, moment: datetime.time) -> datetime.datetime:
     """The receipt's date and time are wall-clock times where the owner ate: their timezone."""
     return datetime.datetime.combine(day, moment, tzinfo=receipt.expense.owner.tzinfo)
+
+
+US_CITY_LINE_RE = re.compile(
+    r"^(?P<city>[A-Za-z][A-Za-z .'\-]*?),?\s+(?P<region>[A-Z]{2})\.?\s+(?P<postal_code>\d{5}(?:-\d{4})?)$"
+)
+
+
+def restaurant_fields_from_receipt(*, name: str, address: str = "", phone: str = "") -> dict:
+    """A new restaurant's fields as its receipt prints them: the name as people write it (receipts shout), the street
+    line, and a "City, ST 12345" line as city, region, postal code and country (US) when it reads so."""
+    name = " ".join(name.split())
+    if name.isupper():
+        name = string.capwords(name.lower())
+    fields = {"name": name[:100], "phone": " ".join(phone.split())[:30]}
+    street, _, rest = (part.strip() for part in address.partition(","))
+    if street:
+        fields["address_line_1"] = street[:200]
+    if place := US_CITY_LINE_RE.match(rest):
+        fields.update(place.groupdict(), country="US")
+        fields["city"] = fields["city"].strip()
+    return {key: value for key, value in fields.items() if value}

@@ -155,7 +155,7 @@ def test_the_add_meal_form_offers_prefill_with_its_script_when_ocr_is_on(member,
     page = web_client_for(member).get(reverse("expense_create"))
 
     assert f'data-receipt-prefill-url="{reverse("receipt_prefill")}"'.encode() in page.content
-    assert b"js/receipt-prefill.js" in page.content
+    assert b"js/meal-capture.js" in page.content
 
 
 def test_saving_the_meal_keeps_the_reading_made_for_the_form_without_reading_again(member, web_client_for, fake_ocr):

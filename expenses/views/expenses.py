@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expenses import services
 from expenses.choices import ExpenseStatus
 from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
-from expenses.ocr import ocr_enabled
+from expenses.ocr import ocr_enabled, ocr_unavailable_reason
 from expenses.page_selectors import expense_totals, expenses_filtered, expenses_in_month, usual_category_at
 from expenses.permissions import can_edit_expense, can_review_expense
 from expenses.selectors import expense_get, restaurants_owned_by
@@ -24,6 +25,7 @@ from expenses.services.ocr import receipt_mismatches
 from expenses.services.receipts import receipt_attach, receipt_duplicate_notice, receipt_store_earlier_reading
 from expenses.views.receipts import ignored_mismatches
 from mealtracker.errors import DomainError, NotAllowed
+from mealtracker.idempotency import PAGE_FIELD, IdempotencyKeyReused, page_create_once
 from mealtracker.web import is_htmx, user_page
 
 PAGE_SIZE = 25
@@ -139,53 +141,93 @@ def _attach_receipt(expense, request, upload):
     return receipt
 
 
-def _save_expense(form, request, expense=None):
-    """Create or update through the services; the receipt goes in the same transaction."""
+def _save_expense(form, request, expense):
+    """Update through the services; the receipt goes in the same transaction."""
     fields = form.service_fields()
     receipt = form.cleaned_data.get("receipt")
     with transaction.atomic():
-        if expense is None:
-            expense = services.expense_create(owner=request.user, actor=request.user, **fields)
-        else:
-            expense = services.expense_update(
-                expense=expense, actor=request.user, expected_version=form.cleaned_data.get("version"), **fields
-            )
+        expense = services.expense_update(
+            expense=expense, actor=request.user, expected_version=form.cleaned_data.get("version"), **fields
+        )
         attached = _attach_receipt(expense, request, receipt) if receipt else None
     if attached is not None and ocr_enabled():
         receipt_store_earlier_reading(attached)  # the reading made while the form was filled in, if any
     return expense
 
 
-def _form_page(request, form, expense=None):
+def _form_page(request, form, expense=None, again=None):
+    creating = expense is None
+    ocr_off_reason = ocr_unavailable_reason() if creating else None
     context = {
         "form": form,
         "expense": expense,
+        "again": again,
         "usual_category_url": reverse("usual_category"),
         "restaurant_options_url": reverse("restaurant_options"),
-        "receipt_prefill_url": reverse("receipt_prefill") if ocr_enabled() and expense is None else "",
+        "receipt_prefill_url": reverse("receipt_prefill") if creating and ocr_off_reason is None else "",
+        "ocr_off_reason": ocr_off_reason,
+        "ocr_setup_hint": settings.DEBUG,  # on a developer's machine, say how to turn reading on
+        # A new key per form shown (a refused post keeps its own): the same form sent twice saves one meal.
+        "idempotency_key": (request.POST.get(PAGE_FIELD) or str(uuid.uuid4())) if creating else "",
     }
     return render(request, "expenses/expense_form.html", context, status=400 if form.errors else 200)
+
+
+def _initial_again(expense) -> dict:
+    """The form for "log again": a past meal's values at the current time (its clearing date is its own)."""
+    initial = ExpenseForm.initial_for(expense)
+    for name in ("occurred_at", "version", "cleared_on", "exchange_rate"):
+        initial.pop(name, None)
+    return initial
+
+
+def _create_once(request, form):
+    """Save a new meal once per idempotency key: a second tap, or the outbox sending it again, gets the first."""
+    attached, replays = [], []
+
+    def create():
+        with transaction.atomic():
+            expense = services.expense_create(owner=request.user, actor=request.user, **form.service_fields())
+            receipt = form.cleaned_data.get("receipt")
+            attached.append(_attach_receipt(expense, request, receipt) if receipt else None)
+        return redirect("expense_detail", pk=expense.pk)
+
+    response = page_create_once(request, create, replayed=replays.append)
+    if replays:
+        messages.info(request, "This meal was already saved; here it is.")
+    else:
+        messages.success(request, "Meal saved.")
+        if attached[-1] is not None and ocr_enabled():
+            receipt_store_earlier_reading(attached[-1])  # the reading made while the form was filled in, if any
+    return response
 
 
 @user_page
 @require_http_methods(["GET", "POST"])
 def expense_create(request):
     initial = ExpenseForm.initial_for_new(request.user)
+    again = None
     wanted = request.GET.get("restaurant", "")
     restaurant = restaurants_owned_by(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
     if restaurant:  # "Add a meal here" from a restaurant's page: its usual category comes with it
         category = usual_category_at(request.user, restaurant)
         initial.update(restaurant=restaurant.pk, category=category.pk if category else None)
+    past = request.GET.get("again", "")
+    if past.isdigit():  # "Log again" on a meal of one's own (someone else's, seen as a manager, is not offered)
+        again = expense_get(user=request.user, pk=past)
+        if again.owner_id == request.user.pk:
+            initial.update(_initial_again(again))
+        else:
+            again = None
     form = ExpenseForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            expense = _save_expense(form, request)
+            return _create_once(request, form)
+        except IdempotencyKeyReused:
+            form.add_error(None, "This form was already saved with other values. Open Add meal again for another meal.")
         except DomainError as exc:
             form.add_domain_error(exc)
-        else:
-            messages.success(request, "Meal saved.")
-            return redirect("expense_detail", pk=expense.pk)
-    return _form_page(request, form)
+    return _form_page(request, form, again=again)
 
 
 @user_page

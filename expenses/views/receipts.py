@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from expenses.forms import ReceiptForm
-from expenses.ocr import ocr_enabled
+from expenses.ocr import ocr_enabled, ocr_unavailable_reason
 from expenses.permissions import can_edit_expense
 from expenses.selectors import expense_get
 from expenses.services.ocr import receipt_read
@@ -69,7 +69,7 @@ def _json_value(value):
 def receipt_prefill(request):
     """JSON for the add-meal form: what a chosen receipt photo says (amount, date, restaurant, ...)."""
     if not ocr_enabled():
-        return JsonResponse({"detail": "Receipt reading is not available."}, status=404)
+        return JsonResponse({"detail": f"{ocr_unavailable_reason()}; fill in the meal by hand."}, status=404)
     form = ReceiptForm(request.POST, request.FILES)
     if not form.is_valid():
         return JsonResponse({"errors": {"receipt": ["Choose a receipt file."]}}, status=400)

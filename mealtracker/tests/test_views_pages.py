@@ -44,6 +44,13 @@ def test_service_worker_is_served_from_the_root_and_caches_the_offline_page(clie
     assert '"/offline/"' in response.text
 
 
+def test_service_worker_keeps_the_add_meal_page_for_offline_entry_and_forgets_it_on_sign_out(client):
+    text = client.get(reverse("service_worker")).text
+
+    assert f'const OFFLINE_PAGES = ["{reverse("expense_create")}"];' in text
+    assert f'url.pathname === "{reverse("logout")}"' in text
+
+
 def test_offline_page_is_public(client):
     response = client.get(reverse("offline"))
 

@@ -88,11 +88,11 @@
       });
     }
 
-    // Receipt preview before upload.
-    var receipt = form.querySelector("[name=receipt]");
+    // Receipt preview before upload (the add form has two inputs: the camera and a file; the last one chosen counts).
     var preview = form.querySelector("[data-receipt-preview]");
     var previewName = form.querySelector("[data-receipt-name]");
-    if (receipt && preview) {
+    form.querySelectorAll("input[type=file][name=receipt]").forEach(function (receipt) {
+      if (!preview) { return; }
       receipt.addEventListener("change", function () {
         var file = receipt.files && receipt.files[0];
         if (previewName) { previewName.textContent = file ? "Selected: " + file.name : ""; }
@@ -104,7 +104,7 @@
           preview.removeAttribute("src");
         }
       });
-    }
+    });
   }
 
   function enhance(root) {
