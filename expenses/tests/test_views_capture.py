@@ -291,3 +291,12 @@ def test_with_tesseract_chosen_but_missing_the_form_says_it_is_not_installed(mem
 
     assert "Receipt reading is on, but tesseract is not installed on this server" in page
     assert "data-receipt-prefill-url" not in page
+
+
+def test_on_a_developers_machine_the_form_says_how_to_turn_reading_on(member, web_client_for, settings):
+    settings.OCR_BACKEND = "none"
+    settings.DEBUG = True
+
+    page = web_client_for(member).get(reverse("expense_create")).content.decode()
+
+    assert "<code>make ocr</code>" in page
