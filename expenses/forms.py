@@ -1,21 +1,32 @@
 """Forms of the expense pages. They parse and check input; the services in expenses.services write."""
 
 import datetime
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import Category, Restaurant, Tag
-from expenses.page_selectors import EXPENSE_SORTS, RESTAURANT_SORTS
+from expenses.page_selectors import RESTAURANT_SORTS
 from expenses.selectors import categories_owned_by, restaurants_owned_by
 from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# The web list's sort menu, each an ordering the API offers too (expenses.filters.ORDERINGS).
+SORT_ORDERINGS = {
+    "newest": ("-occurred_at",),
+    "oldest": ("occurred_at",),
+    "amount_desc": ("-reporting_amount",),
+    "amount_asc": ("reporting_amount",),
+    "restaurant": ("restaurant",),
+    "category": ("category",),
+}
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 # Local hour at which each meal usually starts; the form guesses the meal from the time of day.
@@ -162,6 +173,7 @@ class ExpenseFilterForm(Form):
             ("amount_desc", "Highest amount"),
             ("amount_asc", "Lowest amount"),
             ("restaurant", "Restaurant"),
+            ("category", "Category"),
         ],
         required=False,
     )
@@ -172,15 +184,19 @@ class ExpenseFilterForm(Form):
         self.fields["restaurant"].queryset = restaurants_owned_by(owner)
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
 
-    def filters(self) -> dict:
-        """Valid filters only: an invalid one is ignored rather than emptying the list."""
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-        if "tag" in data:
-            data["tag"] = data["tag"].name
-        data["search"] = data.pop("q", "")
-        data["sort"] = data.get("sort") if data.get("sort") in EXPENSE_SORTS else "newest"
-        return data
+    def query(self, names: Iterable[str] | None = None) -> QueryDict:
+        """The page's filters as the list's query parameters (expenses.filters reads them for the web list, the API
+        and the reports alike): the search box is `q` here and `search` there; `names` keeps only those."""
+        query = QueryDict(mutable=True)
+        for name, values in self.data.lists():
+            if name in ("sort", "page") or (names is not None and name not in names):
+                continue
+            query.setlist("search" if name == "q" else name, values)
+        return query
+
+    def ordering(self) -> tuple[str, ...]:
+        """The chosen sort as one of the list's orderings (newest first unless a known one is chosen)."""
+        return SORT_ORDERINGS.get(self.data.get("sort", ""), SORT_ORDERINGS["newest"])
 
 
 class ReceiptForm(Form):

@@ -6,6 +6,7 @@ another user's data. Money totals use the reporting-currency amount so different
 
 import calendar
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,17 +15,11 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant
-from expenses.selectors import expenses_visible_to, restaurants_owned_by
+from expenses.selectors import expenses_filtered, expenses_ordered, expenses_visible_to, restaurants_owned_by
 from mealtracker import local_dates
+from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import average
 
-EXPENSE_SORTS = {
-    "newest": ("-occurred_at", "-id"),
-    "oldest": ("occurred_at", "id"),
-    "amount_desc": ("-reporting_amount", "-id"),
-    "amount_asc": ("reporting_amount", "id"),
-    "restaurant": ("restaurant__name", "-occurred_at", "-id"),
-}
 RESTAURANT_SORTS = {
     "name": ("name", "id"),
     "visits": ("-visits", "name"),
@@ -33,69 +28,22 @@ RESTAURANT_SORTS = {
 }
 
 
-def local_day_bounds(day: datetime.date, tz) -> tuple[datetime.datetime, datetime.datetime]:
-    """Start and end (exclusive) of a calendar day in a timezone, as aware datetimes."""
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return start, start + datetime.timedelta(days=1)
-
-
 def month_bounds(year: int, month: int, tz) -> tuple[datetime.datetime, datetime.datetime]:
-    start = datetime.datetime(year, month, 1, tzinfo=tz)
-    following = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
-    return start, following
+    """Aware [start, end) of a local calendar month."""
+    last_day = calendar.monthrange(year, month)[1]
+    return local_day_bounds(datetime.date(year, month, 1), datetime.date(year, month, last_day), tz=tz)
 
 
-def expenses_filtered(
-    user: User,
-    *,
-    owner_only: bool = True,
-    search: str = "",
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    category: Category | None = None,
-    restaurant: Restaurant | None = None,
-    meal_type: str = "",
-    order_type: str = "",
-    tag: str = "",
-    status: str = "",
-    sort: str = "newest",
+def expenses_listed_on_page(
+    user: User, query, *, ordering: Sequence[str] = (), team: bool = False
 ) -> QuerySet[Expense]:
-    """The expense list with the page's filters applied; dates are local days in the user's timezone."""
+    """The web list: the user's own meals (`team`: the others' meals they review), narrowed by the list filters in
+    `query` and ordered like the API (expenses.filters). A filter that does not parse is left out, so the page
+    still shows the rest and the form says what is wrong."""
     expenses = expenses_visible_to(user)
-    if owner_only:
-        expenses = expenses.filter(owner=user)
-    if search:
-        expenses = expenses.filter(
-            Q(restaurant__name__icontains=search)
-            | Q(restaurant__location_name__icontains=search)
-            | Q(notes__icontains=search)
-            | Q(business_purpose__icontains=search)
-            | Q(category__name__icontains=search)
-            | Q(tags__name__iexact=search)
-        ).distinct()
-    if date_from:
-        expenses = expenses.filter(occurred_at__gte=local_day_bounds(date_from, user.tzinfo)[0])
-    if date_to:
-        expenses = expenses.filter(occurred_at__lt=local_day_bounds(date_to, user.tzinfo)[1])
-    if category:
-        expenses = expenses.filter(category=category)
-    if restaurant:
-        expenses = expenses.filter(restaurant=restaurant)
-    if meal_type:
-        expenses = expenses.filter(meal_type=meal_type)
-    if order_type:
-        expenses = expenses.filter(order_type=order_type)
-    if tag:
-        expenses = expenses.filter(tags__name__iexact=tag).distinct()
-    if status:
-        expenses = expenses.filter(status=status)
-    return expenses.prefetch_related("tags").order_by(*EXPENSE_SORTS.get(sort, EXPENSE_SORTS["newest"]))
-
-
-def expense_totals(expenses: QuerySet[Expense]) -> dict:
-    """Count and reporting-currency total of a (filtered) list, in one query."""
-    ids = expenses.order_by().values("pk")
-    return Expense.objects.filter(pk__in=ids).aggregate(count=Count("pk"), total=Sum("reporting_amount"))
+    expenses = expenses.exclude(owner=user) if team else expenses.filter(owner=user)
+    expenses = expenses_filtered(user, query, expenses=expenses, strict=False)
+    return expenses_ordered(expenses, ordering).prefetch_related("tags")
 
 
 # Fewer meals than this in last month's same days make a percentage meaningless (one coffee against a dinner).

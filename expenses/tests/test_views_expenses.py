@@ -83,7 +83,8 @@ def test_filters_narrow_the_list_and_the_totals(web_client_for, member):
 
     response = web_client_for(member).get(reverse("expense_list"), {"category": lunch.pk})
 
-    assert response.context["totals"] == {"count": 2, "total": Decimal("25.00")}
+    totals = response.context["totals"]
+    assert (totals["count"], totals["total"]) == (2, Decimal("25.00"))
     assert "$25.00 total" in response.text
 
 
@@ -105,6 +106,25 @@ def test_sorting_by_amount_puts_the_biggest_first(web_client_for, member):
     response = web_client_for(member).get(reverse("expense_list"), {"sort": "amount_desc"})
 
     assert [e.amount for e in response.context["expenses"]] == [Decimal("80.00"), Decimal("12.00")]
+
+
+def test_sorting_by_category_orders_by_its_name(web_client_for, member):
+    ExpenseFactory(owner=member, category=CategoryFactory(owner=member, name="Zucchini club"))
+    ExpenseFactory(owner=member, category=CategoryFactory(owner=member, name="avocado bar"))
+
+    response = web_client_for(member).get(reverse("expense_list"), {"sort": "category"})
+
+    assert [e.category.name for e in response.context["expenses"]] == ["avocado bar", "Zucchini club"]
+
+
+def test_search_finds_expenses_by_the_restaurants_branch(web_client_for, member):
+    branch = RestaurantFactory(owner=member, name="Starbucks", location_name="Union Square", address_line_1="5 Bway")
+    ExpenseFactory(owner=member, restaurant=branch)
+    ExpenseFactory(owner=member, restaurant=RestaurantFactory(owner=member, name="Starbucks", address_line_1="2 Main"))
+
+    response = web_client_for(member).get(reverse("expense_list"), {"q": "union"})
+
+    assert [e.restaurant.location_name for e in response.context["expenses"]] == ["Union Square"]
 
 
 def test_load_more_returns_the_next_rows_only(web_client_for, member):

@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from expenses import services
 from expenses.forms import DecisionForm, ExpenseFilterForm
 from expenses.models import Receipt
-from expenses.page_selectors import expense_totals, expenses_filtered
+from expenses.page_selectors import expenses_listed_on_page
 from expenses.rate_selectors import rate_checks
-from expenses.selectors import expense_get, expenses_awaiting_review_by
+from expenses.selectors import expense_get, expense_totals, expenses_awaiting_review_by
 from expenses.views.expenses import paged
 from mealtracker.errors import DomainError
 from mealtracker.web import is_htmx, user_page
 
-TEAM_FILTERS = {"q", "date_from", "date_to", "meal_type", "order_type", "status", "sort"}
+TEAM_FILTERS = {"q", "date_from", "date_to", "meal_type", "order_type", "status"}
 
 
 def _require_reviewer(user):
@@ -120,8 +120,8 @@ def expense_reject(request, pk):
 def team_expense_list(request):
     _require_reviewer(request.user)
     form = ExpenseFilterForm(request.GET, owner=request.user)
-    filters = {k: v for k, v in form.filters().items() if k in TEAM_FILTERS | {"search"}}
-    expenses = expenses_filtered(request.user, owner_only=False, **filters).exclude(owner=request.user)
+    query = form.query(TEAM_FILTERS)
+    expenses = expenses_listed_on_page(request.user, query, ordering=form.ordering(), team=True)
     rows, next_page = paged(expenses, request)
     context = {"expenses": rows, "next_page": next_page, "show_owner": True, "show_tags": True}
     if is_htmx(request) and "page" in request.GET:

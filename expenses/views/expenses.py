@@ -18,9 +18,9 @@ from expenses import services
 from expenses.choices import ExpenseStatus
 from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
 from expenses.ocr import ocr_enabled, ocr_unavailable_reason
-from expenses.page_selectors import expense_totals, expenses_filtered, expenses_in_month, usual_category_at
+from expenses.page_selectors import expenses_in_month, expenses_listed_on_page, usual_category_at
 from expenses.permissions import can_edit_expense, can_review_expense
-from expenses.selectors import expense_get, restaurants_owned_by
+from expenses.selectors import expense_get, expense_totals, restaurants_owned_by
 from expenses.services.ocr import receipt_mismatches
 from expenses.services.receipts import receipt_attach, receipt_duplicate_notice, receipt_store_earlier_reading
 from expenses.views.receipts import ignored_mismatches
@@ -50,7 +50,7 @@ def paged(expenses, request) -> tuple[list, int | None]:
 @require_GET
 def expense_list(request):
     form = ExpenseFilterForm(request.GET, owner=request.user)
-    expenses = expenses_filtered(request.user, **form.filters())
+    expenses = expenses_listed_on_page(request.user, form.query(), ordering=form.ordering())
     rows, next_page = paged(expenses, request)
     context = {"expenses": rows, "next_page": next_page, "show_owner": False, "show_tags": True}
     if is_htmx(request) and "page" in request.GET:

@@ -18,7 +18,7 @@ from expenses.services.places import (
     restaurant_compare_with_place,
     restaurant_from_place,
 )
-from expenses.views.restaurants import _owned_restaurant
+from expenses.views.restaurants import owned_restaurant
 from expenses.views.throttle import over_budget
 from mealtracker.errors import DomainError
 from mealtracker.web import user_page
@@ -97,7 +97,7 @@ def place_add_from_search(request):
 def restaurant_check_against_place(request, pk):
     """Field-by-field differences with the restaurant's Google place; the chosen ones are copied over."""
     _require_places()
-    restaurant = _owned_restaurant(request, pk)
+    restaurant = owned_restaurant(request, pk)
     template = "expenses/restaurant_check.html"
     context: dict = {"restaurant": restaurant, "differences": None, "error": ""}
     if places_throttled(request.user):

@@ -6,8 +6,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from expenses import services
+from expenses.filters import as_query
 from expenses.forms import RestaurantFilterForm, RestaurantForm
-from expenses.page_selectors import expenses_filtered, loyalty_at_restaurant, per_person, restaurants_with_stats
+from expenses.page_selectors import (
+    expenses_listed_on_page,
+    loyalty_at_restaurant,
+    per_person,
+    restaurants_with_stats,
+)
 from expenses.places import places_enabled
 from expenses.selectors import restaurants_owned_by
 from expenses.views.expenses import paged
@@ -16,7 +22,8 @@ from mealtracker.errors import DomainError
 from mealtracker.web import is_htmx, user_page
 
 
-def _owned_restaurant(request, pk):
+def owned_restaurant(request, pk):
+    """The caller's own restaurant; anyone else's is not found (a 404), like one that does not exist."""
     restaurant = restaurants_owned_by(request.user).filter(pk=pk).first()
     if restaurant is None:
         raise Http404("Restaurant not found.")
@@ -53,9 +60,9 @@ def restaurant_options(request):
 @user_page
 @require_GET
 def restaurant_detail(request, pk):
-    restaurant = _owned_restaurant(request, pk)
+    restaurant = owned_restaurant(request, pk)
     stats = restaurants_with_stats(request.user).get(pk=restaurant.pk)
-    visits, next_page = paged(expenses_filtered(request.user, restaurant=restaurant), request)
+    visits, next_page = paged(expenses_listed_on_page(request.user, as_query({"restaurant": [restaurant.pk]})), request)
     context = {"expenses": visits, "next_page": next_page, "show_owner": False, "show_tags": True}
     if is_htmx(request) and "page" in request.GET:
         return render(request, "expenses/_expense_rows.html", context)
@@ -93,11 +100,11 @@ def restaurant_create(request):
 @user_page
 @require_http_methods(["GET", "POST"])
 def restaurant_edit(request, pk):
-    restaurant = _owned_restaurant(request, pk)
+    restaurant = owned_restaurant(request, pk)
     form = RestaurantForm(request.POST or None, instance=restaurant)
     if request.method == "POST" and form.is_valid():
         try:
-            services.restaurant_update(restaurant=_owned_restaurant(request, pk), **form.cleaned_data)
+            services.restaurant_update(restaurant=owned_restaurant(request, pk), **form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -109,7 +116,7 @@ def restaurant_edit(request, pk):
 @user_page
 @require_http_methods(["GET", "POST"])
 def restaurant_delete(request, pk):
-    restaurant = _owned_restaurant(request, pk)
+    restaurant = owned_restaurant(request, pk)
     if request.method == "POST":
         kept = services.restaurant_delete(restaurant=restaurant)
         messages.success(request, f"Restaurant deleted; its {kept} expense(s) were kept.")
