@@ -277,3 +277,19 @@ def test_reports_page_offers_the_summary_pdf(web_client_for, member):
     page = web_client_for(member).get(reverse("reports")).content.decode()
 
     assert reverse("reports_api:export-summary") + "?" in page
+
+
+def test_summary_pdf_of_a_backwards_range_is_a_400_naming_the_date(client):
+    response = client.get(reverse("reports_api:export-summary"), {"date_from": "2026-03-31", "date_to": "2026-03-01"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "date_from" in response.json()["errors"]
+
+
+def test_summary_pdf_of_ten_years_by_day_answers(client):
+    response = client.get(
+        reverse("reports_api:export-summary"), {"date_from": "2016-04-01", "date_to": "2026-03-31", "period": "day"}
+    )
+
+    text, _ = pdf_text(response)
+    assert "Spending by day" in text
