@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "mealtracker.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed) and above everything that writes a page: compresses the
+    # app's text responses; safe with CSRF tokens in pages for the reasons in docs/decisions.md ("Compressed pages").
+    "mealtracker.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,7 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "mealtracker.api.filtering.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "mealtracker.api.filtering.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "mealtracker.api.pagination.CursorPagination",
     # DRF's own parsers, but JSON nested too deeply is a 400 (mealtracker/bounded_json.py).

@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
 
 from mealtracker.forms import MAX_ID
 
@@ -34,3 +36,19 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, except that a term the list does not offer is a 400 naming `ordering` instead of being
+    dropped without a word (the caller would read an unsorted list as sorted)."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            terms = [term.strip() for term in params.split(",") if term.strip()]
+            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            refused = [term for term in terms if term.lstrip("-") not in valid]
+            if refused:
+                offered = ", ".join(sorted(valid))
+                raise ValidationError({self.ordering_param: [f"Cannot sort by {refused[0]}; use one of: {offered}."]})
+        return super().get_ordering(request, queryset, view)
