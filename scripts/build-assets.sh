@@ -35,15 +35,20 @@ copy node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/leaflet.css
 for image in node_modules/leaflet/dist/images/*.png; do
   copy "$image" "static/vendor/leaflet/images/$(basename "$image")"
 done
-# Bootstrap 5.3 (layout, components, colour modes) with Popper in its bundle, and their source maps.
+# Bootstrap 5.3 (layout, components, colour modes): its stylesheet and source map.
 mkdir -p static/vendor/bootstrap
 copy node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/bootstrap.min.css
 copy node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/bootstrap.min.css.map
-copy node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/bootstrap.bundle.min.js
-copy node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/bootstrap.bundle.min.js.map
-# Bootstrap Icons: only the icons the pages use (mealtracker/templatetags/ui.py inlines them as SVG; no icon font).
+# Only the JavaScript components the pages use (scripts/bootstrap-parts.js), bundled with Popper by esbuild.
+node_modules/.bin/esbuild scripts/bootstrap-parts.js --bundle --minify --format=iife --global-name=bootstrap \
+  --target=es2019 --legal-comments=none --log-level=warning --outfile=node_modules/.bootstrap.parts.min.js
+copy node_modules/.bootstrap.parts.min.js static/vendor/bootstrap/bootstrap.parts.min.js
+rm -f static/vendor/bootstrap/bootstrap.bundle.min.js static/vendor/bootstrap/bootstrap.bundle.min.js.map
+# Bootstrap Icons: only the icons the pages use, as one sprite ({% icon %} in mealtracker/templatetags/ui.py draws
+# them with <use href="sprite.svg#name">; no icon font), and each as its own file for CSS masks.
 mkdir -p static/vendor/bootstrap-icons
 while read -r icon; do
   case "$icon" in ''|'#'*) continue ;; esac
   copy "node_modules/bootstrap-icons/icons/$icon.svg" "static/vendor/bootstrap-icons/$icon.svg"
 done < scripts/bootstrap-icons.txt
+node scripts/icon-sprite.mjs scripts/bootstrap-icons.txt static/vendor/bootstrap-icons/sprite.svg
