@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from expenses import services as expense_services
-from expenses.models import Expense, ExpenseTag, Restaurant, Tag
+from expenses.models import Expense, ExpenseTag, PolicyFlag, Restaurant, Tag
 from expenses.tests.factories import ExchangeRateFactory, TagFactory
-from expenses.models import PolicyFlag
 from reports.models import ImportStatus
 from reports.services.imports import ImportFailed, import_batch_apply, import_batch_create, import_row_update
 from reports.tests.factories import MealPolicyFactory

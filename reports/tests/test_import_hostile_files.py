@@ -1,4 +1,4 @@
-"""Import files built to break the reader (deep JSON, a giant CSV cell) are refused on `file`, on the API and the web."""
+"""Import files built to break the reader (deep JSON, a giant CSV cell) are refused on `file`, API and web alike."""
 
 from http import HTTPStatus
 

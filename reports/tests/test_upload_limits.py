@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mealtracker.errors import DomainError
-from reports.services import importing
 from reports.models import ImportBatch
-from reports.services import exchange_rates
+from reports.services import exchange_rates, importing
 
 IMPORTS = reverse("reports_api:import-list")
 
