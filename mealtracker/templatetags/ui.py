@@ -1,5 +1,6 @@
 """Template helpers for the web UI: money in the product's format, query strings that keep filters, icons."""
 
+import datetime
 import functools
 import re
 from decimal import Decimal
@@ -9,6 +10,7 @@ from django import template
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from mealtracker.money import format_money
@@ -22,6 +24,15 @@ def money(amount: Decimal | None, currency: str | None = None) -> str:
     if amount is None or amount == "":
         return "—"
     return format_money(Decimal(amount), currency or settings.REPORTING_CURRENCY)
+
+
+@register.filter
+def meal_day(moment: datetime.datetime | None) -> str:
+    """The day of a meal in a compact row, in the user's timezone: "Thu 26 Nov" this year, "Thu 26 Nov 2025" before."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return dateformat.format(local, "D j M" if local.year == timezone.localdate().year else "D j M Y")
 
 
 @register.simple_tag(takes_context=True)

@@ -21,12 +21,18 @@
       canvas.dataset.chartDrawn = "1";
       var labels = JSON.parse(canvas.dataset.chartLabels || "[]");
       var values = JSON.parse(canvas.dataset.chartValues || "[]").map(Number);
+      // Axis colours from the colour mode (readable on the dark background too); month labels stay level.
+      var style = getComputedStyle(document.body);
+      var text = style.getPropertyValue("--bs-secondary-color").trim() || "#666";
+      var grid = style.getPropertyValue("--bs-border-color-translucent").trim() || "rgba(0,0,0,.1)";
       var chart = new window.Chart(canvas, {
         type: canvas.dataset.chartType,
         data: { labels: labels, datasets: [{ label: canvas.dataset.chartLabel || "", data: values,
           borderColor: "#0b5cad", backgroundColor: "rgba(11, 92, 173, 0.25)", fill: true, tension: 0.25 }] },
         options: { responsive: true, maintainAspectRatio: false, animation: false,
-          plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
+          plugins: { legend: { display: false } },
+          scales: { x: { grid: { display: false }, ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 } },
+            y: { beginAtZero: true, grid: { color: grid }, ticks: { color: text } } } }
       });
       canvas.chart = chart;
     });

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from expenses.choices import ExpenseStatus
 from expenses.models import Expense
-from expenses.tests.factories import CategoryFactory, ExpenseFactory, ReceiptFactory, RestaurantFactory
+from expenses.tests.factories import CategoryFactory, ExpenseFactory, ReceiptFactory, RestaurantFactory, TagFactory
 
 pytestmark = pytest.mark.browser
 
@@ -185,7 +185,10 @@ def test_a_failed_save_keeps_the_input_and_points_at_the_error(
 
 def test_main_pages_fit_a_360_pixel_wide_phone_without_sideways_scrolling(page, live_server, sign_in, member):
     restaurant = RestaurantFactory(owner=member, name="A Restaurant With A Rather Long Name Indeed", city="Boston")
-    expense = ExpenseFactory(owner=member, restaurant=restaurant, notes="x" * 200)
+    category = CategoryFactory(owner=member, name="Client entertainment and business development dinners abroad")
+    tag = TagFactory(owner=member, name="quarterly-business-review-with-the-northeast-team"[:50])
+    expense = ExpenseFactory(owner=member, restaurant=restaurant, category=category, notes="x" * 200)
+    expense.tags.add(tag)
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, "member@example.com", TEST_PASSWORD)
 
@@ -193,15 +196,20 @@ def test_main_pages_fit_a_360_pixel_wide_phone_without_sideways_scrolling(page, 
     for path in [
         "/",
         "/expenses/",
+        f"/expenses/?tag={tag.name}",
         "/expenses/calendar/",
         "/expenses/new/",
         f"/expenses/{expense.pk}/",
         "/restaurants/",
         f"/restaurants/{restaurant.pk}/",
         "/categories/",
+        "/budgets/",
+        "/imports/",
+        "/reports/",
         "/accounts/profile/",
     ]:
         page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 360:
             too_wide[path] = width

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import TEST_PASSWORD
 from expenses.choices import ExpenseStatus
-from expenses.tests.factories import ExpenseFactory, RestaurantFactory, TagFactory
+from expenses.tests.factories import CategoryFactory, ExpenseFactory, RestaurantFactory, TagFactory
 from mealtracker.tests.browser.conftest import watch
 
 pytestmark = pytest.mark.browser
@@ -60,11 +60,13 @@ WIDER_THAN_SCREEN = """() => [...document.querySelectorAll("body *")]
 
 @pytest.fixture
 def demo_manager(manager, member):
-    """A manager with a few months of tagged meals (one at a very long restaurant name) and a teammate's meal to
-    approve."""
+    """A manager with a few months of tagged meals (a very long restaurant name, category and tag among them) and a
+    teammate's meal to approve."""
     long_name = RestaurantFactory(owner=manager, name="The Extraordinarily Long Named Neighbourhood Bistro")
     deli = RestaurantFactory(owner=manager, name="Desk Lunch Deli")
     client = TagFactory(owner=manager, name="client")
+    long_tag = TagFactory(owner=manager, name="quarterly-review-with-the-northeast-sales-team")
+    long_category = CategoryFactory(owner=manager, name="Client entertainment and business development dinners")
     for days in range(0, 90, 3):
         expense = ExpenseFactory(
             owner=manager,
@@ -74,6 +76,10 @@ def demo_manager(manager, member):
         )
         if days % 4 == 0:
             expense.tags.add(client)
+        if days % 9 == 0:
+            expense.tags.add(long_tag)
+            expense.category = long_category
+            expense.save(update_fields=["category"])
     ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED, business_purpose="Pitch to Acme")
     return manager
 
@@ -97,7 +103,7 @@ def test_main_pages_fit_read_whole_words_and_pass_axe(
     for name, path in MAIN_PAGES.items():
         assert page.goto(f"{live_server.url}{path}").status == 200, path
         page.wait_for_load_state("networkidle")
-        screenshot(page, f"{screen}-{scheme}-{name}")
+        screenshot(page, f"{screen}-{scheme}-{name}", full_page=False)  # the first screen, as a person sees it
         page_findings = {
             "too wide": page.evaluate(WIDER_THAN_SCREEN),
             "broken words": page.evaluate(BROKEN_WORDS),
