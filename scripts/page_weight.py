@@ -7,7 +7,9 @@ files) and a manager's login:
 
 Each page is loaded with the browser cache disabled and counted until the network is idle (the reports page's
 charts fetch their figures after load), so the figure is everything a phone downloads on a first visit: HTML,
-CSS, scripts, fonts, images and API calls, as sent over the wire (compressed where the server compresses).
+CSS, scripts, fonts, images and API calls, as sent over the wire (compressed where the server compresses). The
+page is then loaded once more in the same browser: "repeat visit" is what a returning visitor downloads, the hashed
+static files coming from the cache.
 """
 
 import argparse
@@ -54,12 +56,20 @@ def measure(base_url: str, email: str, password: str) -> dict[str, dict]:
             page.on("requestfinished", finished)
             page.goto(f"{base_url}{path}")
             page.wait_for_load_state("networkidle")
-            context.close()
             files = sorted(((url, size) for url, size in loaded if not url.startswith("data:")), key=lambda f: -f[1])
+            # The same page again, as a returning visitor sees it: hashed static files come from the cache.
+            loaded.clear()
+            page.goto(f"{base_url}{path}")
+            page.wait_for_load_state("networkidle")
+            context.close()
+            again = [(url, size) for url, size in loaded if not url.startswith("data:") and size > 0]
             results[name] = {
                 "path": path,
                 "kb": round(sum(size for _, size in files) / 1024, 1),
                 "requests": len(files),
+                "html_kb": round(next((size for url, size in files if url == f"{base_url}{path}"), 0) / 1024, 1),
+                "repeat_kb": round(sum(size for _, size in again) / 1024, 1),
+                "repeat_requests": len(again),
                 "files": [(url.removeprefix(base_url), round(size / 1024, 1)) for url, size in files],
             }
         browser.close()
@@ -77,9 +87,12 @@ def main() -> int:
     if args.json:
         sys.stdout.write(json.dumps(results, indent=2) + "\n")
         return 0
-    sys.stdout.write("| Page | Path | Transferred | Requests |\n|---|---|---:|---:|\n")
-    for name, result in results.items():
-        sys.stdout.write(f"| {name} | `{result['path']}` | {result['kb']} KB | {result['requests']} |\n")
+    sys.stdout.write("| Page | Path | First visit | Requests | HTML | Repeat visit |\n|---|---|---:|---:|---:|---:|\n")
+    for name, r in results.items():
+        sys.stdout.write(
+            f"| {name} | `{r['path']}` | {r['kb']} KB | {r['requests']} | {r['html_kb']} KB | "
+            f"{r['repeat_kb']} KB ({r['repeat_requests']}) |\n"
+        )
     return 0
 
 
