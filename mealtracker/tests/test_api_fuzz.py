@@ -70,7 +70,8 @@ def fuzz_headers(manager, member, monkeypatch, settings, _keep_test_connection):
     ExpenseFactory.create_batch(2, owner=manager)
     # The largest meals an amount can hold: every list, total and report over them must still answer.
     ExpenseFactory.create_batch(2, owner=member, amount=MAX_AMOUNT, reporting_amount=MAX_AMOUNT, tax=0, tip=0)
-    return {"Authorization": f"Bearer {RefreshToken.for_user(manager).access_token}"}
+    # Schemathesis reads WSGI answers as sent; the compressed form is tested where it is made.
+    return {"Authorization": f"Bearer {RefreshToken.for_user(manager).access_token}", "Accept-Encoding": "identity"}
 
 
 @schema.parametrize()
