@@ -51,7 +51,8 @@ def _ensure_chromium() -> str | None:
 
 def _ensure_assets() -> None:
     vendor = settings.BASE_DIR / "static" / "vendor"
-    missing = not (vendor / "htmx.min.js").exists() or not (vendor / "chart.umd.min.js").exists()
+    built = ["htmx.min.js", "chart.umd.min.js", "bootstrap/bootstrap.parts.min.js", "bootstrap-icons/sprite.svg"]
+    missing = any(not (vendor / name).exists() for name in built)
     if missing and shutil.which("npm"):
         subprocess.run(["bash", str(settings.BASE_DIR / "scripts" / "build-assets.sh")], check=True)  # noqa: S603, S607
 
