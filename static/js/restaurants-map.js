@@ -8,7 +8,17 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
+  // Leaflet finds its marker images from its stylesheet's URL, which hashed static names break (a 404 with DEBUG
+  // off): point it at the images folder beside leaflet.js, whose unhashed copies are served too.
+  function useLeafletImages() {
+    var script = document.querySelector('script[src*="vendor/leaflet/leaflet"]');
+    if (window.L && window.L.Icon && window.L.Icon.Default && script) {
+      window.L.Icon.Default.imagePath = script.src.replace(/[^/]*$/, "images/");
+    }
+  }
+
   function drawMap(container) {
+    useLeafletImages();
     var island = document.getElementById(container.dataset.pointsId);
     if (!window.L || !island) { return; }
     var points = JSON.parse(island.textContent || "[]");
@@ -54,6 +64,7 @@
     var latField = document.getElementById(figure.dataset.latField);
     var lngField = document.getElementById(figure.dataset.lngField);
     if (!window.L || !container || !latField || !lngField) { return; }
+    useLeafletImages();
     var map = window.L.map(container, { scrollWheelZoom: false });
     var tiles = window.L.tileLayer(figure.dataset.tilesUrl, { maxZoom: 19, attribution: figure.dataset.attribution || "" });
     tiles.on("tileerror", function () { container.classList.add("tiles-unavailable"); });
