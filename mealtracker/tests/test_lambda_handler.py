@@ -91,6 +91,8 @@ def aws_stage(moto_endpoint, lambda_database, tmp_path_factory):
         "RECEIPTS_KMS_KEY_ID": key_id,
         # Throttling and lockout share the database cache, created by the release step below.
         "CACHE_URL": "dbcache://django_cache",
+        # The local PostgreSQL speaks no TLS; on AWS the default (verify-full against the shipped bundle) stands.
+        "DATABASE_SSLMODE": "disable",
     }
     return {"settings_dir": settings_dir, "env": environment, "secret_arn": secret_arn}
 
