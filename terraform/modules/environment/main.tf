@@ -70,7 +70,7 @@ module "network" {
   azs                     = var.azs
   enable_nat_gateway      = var.enable_nat_gateway
   logs_kms_key_arn        = module.secrets.logs_kms_key_arn
-  flow_log_retention_days = var.log_retention_days
+  flow_log_retention_days = 365 # audit logs (network, database, WAF) keep a year in every stage
 }
 
 module "storage" {
@@ -102,7 +102,7 @@ module "database" {
   deletion_protection          = var.db_deletion_protection
   performance_insights_enabled = var.db_performance_insights
   monitoring_interval          = var.db_monitoring_interval
-  log_retention_days           = var.log_retention_days
+  log_retention_days           = 365 # audit logs (network, database, WAF) keep a year in every stage
 }
 
 module "rds_proxy" {
@@ -194,5 +194,5 @@ module "waf" {
   api_stage                = local.zappa_stage
   rate_limit_per_5_minutes = var.waf_rate_limit_per_5_minutes
   logs_kms_key_arn         = module.secrets.logs_kms_key_arn
-  log_retention_days       = var.log_retention_days
+  log_retention_days       = 365 # audit logs (network, database, WAF) keep a year in every stage
 }
