@@ -41,3 +41,27 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "cors_rules" {
+  description = "CORS rules for browsers that talk to the bucket directly (presigned POST uploads); empty: no CORS."
+  type = list(object({
+    allowed_methods = list(string)
+    allowed_origins = list(string)
+    allowed_headers = optional(list(string), [])
+    expose_headers  = optional(list(string), [])
+    max_age_seconds = optional(number, 3000)
+  }))
+  default = []
+
+  validation {
+    condition = alltrue(flatten([
+      for r in var.cors_rules : [for o in r.allowed_origins : startswith(o, "https://") && length(regexall("\\*", o)) <= 1]
+    ]))
+    error_message = "Origins are https:// origins (never \"*\" alone), with at most one wildcard each, as S3 allows."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.cors_rules : length(setsubtract(r.allowed_methods, ["GET", "PUT", "POST", "DELETE", "HEAD"])) == 0])
+    error_message = "S3 CORS methods are GET, PUT, POST, DELETE and HEAD."
+  }
+}

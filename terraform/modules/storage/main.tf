@@ -29,8 +29,21 @@ module "receipts" {
   noncurrent_version_expiration_days = var.receipts_noncurrent_version_days
   force_destroy                      = var.force_destroy
 
-  # Generated exports are handed out through presigned URLs and are not kept.
-  prefix_expirations = { "exports/" = var.exports_expiration_days }
+  # Generated exports are handed out through presigned URLs and are not kept. Under uploads/ the browser posts
+  # receipts straight to S3 (presigned POST, expenses/services/receipt_uploads.py STAGING_PREFIX); the app
+  # moves each one to receipts/ and deletes it, so what stays there was abandoned (a closed tab, a refused file).
+  prefix_expirations = {
+    "exports/" = var.exports_expiration_days
+    "uploads/" = var.uploads_expiration_days
+  }
+
+  cors_rules = length(var.receipts_cors_origins) == 0 ? [] : [{
+    allowed_methods = ["POST"]
+    allowed_origins = var.receipts_cors_origins
+    allowed_headers = ["content-type"]
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }]
 }
 
 module "deployments" {

@@ -22,3 +22,8 @@ output "access_logs_bucket" {
   description = "Bucket receiving S3 access logs."
   value       = module.access_logs.id
 }
+
+output "receipts_bucket_properties" {
+  description = "CORS and lifecycle rules of the receipts bucket (asserted by the tests)."
+  value       = module.receipts.properties
+}

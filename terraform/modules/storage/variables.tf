@@ -25,6 +25,23 @@ variable "exports_expiration_days" {
   default     = 7
 }
 
+variable "uploads_expiration_days" {
+  description = "Days after which a direct upload left under uploads/ (never completed) is deleted."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.uploads_expiration_days >= 1 && var.uploads_expiration_days <= 7
+    error_message = "Between 1 (S3 lifecycle's shortest) and 7 days: staging objects are not receipts yet."
+  }
+}
+
+variable "receipts_cors_origins" {
+  description = "Origins of the app (https://...) whose pages post receipts straight to the receipts bucket."
+  type        = list(string)
+  default     = []
+}
+
 variable "receipts_noncurrent_version_days" {
   description = "Days a replaced or deleted receipt version is kept (undo window)."
   type        = number

@@ -58,3 +58,43 @@ run "bucket_is_private_versioned_and_kms_encrypted" {
     error_message = "Non-current versions expire."
   }
 }
+
+run "no_cors_unless_asked" {
+  command = apply
+
+  assert {
+    condition     = length(aws_s3_bucket_cors_configuration.this) == 0
+    error_message = "A bucket no browser talks to has no CORS rule."
+  }
+}
+
+run "browsers_may_post_from_the_apps_origins_only" {
+  command = apply
+
+  variables {
+    cors_rules = [{
+      allowed_methods = ["POST"]
+      allowed_origins = ["https://meals.example.com", "https://*.execute-api.us-east-1.amazonaws.com"]
+    }]
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this[0].cors_rule).allowed_methods == toset(["POST"])
+    error_message = "Only POST (presigned POST uploads) is allowed cross-origin."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this[0].cors_rule).allowed_origins == toset(["https://meals.example.com", "https://*.execute-api.us-east-1.amazonaws.com"])
+    error_message = "Only the app's origins."
+  }
+}
+
+run "cors_never_allows_every_origin" {
+  command = plan
+
+  variables {
+    cors_rules = [{ allowed_methods = ["POST"], allowed_origins = ["*"] }]
+  }
+
+  expect_failures = [var.cors_rules]
+}
