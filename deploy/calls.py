@@ -28,6 +28,7 @@ IAM_PREFIX = {
     "sts": "sts",
     "cloudwatch": "cloudwatch",
     "logs": "logs",
+    "wafv2": "wafv2",
 }
 
 # Calls whose IAM action is not "<prefix>:<OperationName>".
@@ -166,6 +167,8 @@ def _resource(call: Call, target: Target) -> str:
         return f"arn:{p}:iam::{account}:role/{params['RoleName']}"
     if call.service == "logs":
         return f"arn:{p}:logs:{region}:{account}:log-group:{params['logGroupName']}"
+    if call.service == "wafv2" and call.operation == "AssociateWebACL":
+        return params["WebACLArn"]
     raise KeyError(f"no resource rule for {call.service}:{call.operation}")
 
 
@@ -198,6 +201,9 @@ def iam_requests(call: Call, target: Target) -> tuple[list[Request], list[Implie
         if service == "events.amazonaws.com":
             trust_context["aws:SourceArn"] = resource
         implied.append(Implied(role, service, trust_context, f"{call.service}:{call.operation}"))
+
+    if key == ("wafv2", "AssociateWebACL"):  # WAF also asks API Gateway for the stage it is to protect
+        requests.append(Request("apigateway:SetWebACL", call.params["ResourceArn"], context))
 
     if call.service == "s3" and call.operation in ("PutObject", "CreateMultipartUpload", "GetObject"):
         kms_key = target.bucket_kms.get(call.params["Bucket"])

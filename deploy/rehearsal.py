@@ -7,7 +7,8 @@ release steps against a moto server on loopback, every AWS call recorded and jud
 It fails when a role Zappa passes to a service is not assumable by that service in the planned trust policy,
 when the planned deploy-role policy does not allow a call the deploy makes (iam:PassRole included), when the
 backend's encryption settings contradict the state bucket's policy, or when a workflow path does not end in a
-working stage (after a failed first deploy, the next run must leave a REST API that calls the alias).
+working stage (after a failed first deploy, the next run must leave a REST API that calls the alias), or when
+the stage lacks what Terraform planned for it (throttling, access logs, the WAF web ACL).
 Skipped loudly (exit 0) without terraform or the provider mirror. What it cannot see: docs/deploy.md.
 """
 
@@ -41,7 +42,7 @@ TF_DATA = Path(os.environ.get("CHECK_INFRA_TOOLS", Path.home() / ".cache/mealtra
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # state-backend, events-role, apigateway-role, recovery, deploy-permission
+    kind: str  # state-backend, events-role, apigateway-role, recovery, deploy-permission, edge
     message: str
 
     def __str__(self) -> str:
@@ -193,7 +194,8 @@ def start_moto():
     return server, f"http://{host}:{port}"
 
 
-def reset_and_seed(endpoint: str, facts, names: dict[str, str]) -> None:
+def reset_and_seed(endpoint: str, facts, names: dict[str, str]) -> dict[str, str]:
+    """A fresh moto with what Terraform would have created; returns the ARNs moto assigned (web ACL)."""
     import boto3
     import requests
 
@@ -214,6 +216,16 @@ def reset_and_seed(endpoint: str, facts, names: dict[str, str]) -> None:
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
+    edge = facts.outputs.get("api_stage_settings") or {}
+    if isinstance(edge, dict) and edge.get("access_log_arn") and "UNKNOWN" not in repr(edge["access_log_arn"]):
+        boto3.client("logs").create_log_group(logGroupName=edge["access_log_arn"].split(":log-group:", 1)[1])
+    web_acl = boto3.client("wafv2").create_web_acl(
+        Name=f"{names['function']}-api",
+        Scope="REGIONAL",
+        DefaultAction={"Allow": {}},
+        VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "api"},
+    )
+    return {"web_acl_arn": web_acl["Summary"]["ARN"]}
 
 
 def render_settings(tree: Path, facts, names: dict[str, str], workdir: Path) -> Path:
@@ -225,6 +237,10 @@ def render_settings(tree: Path, facts, names: dict[str, str], workdir: Path) -> 
     renderer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(renderer)
     known = {k: v for k, v in facts.outputs.items() if isinstance(v, str | list | bool) and "UNKNOWN" not in repr(v)}
+    edge = facts.outputs.get("api_stage_settings")
+    if isinstance(edge, dict):  # the web ACL's ARN is moto's (reset_and_seed); the rest is known at plan
+        known["api_stage_settings"] = {k: None if "UNKNOWN" in repr(v) else v for k, v in edge.items()}
+    secrets = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
     outputs = {
         "private_subnet_ids": ["subnet-rehearsal-a", "subnet-rehearsal-b"],
         "lambda_security_group_id": "sg-rehearsal",
@@ -234,6 +250,13 @@ def render_settings(tree: Path, facts, names: dict[str, str], workdir: Path) -> 
         "lambda_role_name": names["lambda_role"],
         "receipts_bucket": f"{names['function']}-receipts-{ACCOUNT}",
         "deployment_bucket": names["bucket"],
+        "db_proxy_endpoint": f"{names['function']}.proxy-rehearsal.{REGION}.rds.amazonaws.com",
+        "db_host": f"{names['function']}.rehearsal.{REGION}.rds.amazonaws.com",
+        "db_app_role": "mealtracker_app",
+        "db_name": "mealtracker",
+        "db_app_role_secret_arn": f"{secrets}{names['function']}/db-app-role-Rehear",
+        "db_master_secret_arn": f"{secrets}rds!db-rehearsal-Rehear",
+        "internet_egress": False,
         **known,
     }
     settings = json.loads((tree / "zappa_settings.json").read_text())
@@ -399,12 +422,18 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
         return alias and alias["FunctionVersion"]
 
     def check_stage_works(title: str) -> None:
-        """A REST API exists and routes to the alias; the schedules call the alias."""
+        """A REST API exists and routes to the alias; the schedules call the alias; the stage has its settings."""
         status = observer.stack_status()
         if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
             findings.append(Finding("recovery", f"{title}: no REST API stack afterwards ({status or 'missing'})"))
         if release_tool and not live():
             findings.append(Finding("recovery", f"{title}: the alias {stage.alias} does not exist afterwards"))
+        if release_tool and stage.edge and status:
+            findings.extend(Finding("edge", f"{title}: {problem}") for problem in stage_settings_missing(stage))
+
+    def seed(arns: dict[str, str]) -> None:
+        if stage.edge and "web_acl_arn" in stage.edge:
+            stage.edge["web_acl_arn"] = arns["web_acl_arn"]
 
     import botocore.waiter
     import zappa.core
@@ -414,7 +443,7 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
     previous_cwd = os.getcwd()
     os.chdir(workdir)  # Zappa scans the working directory for WebSocket handlers
     try:
-        reset_and_seed(endpoint, facts, names)
+        seed(reset_and_seed(endpoint, facts, names))
         step("first deploy", 1)
         check_stage_works("first deploy")
         first = live()
@@ -441,7 +470,7 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
             if live() != first:
                 findings.append(Finding("recovery", f"manual rollback: the alias serves {live()}, not {first}"))
 
-        reset_and_seed(endpoint, facts, names)
+        seed(reset_and_seed(endpoint, facts, names))
         fault.fail_once.add("events:PutRule")
         step("first deploy that fails at scheduling", 1, expect=None)
         step("the next run after the failed first deploy", 2)
@@ -450,6 +479,32 @@ def scenarios(tree: Path, facts, names: dict[str, str], endpoint: str, workdir: 
         os.chdir(previous_cwd)
         zappa.core.time = botocore.waiter.time = time
     return Run(all_calls, findings)
+
+
+def stage_settings_missing(stage) -> list[str]:
+    """What Terraform planned for the stage (api_stage_settings) and the stage in moto does not have."""
+    import boto3
+
+    from deploy.release import Release
+
+    edge, problems = stage.edge, []
+    api_id = Release(stage).api_id()
+    found = boto3.client("apigateway").get_stage(restApiId=api_id, stageName=stage.name)
+    throttling = found.get("methodSettings", {}).get("*/*", {})
+    if edge.get("throttle_rate_limit") and throttling.get("throttlingRateLimit") != float(edge["throttle_rate_limit"]):
+        now = throttling.get("throttlingRateLimit", "no limit")
+        problems.append(f"the stage is not throttled at {edge['throttle_rate_limit']}/s (it allows {now}/s)")
+    if (
+        edge.get("access_log_arn")
+        and found.get("accessLogSettings", {}).get("destinationArn") != edge["access_log_arn"]
+    ):
+        problems.append(f"the stage writes no access logs to {edge['access_log_arn']}")
+    if edge.get("web_acl_arn"):
+        stage_arn = f"arn:aws:apigateway:{stage.region}::/restapis/{api_id}/stages/{stage.name}"
+        acl = boto3.client("wafv2").get_web_acl_for_resource(ResourceArn=stage_arn).get("WebACL") or {}
+        if acl.get("ARN") != edge["web_acl_arn"]:
+            problems.append("the stage is not behind the WAF web ACL")
+    return problems
 
 
 # --- judging the recorded calls against the plan ------------------------------------------------------------

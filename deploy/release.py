@@ -1,16 +1,20 @@
 """Release one stage: deploy or update with Zappa, then move the alias `live` in steps, watching alarms.
 
     python -m deploy.release ship STAGE --zip build/mealtracker-STAGE.zip --outputs tf-outputs.json
+    python -m deploy.release ship STAGE --zip ... --outputs ... --create-db-role   # a stage's first release
     python -m deploy.release rollback STAGE [--to VERSION] --outputs tf-outputs.json
     python -m deploy.release abort STAGE --outputs tf-outputs.json      # end an interrupted canary
     python -m deploy.release status STAGE --outputs tf-outputs.json
+    python -m deploy.release configure STAGE --outputs tf-outputs.json  # stage settings only, no release
 
 `ship` finds where the stage stands and takes the path that fits: no function -> `zappa deploy`; a function
 without its REST API stack (a first deploy that failed half-way, or a stack that was deleted) -> the stack is
-created as `zappa deploy` would, then `zappa update`; otherwise `zappa update`. It then publishes the new code
-and configuration as a version, points the schedule rules at the alias, invokes the new version to check its
-migrations are backward compatible (check_release_migrations), migrate and answer /health/, and only then
-gives it traffic: all of it on a first release, else a canary (10 % for 5 minutes by default) while the canary
+created as `zappa deploy` would, then `zappa update`; otherwise `zappa update`. Then the stage Zappa made gets
+Terraform's stage settings (output api_stage_settings: throttling, access logs, the WAF web ACL, the custom
+domain's base path mapping), which Terraform cannot apply itself because Zappa owns the stage. It then publishes
+the new code and configuration as a version, points the schedule rules at the alias, invokes the new version
+to check its migrations are backward compatible (check_release_migrations), migrate and answer /health/, and
+only then gives it traffic: all of it on a first release, else a canary (10 % for 5 minutes by default) while the canary
 alarms (Terraform output canary_alarm_names) stay out of ALARM; an alarm moves the alias back. API Gateway
 and the schedules call the alias, so a rollback is moving the alias, never a redeploy.
 
@@ -53,6 +57,7 @@ class Stage:
     alias: str = ALIAS
     alarms: list[str] = field(default_factory=list)
     settings_file: Path = REPO_ROOT / "zappa_settings.json"
+    edge: dict = field(default_factory=dict)  # Terraform output api_stage_settings
 
     @classmethod
     def from_outputs(cls, name: str, outputs_path: Path, settings_file: Path | None = None) -> Stage:
@@ -65,6 +70,7 @@ class Stage:
             alias=values.get("release_alias") or ALIAS,
             alarms=list(values.get("canary_alarm_names") or []),
             settings_file=settings_file or REPO_ROOT / "zappa_settings.json",
+            edge=dict(values.get("api_stage_settings") or {}),
         )
 
 
@@ -83,6 +89,8 @@ class Release:
         self.cloudformation = boto3.client("cloudformation", region_name=stage.region)
         self.events = boto3.client("events", region_name=stage.region)
         self.cloudwatch = boto3.client("cloudwatch", region_name=stage.region)
+        self.apigateway = boto3.client("apigateway", region_name=stage.region)
+        self.wafv2 = boto3.client("wafv2", region_name=stage.region)
 
     # --- where the stage stands -----------------------------------------------------------------------
 
@@ -161,6 +169,72 @@ class Release:
             cli.zappa.add_binary_support(api_id=api_id, cors=cli.cors)
         cli.deploy_api_gateway(api_id)
 
+    # --- the stage's settings ---------------------------------------------------------------------------
+
+    def api_id(self) -> str:
+        """The id of the REST API in Zappa's stack (as Zappa finds it: the stack's resource "Api")."""
+        resource = self.cloudformation.describe_stack_resource(StackName=self.stage.function, LogicalResourceId="Api")
+        return resource["StackResourceDetail"]["PhysicalResourceId"]
+
+    def configure_stage(self) -> None:
+        """Terraform's settings on the stage Zappa made: throttling, access logs, web ACL, custom domain mapping.
+
+        Zappa's own UpdateStage touches only logging level, metrics and caching, so these survive its deploys;
+        they are applied again on every release anyway (all idempotent), which also repairs a hand-made change.
+        """
+        edge = self.stage.edge
+        if not edge:
+            say("no api_stage_settings in the Terraform outputs: the stage keeps its settings")
+            return
+        api_id = self.api_id()
+        operations, done = [], []
+        if edge.get("throttle_rate_limit"):
+            rate, burst = float(edge["throttle_rate_limit"]), int(edge["throttle_burst_limit"])
+            operations += [
+                _replace("/*/*/throttling/rateLimit", str(rate)),
+                _replace("/*/*/throttling/burstLimit", str(burst)),
+            ]
+            done.append(f"throttled at {rate:g}/s (burst {burst})")
+        if edge.get("access_log_arn"):
+            operations += [
+                _replace("/accessLogSettings/destinationArn", edge["access_log_arn"]),
+                _replace("/accessLogSettings/format", edge["access_log_format"]),
+            ]
+            done.append("access logs on")
+        if operations:
+            self.apigateway.update_stage(restApiId=api_id, stageName=self.stage.name, patchOperations=operations)
+        if edge.get("web_acl_arn"):
+            partition = edge["web_acl_arn"].split(":")[1]
+            stage_arn = f"arn:{partition}:apigateway:{self.stage.region}::/restapis/{api_id}/stages/{self.stage.name}"
+            self.wafv2.associate_web_acl(WebACLArn=edge["web_acl_arn"], ResourceArn=stage_arn)
+            done.append("behind WAF")
+        if edge.get("custom_domain"):
+            base_path = edge.get("base_path") or ""
+            self.map_custom_domain(api_id, edge["custom_domain"], base_path)
+            done.append(f"on https://{edge['custom_domain']}/{base_path}")
+        say(f"stage {self.stage.name} of REST API {api_id}: {', '.join(done) or 'nothing to set'}")
+
+    def map_custom_domain(self, api_id: str, domain: str, base_path: str) -> None:
+        """Point the custom domain's base path (Terraform made the domain name) at this stage of Zappa's API."""
+        try:
+            self.apigateway.create_base_path_mapping(
+                domainName=domain,
+                restApiId=api_id,
+                stage=self.stage.name,
+                **({"basePath": base_path} if base_path else {}),
+            )
+            return
+        except self.apigateway.exceptions.ConflictException:  # mapped before: by an earlier release, or to an old API
+            pass
+        key = base_path or "(none)"
+        current = self.apigateway.get_base_path_mapping(domainName=domain, basePath=key)
+        if current.get("restApiId") != api_id or current.get("stage") != self.stage.name:
+            self.apigateway.update_base_path_mapping(
+                domainName=domain,
+                basePath=key,
+                patchOperations=[_replace("/restapiId", api_id), _replace("/stage", self.stage.name)],
+            )
+
     # --- versions, schedules, invocations -----------------------------------------------------------------
 
     def publish(self) -> str:
@@ -210,8 +284,15 @@ class Release:
             raise ReleaseError(f"version {version} failed {json.dumps(payload)[:80]}:\n{log[-2000:]}", status=3)
         return result or {}
 
-    def prepare(self, version: str) -> None:
-        """Before any traffic: backward-compatible migrations only, migrate, then /health/ of the new version."""
+    def prepare(self, version: str, *, create_db_role: bool = False) -> None:
+        """Before any traffic: backward-compatible migrations only, migrate, then /health/ of the new version.
+
+        With create_db_role (a stage's first release, Terraform applied with db_role_bootstrap=true) the new
+        version first creates the app's PostgreSQL role as the master user: migrations run as that role.
+        """
+        if create_db_role:
+            say(f"creating the app's database role through version {version} (create_app_db_role)")
+            self.invoke(version, {"manage": "create_app_db_role"})
         say(f"checking the migrations of version {version} against the live schema")
         self.invoke(version, {"manage": "check_release_migrations"})
         say("migrating")
@@ -266,7 +347,7 @@ class Release:
 
     # --- the commands ---------------------------------------------------------------------------------
 
-    def ship(self, zip_path: str, steps: list[tuple[float, float]]) -> None:
+    def ship(self, zip_path: str, steps: list[tuple[float, float]], *, create_db_role: bool = False) -> None:
         alias = self.alias()
         if alias and alias.get("RoutingConfig", {}).get("AdditionalVersionWeights"):
             say("an earlier canary did not finish: ending it first")
@@ -278,11 +359,12 @@ class Release:
                 say(f"the function exists but its REST API stack is {self.stack_status() or 'missing'}: creating it")
                 self.create_api_stack()
             self.zappa("update", self.stage.name, "--zip", zip_path)
+        self.configure_stage()
         candidate = self.publish()
         alias = self.alias()
         if alias:
             self.retarget_schedules()  # the jobs stay on the live version while the candidate is checked
-        self.prepare(candidate)
+        self.prepare(candidate, create_db_role=create_db_role)
         if alias is None:
             self.lambda_.create_alias(
                 FunctionName=self.stage.function,
@@ -337,6 +419,10 @@ def health_event(stage: Stage) -> dict:
     }
 
 
+def _replace(path: str, value: str) -> dict:
+    return {"op": "replace", "path": path, "value": value}
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -354,12 +440,17 @@ def parse_steps(text: str) -> list[tuple[float, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["ship", "rollback", "abort", "status"])
+    parser.add_argument("command", choices=["ship", "rollback", "abort", "status", "configure"])
     parser.add_argument("stage")
     parser.add_argument("--outputs", type=Path, required=True, help="saved `terraform output -json` of the stage")
     parser.add_argument("--settings", type=Path, default=REPO_ROOT / "zappa_settings.json")
     parser.add_argument("--zip", help="the package (make package); ship only")
     parser.add_argument("--steps", default="10:5", help="canary steps PERCENT:MINUTES[,...] (default 10:5)")
+    parser.add_argument(
+        "--create-db-role",
+        action="store_true",
+        help="ship: first run create_app_db_role through the new version (first release; db_role_bootstrap=true)",
+    )
     parser.add_argument("--poll", type=float, default=30.0, help="seconds between alarm checks")
     parser.add_argument("--to", help="rollback: the version to serve (default: the previous one)")
     args = parser.parse_args(argv)
@@ -369,11 +460,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ship":
             if not args.zip:
                 raise ReleaseError("ship needs --zip")
-            release.ship(args.zip, parse_steps(args.steps))
+            release.ship(args.zip, parse_steps(args.steps), create_db_role=args.create_db_role)
         elif args.command == "rollback":
             release.rollback(args.to)
         elif args.command == "abort":
             release.abort()
+        elif args.command == "configure":
+            release.configure_stage()
         else:
             print(json.dumps(release.status(), indent=2))
     except ReleaseError as error:

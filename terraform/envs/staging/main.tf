@@ -35,10 +35,15 @@ module "environment" {
 
   enable_xray = true # zappa_settings.json turns xray_tracing on
   enable_waf  = true
-  rest_api_id = var.rest_api_id
 
   db_role_bootstrap           = var.db_role_bootstrap
   lambda_reserved_concurrency = 20 # zappa_settings.json lambda_concurrency
+
+  api_throttle_rate_limit         = 100 # about 5 requests a second per reserved instance (lambda_concurrency 20)
+  api_throttle_burst_limit        = 200
+  manage_api_gateway_logging_role = var.manage_api_gateway_logging_role
+  custom_domain_name              = var.custom_domain_name
+  route53_zone_id                 = var.route53_zone_id
 
   github_repository        = var.github_repository
   github_oidc_provider_arn = var.github_oidc_provider_arn

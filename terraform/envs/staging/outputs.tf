@@ -100,9 +100,29 @@ output "alarm_topic_arn" {
   value       = module.environment.alarm_topic_arn
 }
 
-output "waf_attached" {
+output "api_stage_settings" {
   description = "See modules/environment/outputs.tf."
-  value       = module.environment.waf_attached
+  value       = module.environment.api_stage_settings
+}
+
+output "dashboard_name" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.dashboard_name
+}
+
+output "custom_domain" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.custom_domain
+}
+
+output "custom_domain_target" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.custom_domain_target
+}
+
+output "custom_domain_validation_records" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.custom_domain_validation_records
 }
 
 output "xray_enabled" {

@@ -28,10 +28,22 @@ variable "github_oidc_provider_arn" {
   default     = ""
 }
 
-variable "rest_api_id" {
-  description = "Id of Zappa's REST API (the deploy workflow looks it up); empty before the first zappa deploy."
+variable "custom_domain_name" {
+  description = "Optional custom domain of the stage, e.g. meals.example.com (empty: the execute-api URL only)."
   type        = string
   default     = ""
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone of custom_domain_name (empty: publish the validation and alias records by hand)."
+  type        = string
+  default     = ""
+}
+
+variable "manage_api_gateway_logging_role" {
+  description = "Set the account's API Gateway CloudWatch Logs role; false when another stage of the same account and region sets it."
+  type        = bool
+  default     = true
 }
 
 variable "db_deletion_protection" {

@@ -14,6 +14,14 @@ locals {
   zappa_stage        = var.environment
   function_name      = "${var.app_name}-${var.environment}"
   name_prefix        = local.function_name
+
+  # Pages of the app that post receipts straight to S3: the execute-api host (its API id is assigned by the
+  # first zappa deploy, so any API of this region: CORS grants nothing, each upload's presigned policy does)
+  # and the custom domain.
+  app_origins = concat(
+    var.custom_domain_name == "" ? [] : ["https://${var.custom_domain_name}"],
+    ["https://*.execute-api.${var.region}.amazonaws.com"],
+  )
 }
 
 # Random SECRET_KEY and DB password, opened on every run but written (to the app secret and to RDS,
@@ -70,7 +78,7 @@ module "network" {
   azs                     = var.azs
   enable_nat_gateway      = var.enable_nat_gateway
   logs_kms_key_arn        = module.secrets.logs_kms_key_arn
-  flow_log_retention_days = 365 # audit logs (network, database, WAF) keep a year in every stage
+  flow_log_retention_days = var.audit_log_retention_days
 }
 
 module "storage" {
@@ -81,6 +89,7 @@ module "storage" {
   partition               = local.partition
   kms_key_arn             = module.secrets.data_kms_key_arn
   exports_expiration_days = var.exports_expiration_days
+  receipts_cors_origins   = local.app_origins
   force_destroy           = var.force_destroy_buckets
 }
 
@@ -102,7 +111,7 @@ module "database" {
   deletion_protection          = var.db_deletion_protection
   performance_insights_enabled = var.db_performance_insights
   monitoring_interval          = var.db_monitoring_interval
-  log_retention_days           = 365 # audit logs (network, database, WAF) keep a year in every stage
+  log_retention_days           = var.audit_log_retention_days # connections, DDL and slow statements
 }
 
 module "rds_proxy" {
@@ -127,16 +136,19 @@ module "rds_proxy" {
 module "observability" {
   source = "../observability"
 
-  name_prefix        = local.name_prefix
-  account_id         = local.account_id
-  function_name      = local.function_name
-  api_name           = local.function_name
-  api_stage          = local.zappa_stage
-  db_instance_id     = module.database.instance_id
-  logs_kms_key_arn   = module.secrets.logs_kms_key_arn
-  data_kms_key_arn   = module.secrets.data_kms_key_arn
-  log_retention_days = var.log_retention_days
-  alarm_emails       = var.alarm_emails
+  name_prefix          = local.name_prefix
+  account_id           = local.account_id
+  region               = var.region
+  function_name        = local.function_name
+  api_name             = local.function_name
+  api_stage            = local.zappa_stage
+  db_instance_id       = module.database.instance_id
+  db_proxy_name        = module.rds_proxy.name
+  reserved_concurrency = var.lambda_reserved_concurrency
+  logs_kms_key_arn     = module.secrets.logs_kms_key_arn
+  data_kms_key_arn     = module.secrets.data_kms_key_arn
+  log_retention_days   = var.log_retention_days
+  alarm_emails         = var.alarm_emails
 
   lambda_error_threshold = var.alarm_lambda_error_threshold
   api_5xx_threshold      = var.alarm_api_5xx_threshold
@@ -158,6 +170,9 @@ module "iam" {
   dlq_arn                = module.observability.dlq_arn
   db_resource_id         = module.database.resource_id
   enable_xray            = var.enable_xray
+  api_stage              = local.zappa_stage
+  web_acl_name           = var.enable_waf ? "${local.name_prefix}-api" : ""
+  custom_domain_name     = var.custom_domain_name
 
   github_repository        = var.github_repository
   github_environment       = var.environment
@@ -188,11 +203,26 @@ module "waf" {
   count  = var.enable_waf ? 1 : 0
 
   name_prefix              = local.name_prefix
-  region                   = var.region
-  partition                = local.partition
-  rest_api_id              = var.rest_api_id
-  api_stage                = local.zappa_stage
   rate_limit_per_5_minutes = var.waf_rate_limit_per_5_minutes
   logs_kms_key_arn         = module.secrets.logs_kms_key_arn
-  log_retention_days       = 365 # audit logs (network, database, WAF) keep a year in every stage
+  log_retention_days       = var.audit_log_retention_days
+}
+
+# Throttling, access logs, the web ACL and the custom domain of the REST API stage Zappa creates: Terraform
+# builds them, deploy/release.py applies them to the stage after every deploy (output api_stage_settings).
+module "edge" {
+  source = "../edge"
+
+  name_prefix                 = local.name_prefix
+  account_id                  = local.account_id
+  region                      = var.region
+  partition                   = local.partition
+  logs_kms_key_arn            = module.secrets.logs_kms_key_arn
+  access_log_retention_days   = var.audit_log_retention_days
+  throttle_rate_limit         = var.api_throttle_rate_limit
+  throttle_burst_limit        = var.api_throttle_burst_limit
+  web_acl_arn                 = one(module.waf[*].web_acl_arn)
+  manage_account_logging_role = var.manage_api_gateway_logging_role
+  custom_domain_name          = var.custom_domain_name
+  route53_zone_id             = var.route53_zone_id
 }

@@ -130,9 +130,29 @@ output "waf_web_acl_arn" {
   value       = one(module.waf[*].web_acl_arn)
 }
 
-output "waf_attached" {
-  description = "Whether WAF protects the REST API stage yet."
-  value       = try(module.waf[0].associated, false)
+output "api_stage_settings" {
+  description = "Throttling, access logs, web ACL and custom domain deploy/release.py applies to Zappa's stage."
+  value       = module.edge.stage_settings
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the stage."
+  value       = module.observability.dashboard_name
+}
+
+output "custom_domain" {
+  description = "Custom domain of the stage (null when none)."
+  value       = module.edge.custom_domain
+}
+
+output "custom_domain_target" {
+  description = "Regional host name the custom domain must point to when its DNS is not in Route 53."
+  value       = module.edge.custom_domain_target
+}
+
+output "custom_domain_validation_records" {
+  description = "CNAMEs that validate the custom domain's certificate (publish them when its DNS is not in Route 53)."
+  value       = module.edge.custom_domain_validation_records
 }
 
 output "xray_enabled" {
@@ -150,6 +170,13 @@ output "security_properties" {
     log_retention_days   = var.log_retention_days
     nat_gateway_enabled  = var.enable_nat_gateway
     waf_enabled          = var.enable_waf
+    audit_log_retention = {
+      api_access = var.audit_log_retention_days
+      waf        = var.enable_waf ? var.audit_log_retention_days : null
+      flow_logs  = var.audit_log_retention_days
+      postgresql = var.audit_log_retention_days
+    }
+    receipts_bucket = module.storage.receipts_bucket_properties
   }
 }
 

@@ -89,9 +89,20 @@ variable "db_monitoring_interval" {
 }
 
 variable "log_retention_days" {
-  description = "CloudWatch Logs retention (function, RDS exports, flow logs)."
+  description = "Retention of the function's own (application) logs."
   type        = number
   default     = 90
+}
+
+variable "audit_log_retention_days" {
+  description = "Retention of the audit logs: API access, WAF, VPC flow logs, PostgreSQL (connections, DDL)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.audit_log_retention_days)
+    error_message = "Audit logs are kept at least a year (in a retention CloudWatch Logs accepts)."
+  }
 }
 
 variable "exports_expiration_days" {
@@ -135,8 +146,30 @@ variable "enable_waf" {
   default     = true
 }
 
-variable "rest_api_id" {
-  description = "Id of Zappa's REST API, known after the first zappa deploy; empty: WAF not yet attached."
+variable "api_throttle_rate_limit" {
+  description = "Requests per second the REST API stage accepts (beyond: 429 before the function runs)."
+  type        = number
+}
+
+variable "api_throttle_burst_limit" {
+  description = "Requests the REST API stage accepts at once above the steady rate."
+  type        = number
+}
+
+variable "manage_api_gateway_logging_role" {
+  description = "Set the account's API Gateway CloudWatch Logs role (per account and region; off when another stage in the same account sets it)."
+  type        = bool
+  default     = true
+}
+
+variable "custom_domain_name" {
+  description = "Optional custom domain of the stage (ACM certificate, API Gateway domain name); empty: execute-api URL only."
+  type        = string
+  default     = ""
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 zone of custom_domain_name for the validation and alias records; empty: publish them by hand."
   type        = string
   default     = ""
 }

@@ -375,6 +375,42 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # After every deploy the release applies the stage settings (deploy/release.py): throttling and access logs
+  # (apigateway:PATCH on the stage, above), the web ACL and, with a custom domain, its base path mapping.
+  dynamic "statement" {
+    for_each = var.web_acl_name == "" ? [] : [1]
+
+    content {
+      sid       = "AssociateOnlyThisStagesWebAcl"
+      actions   = ["wafv2:AssociateWebACL"]
+      resources = ["arn:${var.partition}:wafv2:${var.region}:${var.account_id}:regional/webacl/${var.web_acl_name}/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.web_acl_name == "" ? [] : [1]
+
+    content {
+      # AssociateWebACL also asks API Gateway for the stage it protects.
+      sid       = "SetTheWebAclOfThisStage"
+      actions   = ["apigateway:SetWebACL"]
+      resources = ["arn:${var.partition}:apigateway:${var.region}::/restapis/*/stages/${var.api_stage}"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.custom_domain_name == "" ? [] : [1]
+
+    content {
+      sid     = "MapTheCustomDomainToTheStage"
+      actions = ["apigateway:GET", "apigateway:POST", "apigateway:PATCH"]
+      resources = [
+        "arn:${var.partition}:apigateway:${var.region}::/domainnames/${var.custom_domain_name}/basepathmappings",
+        "arn:${var.partition}:apigateway:${var.region}::/domainnames/${var.custom_domain_name}/basepathmappings/*",
+      ]
+    }
+  }
+
   statement {
     sid       = "ZappaTail"
     actions   = ["logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents"]

@@ -94,3 +94,21 @@ variable "enable_textract" {
   type        = bool
   default     = true
 }
+
+variable "api_stage" {
+  description = "REST API stage (the Zappa stage) whose settings the release applies."
+  type        = string
+  default     = ""
+}
+
+variable "web_acl_name" {
+  description = "Name of the WAF web ACL the release associates with the stage (empty: no WAF)."
+  type        = string
+  default     = ""
+}
+
+variable "custom_domain_name" {
+  description = "Custom domain whose base path mapping the release points at the stage (empty: none)."
+  type        = string
+  default     = ""
+}

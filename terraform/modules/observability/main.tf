@@ -10,6 +10,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "lambda" {
+  #checkov:skip=CKV_AWS_338:Application logs: retention is per stage (log_retention_days: 365 in prod, asserted by envs/prod tests; 30 in dev, 90 in staging, where they serve debugging and hold request details). Audit logs (API access, WAF, flow logs, PostgreSQL) keep 365 days in every stage.
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
@@ -234,4 +235,84 @@ resource "aws_cloudwatch_metric_alarm" "db_connections" {
   actions_enabled     = true
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
+}
+
+# --- Dashboard ----------------------------------------------------------------------------------------
+# One page per stage: requests, latency p50/p95, errors, cold starts, database connections, queue depth.
+# Cold starts have no Lambda metric: the function's REPORT lines carry "Init Duration" on a cold start only,
+# which Logs Insights reads as @initDuration (the widget's query scans the log group when the page is opened).
+
+locals {
+  dlq_dims   = { QueueName = aws_sqs_queue.dlq.name }
+  proxy_dims = { ProxyName = var.db_proxy_name }
+
+  # [namespace, metric, dimension name, value, ..., {options}] as CloudWatch dashboards want them.
+  dashboard_metric = { for k, v in {
+    requests       = ["AWS/ApiGateway", "Count", local.api_dims, { stat = "Sum", label = "requests" }]
+    latency_p50    = ["AWS/ApiGateway", "Latency", local.api_dims, { stat = "p50", label = "p50" }]
+    latency_p95    = ["AWS/ApiGateway", "Latency", local.api_dims, { stat = "p95", label = "p95" }]
+    function_p95   = ["AWS/Lambda", "Duration", local.lambda_dims, { stat = "p95", label = "function p95" }]
+    api_4xx        = ["AWS/ApiGateway", "4XXError", local.api_dims, { stat = "Sum", label = "4XX" }]
+    api_5xx        = ["AWS/ApiGateway", "5XXError", local.api_dims, { stat = "Sum", label = "5XX" }]
+    errors         = ["AWS/Lambda", "Errors", local.lambda_dims, { stat = "Sum", label = "function errors" }]
+    throttles      = ["AWS/Lambda", "Throttles", local.lambda_dims, { stat = "Sum", label = "throttles" }]
+    concurrency    = ["AWS/Lambda", "ConcurrentExecutions", local.lambda_dims, { stat = "Maximum", label = "concurrent executions" }]
+    proxy_clients  = ["AWS/RDS", "ClientConnections", local.proxy_dims, { stat = "Maximum", label = "proxy: client connections" }]
+    proxy_database = ["AWS/RDS", "DatabaseConnections", local.proxy_dims, { stat = "Maximum", label = "proxy: database connections" }]
+    db_connections = ["AWS/RDS", "DatabaseConnections", local.db_dims, { stat = "Maximum", label = "instance: connections" }]
+    dlq_depth      = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", local.dlq_dims, { stat = "Maximum", label = "dead-letter queue" }]
+    dlq_age        = ["AWS/SQS", "ApproximateAgeOfOldestMessage", local.dlq_dims, { stat = "Maximum", label = "oldest message (s)" }]
+    } : k => concat([v[0], v[1]], flatten([for name, value in v[2] : [name, value]]), [v[3]])
+  }
+
+  dashboard_panels = [
+    { title = "Requests", metrics = ["requests"], period = 60 },
+    { title = "Latency (API Gateway p50, p95; function p95), ms", metrics = ["latency_p50", "latency_p95", "function_p95"], period = 60 },
+    { title = "Errors", metrics = ["api_4xx", "api_5xx", "errors", "throttles"], period = 60 },
+    { title = "Concurrency (reserved: ${var.reserved_concurrency})", metrics = ["concurrency"], period = 60 },
+    { title = "Database connections (RDS Proxy and instance)", metrics = ["proxy_clients", "proxy_database", "db_connections"], period = 60 },
+    { title = "Queue depth (dead-letter queue of asynchronous invocations)", metrics = ["dlq_depth", "dlq_age"], period = 300 },
+  ]
+
+  cold_start_query = join(" | ", [
+    "SOURCE '${aws_cloudwatch_log_group.lambda.name}'",
+    "filter @type = \"REPORT\" and ispresent(@initDuration)",
+    "stats count(*) as cold_starts, pct(@initDuration, 50) as init_p50_ms, pct(@initDuration, 95) as init_p95_ms by bin(5m)",
+  ])
+
+  dashboard_widgets = concat(
+    [for i, panel in local.dashboard_panels : {
+      type   = "metric"
+      x      = (i % 2) * 12
+      y      = floor(i / 2) * 6
+      width  = 12
+      height = 6
+      properties = {
+        title   = panel.title
+        region  = var.region
+        view    = "timeSeries"
+        stacked = false
+        period  = panel.period
+        metrics = [for m in panel.metrics : local.dashboard_metric[m]]
+      }
+    }],
+    [{
+      type   = "log"
+      x      = 0
+      y      = ceil(length(local.dashboard_panels) / 2) * 6
+      width  = 24
+      height = 6
+      properties = {
+        title  = "Cold starts (Init Duration from the function's REPORT lines)"
+        region = var.region
+        view   = "timeSeries"
+        query  = local.cold_start_query
+      }
+    }],
+  )
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = var.name_prefix
+  dashboard_body = jsonencode({ widgets = local.dashboard_widgets })
 }

@@ -27,3 +27,8 @@ output "alarm_names" {
     aws_cloudwatch_metric_alarm.db_connections.alarm_name,
   ]
 }
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the stage."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}

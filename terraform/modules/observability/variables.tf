@@ -23,6 +23,21 @@ variable "api_stage" {
   type        = string
 }
 
+variable "region" {
+  description = "AWS region (the dashboard's widgets name it)."
+  type        = string
+}
+
+variable "db_proxy_name" {
+  description = "RDS Proxy name (its connection metrics on the dashboard)."
+  type        = string
+}
+
+variable "reserved_concurrency" {
+  description = "The function's reserved concurrency (shown next to its concurrency on the dashboard)."
+  type        = number
+}
+
 variable "db_instance_id" {
   description = "RDS instance identifier."
   type        = string

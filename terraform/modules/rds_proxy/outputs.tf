@@ -33,3 +33,8 @@ output "security_properties" {
     bootstrap_access    = var.db_role_bootstrap
   }
 }
+
+output "name" {
+  description = "Proxy name (its CloudWatch metrics' ProxyName)."
+  value       = aws_db_proxy.this.name
+}

@@ -1,7 +1,8 @@
 # AWS WAF in front of Zappa's REST API (weaknesses O4 and S7): AWS managed rules, a per-IP rate limit
-# shared by every Lambda instance, and a tighter one on the login and token endpoints. The REST API
-# is created by Zappa, so the association needs its id: pass rest_api_id once `zappa deploy` has run
-# (.github/workflows/deploy.yml looks it up before each terraform plan).
+# shared by every Lambda instance, and a tighter one on the login and token endpoints. The REST API and
+# its stage are created by Zappa, so the web ACL is associated with the stage by deploy/release.py after
+# every deploy (modules/edge, output stage_settings), not here: an association in Terraform needs the API
+# id, is missing after the first deploy, and any apply not given the id would remove it.
 
 locals {
   metric_prefix = replace(var.name_prefix, "-", "")
@@ -160,9 +161,12 @@ resource "aws_wafv2_web_acl_logging_configuration" "this" {
   }
 }
 
-resource "aws_wafv2_web_acl_association" "api" {
-  count = var.rest_api_id == "" ? 0 : 1
+# The association used to live here (with the API id as a variable); the release owns it now. Forget the
+# resource without disassociating, so the stage stays protected while state catches up.
+removed {
+  from = aws_wafv2_web_acl_association.api
 
-  resource_arn = "arn:${var.partition}:apigateway:${var.region}::/restapis/${var.rest_api_id}/stages/${var.api_stage}"
-  web_acl_arn  = aws_wafv2_web_acl.this.arn
+  lifecycle {
+    destroy = false
+  }
 }

@@ -3,7 +3,7 @@ output "web_acl_arn" {
   value       = aws_wafv2_web_acl.this.arn
 }
 
-output "associated" {
-  description = "Whether the web ACL is attached to the REST API stage."
-  value       = length(aws_wafv2_web_acl_association.api) == 1
+output "web_acl_name" {
+  description = "Web ACL name (the deploy role may associate web ACLs of this name only)."
+  value       = aws_wafv2_web_acl.this.name
 }

@@ -3,28 +3,6 @@ variable "name_prefix" {
   type        = string
 }
 
-variable "region" {
-  description = "AWS region of the REST API."
-  type        = string
-}
-
-variable "partition" {
-  description = "AWS partition."
-  type        = string
-  default     = "aws"
-}
-
-variable "rest_api_id" {
-  description = "Id of Zappa's REST API; empty until the first zappa deploy (then nothing is associated)."
-  type        = string
-  default     = ""
-}
-
-variable "api_stage" {
-  description = "REST API stage (the Zappa stage)."
-  type        = string
-}
-
 variable "rate_limit_per_5_minutes" {
   description = "Requests per client IP per 5 minutes before WAF blocks it."
   type        = number
@@ -53,7 +31,7 @@ variable "logs_kms_key_arn" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of WAF logs."
+  description = "Retention of WAF logs (an audit trail of blocked and allowed clients)."
   type        = number
-  default     = 90
+  default     = 365
 }

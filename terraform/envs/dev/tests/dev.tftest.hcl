@@ -118,3 +118,93 @@ run "dev_app_secrets_and_database_credentials_are_separate" {
     error_message = "The function reads neither database secret at run time."
   }
 }
+
+run "dev_stage_is_throttled_logged_and_behind_waf" {
+  command = apply
+
+  assert {
+    condition     = output.security_properties.waf_enabled && output.api_stage_settings.web_acl_arn != null
+    error_message = "The execute-api URL is public: the release associates the web ACL with the stage."
+  }
+
+  assert {
+    condition     = output.api_stage_settings.throttle_rate_limit == 25 && output.api_stage_settings.throttle_burst_limit == 50
+    error_message = "The stage is throttled in line with the function's reserved concurrency."
+  }
+
+  assert {
+    condition     = output.api_stage_settings.access_log_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/mealtracker-dev/access"
+    error_message = "Access logs go to the stage's own log group."
+  }
+
+  assert {
+    condition     = alltrue([for days in values(output.security_properties.audit_log_retention) : days >= 365])
+    error_message = "API access, WAF, flow and PostgreSQL logs are kept at least a year."
+  }
+
+  assert {
+    condition     = output.custom_domain == null && output.api_stage_settings.custom_domain == null
+    error_message = "No custom domain unless one is named."
+  }
+
+  assert {
+    condition     = output.dashboard_name == "mealtracker-dev"
+    error_message = "The stage has its dashboard."
+  }
+}
+
+run "dev_receipts_bucket_takes_direct_uploads" {
+  command = apply
+
+  assert {
+    condition = (
+      one(output.security_properties.receipts_bucket.cors_rules).allowed_methods == tolist(["POST"]) &&
+      one(output.security_properties.receipts_bucket.cors_rules).allowed_origins == tolist(["https://*.execute-api.us-east-1.amazonaws.com"])
+    )
+    error_message = "Browsers on the app's pages may POST receipts to the bucket, from no other origin."
+  }
+
+  assert {
+    condition     = output.security_properties.receipts_bucket.prefix_expirations["uploads/"] == 1
+    error_message = "Abandoned direct uploads expire after a day."
+  }
+}
+
+run "dev_custom_domain_is_an_origin_of_the_app" {
+  command = apply
+
+  variables {
+    custom_domain_name = "meals.example.com"
+    route53_zone_id    = "Z0123456789ABCDEFGHIJ"
+  }
+
+  override_resource {
+    target = module.environment.module.edge.aws_acm_certificate.api[0]
+    values = {
+      arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+      domain_validation_options = [{
+        domain_name           = "meals.example.com"
+        resource_record_name  = "_abc.meals.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_def.acm-validations.aws."
+      }]
+    }
+  }
+
+  override_resource {
+    target = module.environment.module.edge.aws_acm_certificate_validation.api[0]
+    values = {
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  assert {
+    condition     = output.api_stage_settings.custom_domain == "meals.example.com" && output.custom_domain == "meals.example.com"
+    error_message = "The release maps the custom domain to the stage."
+  }
+
+  assert {
+    condition     = contains(one(output.security_properties.receipts_bucket.cors_rules).allowed_origins, "https://meals.example.com")
+    error_message = "Pages served on the custom domain may post receipts to the bucket."
+  }
+}

@@ -80,8 +80,8 @@ run "prod_keeps_logs_and_has_no_nat" {
   }
 
   assert {
-    condition     = output.security_properties.log_retention_days >= 90
-    error_message = "prod keeps logs for at least 90 days."
+    condition     = output.security_properties.log_retention_days >= 365
+    error_message = "prod keeps its application logs a year (the skip of CKV_AWS_338 on the function log group relies on it)."
   }
 
   assert {
@@ -163,5 +163,95 @@ run "prod_app_secrets_and_database_credentials_are_separate" {
       !contains(s.Resource, output.db_master_secret_arn) && !contains(s.Resource, output.db_app_role_secret_arn)
     ])
     error_message = "The function reads neither database secret at run time."
+  }
+}
+
+run "prod_stage_is_throttled_logged_and_behind_waf" {
+  command = apply
+
+  assert {
+    condition     = output.security_properties.waf_enabled && output.api_stage_settings.web_acl_arn != null
+    error_message = "The execute-api URL is public: the release associates the web ACL with the stage."
+  }
+
+  assert {
+    condition     = output.api_stage_settings.throttle_rate_limit == 250 && output.api_stage_settings.throttle_burst_limit == 500
+    error_message = "The stage is throttled in line with the function's reserved concurrency."
+  }
+
+  assert {
+    condition     = output.api_stage_settings.access_log_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/mealtracker-prod/access"
+    error_message = "Access logs go to the stage's own log group."
+  }
+
+  assert {
+    condition     = alltrue([for days in values(output.security_properties.audit_log_retention) : days >= 365])
+    error_message = "API access, WAF, flow and PostgreSQL logs are kept at least a year."
+  }
+
+  assert {
+    condition     = output.custom_domain == null && output.api_stage_settings.custom_domain == null
+    error_message = "No custom domain unless one is named."
+  }
+
+  assert {
+    condition     = output.dashboard_name == "mealtracker-prod"
+    error_message = "The stage has its dashboard."
+  }
+}
+
+run "prod_receipts_bucket_takes_direct_uploads" {
+  command = apply
+
+  assert {
+    condition = (
+      one(output.security_properties.receipts_bucket.cors_rules).allowed_methods == tolist(["POST"]) &&
+      one(output.security_properties.receipts_bucket.cors_rules).allowed_origins == tolist(["https://*.execute-api.us-east-1.amazonaws.com"])
+    )
+    error_message = "Browsers on the app's pages may POST receipts to the bucket, from no other origin."
+  }
+
+  assert {
+    condition     = output.security_properties.receipts_bucket.prefix_expirations["uploads/"] == 1
+    error_message = "Abandoned direct uploads expire after a day."
+  }
+}
+
+run "prod_custom_domain_is_an_origin_of_the_app" {
+  command = apply
+
+  variables {
+    custom_domain_name = "meals.example.com"
+    route53_zone_id    = "Z0123456789ABCDEFGHIJ"
+  }
+
+  override_resource {
+    target = module.environment.module.edge.aws_acm_certificate.api[0]
+    values = {
+      arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+      domain_validation_options = [{
+        domain_name           = "meals.example.com"
+        resource_record_name  = "_abc.meals.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_def.acm-validations.aws."
+      }]
+    }
+  }
+
+  override_resource {
+    target = module.environment.module.edge.aws_acm_certificate_validation.api[0]
+    values = {
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  assert {
+    condition     = output.api_stage_settings.custom_domain == "meals.example.com" && output.custom_domain == "meals.example.com"
+    error_message = "The release maps the custom domain to the stage."
+  }
+
+  assert {
+    condition     = contains(one(output.security_properties.receipts_bucket.cors_rules).allowed_origins, "https://meals.example.com")
+    error_message = "Pages served on the custom domain may post receipts to the bucket."
   }
 }

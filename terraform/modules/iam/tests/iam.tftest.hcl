@@ -92,3 +92,59 @@ run "zappa_can_pass_the_execution_role_to_each_service_it_uses" {
     error_message = "API Gateway, acting with the role, may invoke the function's alias and versions."
   }
 }
+
+run "the_release_may_attach_only_this_stages_web_acl_and_domain" {
+  command = apply
+
+  variables {
+    github_repository        = "example-org/meal-expense-tracker"
+    github_environment       = "dev"
+    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    api_stage                = "dev"
+    web_acl_name             = "met-test-api"
+    custom_domain_name       = "meals.example.com"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.deploy[0].statement :
+      s.actions == toset(["wafv2:AssociateWebACL"]) && s.resources == toset(["arn:aws:wafv2:us-east-1:123456789012:regional/webacl/met-test-api/*"])
+    ])
+    error_message = "The deploy role may associate this stage's web ACL, named, and no other."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.deploy[0].statement :
+      s.actions == toset(["apigateway:SetWebACL"]) && s.resources == toset(["arn:aws:apigateway:us-east-1::/restapis/*/stages/dev"])
+    ])
+    error_message = "AssociateWebACL also needs apigateway:SetWebACL, on this stage only."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.deploy[0].statement :
+      contains(s.resources, "arn:aws:apigateway:us-east-1::/domainnames/meals.example.com/basepathmappings")
+    ])
+    error_message = "The release maps this custom domain (and no other) to the stage."
+  }
+}
+
+run "no_waf_or_domain_permissions_without_them" {
+  command = apply
+
+  variables {
+    github_repository        = "example-org/meal-expense-tracker"
+    github_environment       = "dev"
+    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    api_stage                = "dev"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.deploy[0].statement :
+      !contains(s.actions, "wafv2:AssociateWebACL") && length([for r in s.resources : r if strcontains(r, "/domainnames/")]) == 0
+    ])
+    error_message = "Without WAF or a custom domain the deploy role gets neither permission."
+  }
+}
