@@ -7,10 +7,13 @@
 
 Only the stage named ENV (dev, staging or prod) is touched, and in it only the keys that come from
 Terraform: vpc_config SubnetIds/SecurityGroupIds, s3_bucket, role_name, role_arn, manage_roles (false),
-aws_region, dead_letter_arn, and APP_SECRET_ID / RECEIPTS_BUCKET / RECEIPTS_KMS_KEY_ID inside
-aws_environment_variables. Every other key, of this stage and of the others, is left as it is; the
-stage is created (extending "base" when there is one) if it is missing. The file is rewritten only
-when something changed. Pure standard library.
+aws_region, dead_letter_arn; inside aws_environment_variables APP_SECRET_ID, RECEIPTS_BUCKET,
+RECEIPTS_KMS_KEY_ID, the database's DATABASE_HOST (the RDS Proxy), DATABASE_USER, DATABASE_NAME,
+DATABASE_APP_SECRET_ID, DATABASE_MASTER_SECRET_ID, DATABASE_ADMIN_HOST (the instance, for create_app_db_role)
+and INTERNET_EGRESS; and, from the outputs about the custom domain, `domain` plus ALLOWED_HOSTS and STATIC_URL
+inside environment_variables (on a custom domain the stage is the domain's root: static files live at /static/).
+Every other key, of this stage and of the others, is left as it is; the stage is created (extending "base"
+when there is one) if it is missing. The file is rewritten only when something changed. Pure standard library.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ REQUIRED_OUTPUTS = (
     "app_secret_arn",
     "lambda_role_arn",
     "lambda_role_name",
+    "db_proxy_endpoint",
+    "db_app_role",
+    "db_name",
+    "db_app_role_secret_arn",
+    "db_master_secret_arn",
+    "db_host",
+    "internet_egress",
 )
 
 
@@ -72,6 +82,8 @@ def normalise_outputs(raw: dict[str, Any]) -> dict[str, Any]:
         raise SettingsError(f"Terraform outputs lack {', '.join(missing)} (was `terraform apply` run?).")
     if not isinstance(values["private_subnet_ids"], list):
         raise SettingsError("private_subnet_ids must be a list.")
+    if not isinstance(values["internet_egress"], bool):
+        raise SettingsError("internet_egress must be true or false.")
     return values
 
 
@@ -91,11 +103,39 @@ def stage_values(outputs: dict[str, Any]) -> dict[str, Any]:
             "APP_SECRET_ID": outputs["app_secret_arn"],
             "RECEIPTS_BUCKET": outputs["receipts_bucket"],
             "RECEIPTS_KMS_KEY_ID": outputs["kms_key_arn"],
+            "DATABASE_HOST": outputs["db_proxy_endpoint"],
+            "DATABASE_USER": outputs["db_app_role"],
+            "DATABASE_NAME": outputs["db_name"],
+            "DATABASE_APP_SECRET_ID": outputs["db_app_role_secret_arn"],
+            "DATABASE_MASTER_SECRET_ID": outputs["db_master_secret_arn"],
+            "DATABASE_ADMIN_HOST": outputs["db_host"],
+            "INTERNET_EGRESS": "true" if outputs["internet_egress"] else "false",
         },
     }
     if outputs.get("dlq_arn"):
         values["dead_letter_arn"] = outputs["dlq_arn"]
     return values
+
+
+def apply_custom_domain(settings: dict[str, Any], env: str, outputs: dict[str, Any]) -> None:
+    """The host names and static URL of the stage, when Terraform says whether it has a custom domain.
+
+    On the execute-api host every path carries the /<stage> prefix; the custom domain maps its root to the
+    stage, so static files are at /static/ there (and the execute-api host then serves pages without them).
+    """
+    if "custom_domain" not in outputs:  # outputs of a Terraform from before custom domains: leave them alone
+        return
+    stage, domain = settings[env], outputs["custom_domain"]
+    baked = dict(effective(settings, env, "environment_variables") or {})
+    hosts = [f".execute-api.{outputs['aws_region']}.amazonaws.com"] + ([domain] if domain else [])
+    baked["ALLOWED_HOSTS"] = ",".join(hosts)
+    baked["STATIC_URL"] = "/static/" if domain else f"/{env}/static/"
+    baked["WHITENOISE_STATIC_PREFIX"] = "/static/"
+    stage["environment_variables"] = baked
+    if domain:
+        stage["domain"] = domain  # Zappa's undeploy then removes the domain's base path mapping too
+    else:
+        stage.pop("domain", None)
 
 
 def effective(settings: dict[str, Any], stage: str, key: str) -> Any:
@@ -120,11 +160,12 @@ def merge_stage(settings: dict[str, Any], env: str, outputs: dict[str, Any]) -> 
 
     for key, value in values.items():
         if key in ("vpc_config", "aws_environment_variables"):
-            merged = dict(stage.get(key) or {})
+            merged = dict(effective(settings, env, key) or {})  # a stage's dict replaces base's whole
             merged.update(value)
             stage[key] = merged
         else:
             stage[key] = value
+    apply_custom_domain(settings, env, outputs)
 
     expected_stage = outputs.get("zappa_stage")
     if expected_stage and expected_stage != env:
