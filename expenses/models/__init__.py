@@ -4,8 +4,10 @@ from expenses.models.catalog import Category, Merchant, Restaurant, Tag
 from expenses.models.expenses import ApprovalEvent, ExchangeRate, Expense, ExpenseTag
 from expenses.models.fields import MONEY, validate_colour
 from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, RewardsProgram
+from expenses.models.meal_templates import MealTemplate, PendingMeal, PendingStatus, Repeat
 from expenses.models.policies import MealPolicy, PolicyBasis, PolicyFlag
 from expenses.models.receipts import Receipt, ReceiptReading, receipt_storage_key, receipt_thumbnail_key
+from expenses.models.trips import PerDiemRate, Trip, TripMealsProvided
 
 __all__ = [
     "MONEY",
@@ -15,16 +17,23 @@ __all__ = [
     "Expense",
     "ExpenseTag",
     "MealPolicy",
+    "MealTemplate",
     "Merchant",
     "MerchantRewardsLink",
+    "PendingMeal",
+    "PendingStatus",
+    "PerDiemRate",
     "PolicyBasis",
     "PolicyFlag",
     "Receipt",
     "ReceiptReading",
+    "Repeat",
     "Restaurant",
     "RewardsMembership",
     "RewardsProgram",
     "Tag",
+    "Trip",
+    "TripMealsProvided",
     "receipt_storage_key",
     "receipt_thumbnail_key",
     "validate_colour",
