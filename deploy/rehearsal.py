@@ -42,7 +42,7 @@ TF_DATA = Path(os.environ.get("CHECK_INFRA_TOOLS", Path.home() / ".cache/mealtra
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # state-backend, events-role, apigateway-role, recovery, deploy-permission, edge
+    kind: str  # state-backend, events-role, apigateway-role, recovery, deploy-permission, edge, app-secret
     message: str
 
     def __str__(self) -> str:
@@ -101,8 +101,8 @@ terraform {
 """
 
 
-def terraform_plan(root: Path, workdir: Path, endpoint: str, variables: dict[str, str]) -> dict:
-    """`terraform show -json` of a plan of `root`, offline: providers from the mirror, STS answered by moto."""
+def terraform_runner(root: Path, workdir: Path, endpoint: str):
+    """A `terraform -chdir=root` runner, offline: providers from the mirror, AWS answered by moto at endpoint."""
     (root / "rehearsal_override.tf").write_text(OVERRIDE)
     cli_config = workdir / "terraformrc"
     cli_config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{TF_MIRROR}"\n  }}\n}}\n')
@@ -116,7 +116,6 @@ def terraform_plan(root: Path, workdir: Path, endpoint: str, variables: dict[str
         "AWS_ACCESS_KEY_ID": "rehearsal",
         "AWS_SECRET_ACCESS_KEY": "rehearsal",
     }
-    argv_vars = [f"-var={k}={v}" for k, v in variables.items()]
 
     def run(*argv: str) -> str:
         done = subprocess.run(  # noqa: S603
@@ -129,9 +128,86 @@ def terraform_plan(root: Path, workdir: Path, endpoint: str, variables: dict[str
             raise RuntimeError(f"terraform {argv[0]} failed in {root}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         return done.stdout
 
+    return run
+
+
+def terraform_plan(root: Path, workdir: Path, endpoint: str, variables: dict[str, str]) -> dict:
+    """`terraform show -json` of a plan of `root`, offline: providers from the mirror, STS answered by moto."""
+    run = terraform_runner(root, workdir, endpoint)
+    argv_vars = [f"-var={k}={v}" for k, v in variables.items()]
     run("init", "-input=false", "-no-color", "-reconfigure")
     run("plan", "-input=false", "-no-color", "-lock=false", f"-out={workdir / root.name}.plan", *argv_vars)
     return json.loads(run("show", "-json", f"{workdir / root.name}.plan"))
+
+
+# --- the app secret ---------------------------------------------------------------------------------------
+
+
+def app_secret_rewrites(root: Path, workdir: Path, endpoint: str, variables: dict[str, str]) -> list[Finding]:
+    """Applies the environment's app secret against moto as an operator and the deploy workflow would: the first
+    write, a key added by hand, a plain re-apply (which must change nothing), then a bumped revision (which must
+    change SECRET_KEY only). The secret's value is write-only, so only applying it shows what a rewrite keeps."""
+    import boto3
+    import requests
+
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+    run = terraform_runner(root, workdir, endpoint)
+    argv_vars = [f"-var={k}={v}" for k, v in variables.items() if k != "write_app_secret"]
+
+    def apply(*extra: str) -> None:
+        run("apply", "-input=false", "-no-color", "-auto-approve", "-lock=false",
+            "-target=module.environment.module.secrets", *argv_vars, *extra)  # fmt: skip
+
+    secrets = boto3.client("secretsmanager", endpoint_url=endpoint, region_name=REGION)
+
+    def app_secret_name() -> str | None:
+        return next((s["Name"] for s in secrets.list_secrets()["SecretList"] if s["Name"].endswith("/app")), None)
+
+    def document() -> dict:
+        name = app_secret_name()
+        return json.loads(secrets.get_secret_value(SecretId=name)["SecretString"]) if name else {}
+
+    tfvars = root / "app-secret.auto.tfvars"
+    committed = re.search(r"^app_secret_version\s*=\s*(\d+)", tfvars.read_text(), re.M) if tfvars.exists() else None
+    findings = []
+    try:
+        apply()
+        first = document()
+        if not (first.get("SECRET_KEY") and first.get("FIELD_ENCRYPTION_KEY")):
+            findings.append(Finding("app-secret", f"the first apply wrote {sorted(first)}, not both app keys"))
+        by_hand = {**first, "PLACES_API_KEY": "added-by-hand"}
+        if app_secret_name():
+            secrets.put_secret_value(SecretId=app_secret_name(), SecretString=json.dumps(by_hand))
+        apply()
+        if document() != by_hand:
+            findings.append(Finding("app-secret", "a plain apply (the deploy workflow's) rewrote the app secret"))
+        # A rotation as docs/deploy.md says: the revision bumped in the committed file (or, without one, on the
+        # command line), then the deploy workflow's next plain apply.
+        if committed:
+            tfvars.write_text(
+                tfvars.read_text().replace(committed.group(0), f"app_secret_version = {int(committed.group(1)) + 1}")
+            )
+            apply()
+        else:
+            apply("-var=app_secret_version=2")
+        rotated = document()
+        kept = {key: value for key, value in by_hand.items() if key != "SECRET_KEY"}
+        if rotated.get("SECRET_KEY") in (None, by_hand["SECRET_KEY"]):
+            findings.append(Finding("app-secret", "a rotation did not replace SECRET_KEY"))
+        if {key: rotated.get(key) for key in kept} != kept:
+            lost = sorted(key for key in kept if rotated.get(key) != kept[key])
+            findings.append(Finding("app-secret", f"a rotation lost or changed {', '.join(lost)}"))
+        apply()
+        if document() != rotated:
+            lost = sorted(key for key in rotated if document().get(key) != rotated[key])
+            findings.append(Finding("app-secret", f"the plain apply after a rotation rewrote {', '.join(lost)}"))
+    except RuntimeError as error:
+        findings.append(Finding("app-secret", f"applying the app secret failed: {str(error)[-600:]}"))
+    finally:
+        for leftover in root.glob("terraform.tfstate*"):
+            leftover.unlink()
+    print(f"app secret applied 4 times: {len(findings)} finding(s)", flush=True)
+    return findings
 
 
 # --- the state backend ------------------------------------------------------------------------------------
@@ -618,6 +694,9 @@ def rehearse(revision: str | None, workdir: Path, endpoint: str) -> list[Finding
     }
     findings = check_backend(tree, bootstrap)
     run = scenarios(tree, facts, names, endpoint, workdir)
+    banner("the app secret: first write, a plain re-apply, a rotation")
+    findings += app_secret_rewrites(tree / "terraform/envs" / ENV, workdir, endpoint, variables | {
+        "github_oidc_provider_arn": OIDC})  # fmt: skip
     banner(f"judging {len(run.calls)} recorded AWS calls against the planned IAM")
     return findings + run.findings + judge(run.calls, facts, names)
 

@@ -59,9 +59,13 @@ variable "write_app_secret" {
 }
 
 variable "app_secret_version" {
-  description = "Bump to rewrite the app secret: new SECRET_KEY and current DB fields."
+  description = "The app secret's revision, committed in app-secret.auto.tfvars: bump it there to rotate SECRET_KEY."
   type        = number
-  default     = 1
+
+  validation {
+    condition     = var.app_secret_version >= 1 && floor(var.app_secret_version) == var.app_secret_version
+    error_message = "app_secret_version is a whole number from 1; it only ever goes up."
+  }
 }
 
 variable "db_role_bootstrap" {
