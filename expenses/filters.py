@@ -3,7 +3,7 @@
 The rule for a parameter given several values, repeated (`?status=draft&status=submitted`) or comma-separated
 (`?status=draft,submitted`), is that every value must hold for the meal (docs/decisions.md):
 - tags, which a meal has several of: the meal carries every one of them (`tag=client,travel`);
-- a field a meal has one value of (status, category, restaurant, meal type, order type, owner): any of them,
+- a field a meal has one value of (status, category, restaurant, meal type, order type, owner, trip): any of them,
   since a meal cannot be both `draft` and `submitted`.
 Different parameters narrow each other. Dates are whole local days in the viewer's timezone, both included.
 """
@@ -22,8 +22,9 @@ from drf_spectacular.drainage import set_override
 from accounts.models import User
 from accounts.selectors import users_reviewable_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
-from expenses.models import Expense, ExpenseTag
+from expenses.models import Expense, ExpenseTag, Trip
 from expenses.services.catalog import normalise_tag_name
+from expenses.trip_selectors import in_trip, trips_visible_to
 from mealtracker.errors import DomainError
 from mealtracker.forms import MAX_ID
 from mealtracker.local_dates import local_day_bounds
@@ -173,6 +174,24 @@ class OwnersFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(owner__in=[user.pk for user in value]) if value else qs
 
 
+class TripsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Meals on the days of any of the trips (a trip holds its owner's meals by local date, docs/trips.md)."""
+
+    field_class = OwnersField  # ids checked like owners'; a trip the viewer may not see is an invalid choice
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=ValuesWidget, distinct=False, queryset=Trip.objects.none(), **kwargs)
+        set_override(self, "field", {"type": "array", "items": {"type": "integer"}, "description": self.label})
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        within = Q()
+        for trip in value:
+            within |= in_trip(trip)
+        return qs.filter(within)
+
+
 class ExpenseFilter(django_filters.FilterSet):
     """The filters of every expense list and report. `viewer` (default: the request's user) gives the timezone of
     the dates and the people whose meals `owner` may name."""
@@ -195,6 +214,7 @@ class ExpenseFilter(django_filters.FilterSet):
     tag = TagsFilter(method="filter_tags", label="Tag names, repeated or comma-separated: meals carrying every one")
     tags = TagsFilter(method="filter_tags", label="The same as `tag` (its earlier name)")
     owner = OwnersFilter(label="Owner ids, any of them: people whose meals you review (with scope=team)")
+    trip = TripsFilter(label="Trip ids, repeated or comma-separated: meals on the days of any of them")
 
     class Meta:
         model = Expense
@@ -204,6 +224,7 @@ class ExpenseFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.viewer = viewer or request.user
         self.filters["owner"].queryset = users_reviewable_by(self.viewer)
+        self.filters["trip"].queryset = trips_visible_to(self.viewer)
 
     def filter_search(self, queryset, name, value):
         for word in value.split():

@@ -1,7 +1,7 @@
 """Who sees which trips, and which meals a trip holds. Kept free of expenses.selectors, which the expense filters
 (and so the trip filter) are imported by."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.selectors import teams_managed_by
@@ -51,3 +51,16 @@ def trip_get(*, user: User, pk) -> Trip:
 
 def can_edit_trip(user: User, trip: Trip) -> bool:
     return trip.owner_id == user.pk or user.is_admin
+
+
+def trip_of_meal(viewer: User) -> dict:
+    """Annotations naming each meal's trip (id as `key`, its name as `name`) among the trips the viewer sees: the
+    owner's trip whose local days hold the meal. A person's trips never overlap, so there is at most one."""
+    trips = (
+        trips_visible_to(viewer)
+        .filter(
+            owner_id=OuterRef("owner_id"), starts_at__lte=OuterRef("occurred_at"), ends_at__gt=OuterRef("occurred_at")
+        )
+        .order_by()
+    )
+    return {"key": Subquery(trips.values("pk")[:1]), "name": Subquery(trips.values("name")[:1])}

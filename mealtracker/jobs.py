@@ -40,3 +40,7 @@ def load_exchange_rates(event=None, context=None):
 
 def purge_rate_counters(event=None, context=None):
     call_command("purge_rate_counters")
+
+
+def create_recurring_meals(event=None, context=None):
+    call_command("create_recurring_meals")

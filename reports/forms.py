@@ -7,6 +7,7 @@ from django import forms
 from accounts.selectors import teams_managed_by
 from expenses.choices import MealType
 from expenses.selectors import categories_owned_by
+from expenses.trip_selectors import trips_visible_to
 from reports.models import BudgetPeriod
 from reports.selectors import PERIODS, ReportFilters, Scope
 
@@ -18,9 +19,11 @@ class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(required=False, choices=[(p, p.title()) for p in PERIODS], initial="month")
     meal_type = forms.ChoiceField(required=False, choices=[("", "All meals"), *MealType.choices], label="Meal")
     category = forms.ModelChoiceField(queryset=None, required=False, empty_label="All categories")
+    trip = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any trip")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["trip"].queryset = trips_visible_to(user)
         scopes = [(Scope.MINE, "Mine")]
         if user.is_manager or user.is_admin:
             scopes.append((Scope.TEAM, "My team" if user.is_manager else "All teams"))
@@ -37,6 +40,7 @@ class ReportFilterForm(forms.Form):
             date_to=data.get("date_to"),
             meal_types=(data["meal_type"],) if data.get("meal_type") else (),
             categories=(data["category"].pk,) if data.get("category") else (),
+            trips=(data["trip"].pk,) if data.get("trip") else (),
         )
 
     def chosen_period(self) -> str:

@@ -26,6 +26,7 @@ EXPORTS = [
     ("breakdown", "By meal type", {"by": "meal_type"}),
     ("breakdown", "By order type", {"by": "order_type"}),
     ("breakdown", "By tag", {"by": "tag"}),
+    ("breakdown", "By trip", {"by": "trip"}),
     ("breakdown", "By weekday", {"by": "weekday"}),
     ("breakdown", "By hour", {"by": "hour"}),
     ("top-restaurants", "Top restaurants", {"by": "spend"}),

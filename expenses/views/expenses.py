@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expenses import services
 from expenses.choices import ExpenseStatus
 from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
+from expenses.meal_template_selectors import meal_template_get, meal_template_initial
 from expenses.ocr import ocr_enabled, ocr_unavailable_reason
 from expenses.page_selectors import expenses_in_month, expenses_listed_on_page, usual_category_at
+from expenses.per_diem_selectors import per_diem_today
 from expenses.permissions import can_edit_expense, can_review_expense
 from expenses.selectors import expense_get, expense_totals, restaurants_owned_by
 from expenses.services.ocr import receipt_mismatches
@@ -155,13 +157,15 @@ def _save_expense(form, request, expense):
     return expense
 
 
-def _form_page(request, form, expense=None, again=None):
+def _form_page(request, form, expense=None, again=None, favourite=None):
     creating = expense is None
     ocr_off_reason = ocr_unavailable_reason() if creating else None
     context = {
         "form": form,
         "expense": expense,
         "again": again,
+        "favourite": favourite,
+        "per_diem_today": per_diem_today(request.user) if creating else None,
         "usual_category_url": reverse("usual_category"),
         "restaurant_options_url": reverse("restaurant_options"),
         "receipt_prefill_url": reverse("receipt_prefill") if creating and ocr_off_reason is None else "",
@@ -202,6 +206,16 @@ def _create_once(request, form):
     return response
 
 
+def _favourite_initial(request, initial: dict):
+    """`?template=` (a favourite's "Adjust…"): the add form filled in from it, at the current time."""
+    wanted = request.GET.get("template", "")
+    if not wanted.isdigit():
+        return None
+    favourite = meal_template_get(user=request.user, pk=wanted)
+    initial.update(meal_template_initial(favourite))
+    return favourite
+
+
 @user_page
 @require_http_methods(["GET", "POST"])
 def expense_create(request):
@@ -219,6 +233,7 @@ def expense_create(request):
             initial.update(_initial_again(again))
         else:
             again = None
+    favourite = _favourite_initial(request, initial)
     form = ExpenseForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,7 +242,7 @@ def expense_create(request):
             form.add_error(None, "This form was already saved with other values. Open Add meal again for another meal.")
         except DomainError as exc:
             form.add_domain_error(exc)
-    return _form_page(request, form, again=again)
+    return _form_page(request, form, again=again, favourite=favourite)
 
 
 @user_page

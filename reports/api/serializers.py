@@ -51,6 +51,7 @@ class ReportQuerySerializer(serializers.Serializer):
     order_type = CommaSeparatedField(serializers.ChoiceField(choices=OrderType.choices))
     status = CommaSeparatedField(serializers.ChoiceField(choices=ExpenseStatus.choices))
     tag = CommaSeparatedField(serializers.CharField(max_length=50))
+    trip = CommaSeparatedField(serializers.IntegerField(min_value=1))
     is_business = serializers.BooleanField(required=False, allow_null=True, default=None)
     # Options of single reports
     period = serializers.ChoiceField(choices=list(PERIODS), default="month")
@@ -72,6 +73,7 @@ class ReportQuerySerializer(serializers.Serializer):
             statuses=data.get("status", ()),
             tags=data.get("tag", ()),
             is_business=data.get("is_business"),
+            trips=data.get("trip", ()),
         )
 
     def options_for(self, kind: str) -> dict:

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Expense
+from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
 from mealtracker.money import as_money, average
 from reports.selectors.scope import (
@@ -160,6 +161,7 @@ def _dimension(viewer: User, by: str):
         "weekday": ({"key": ExtractIsoWeekDay("occurred_at", tzinfo=tz)}, None),
         "hour": ({"key": ExtractHour("occurred_at", tzinfo=tz)}, None),
         "owner": ({"key": F("owner_id"), "name": F("owner__email")}, None),
+        "trip": (trip_of_meal(viewer), "No trip"),
     }
     if by not in dimensions:
         raise DomainError(f"Break down by one of {', '.join(dimensions)}.", field="by")

@@ -55,6 +55,7 @@ class ReportFilters:
     tags: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     is_business: bool | None = None
+    trips: tuple[int, ...] = ()
 
     def expense_query(self):
         """The expense filters as the list's query parameters (the dates stay with the report's own range)."""
@@ -68,6 +69,7 @@ class ReportFilters:
                 "status": self.statuses,
                 "tag": self.tags,
                 "is_business": self.is_business,
+                "trip": self.trips,
             }
         )
 
