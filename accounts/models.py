@@ -1,8 +1,10 @@
 import zoneinfo
 
+from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.core.validators import MinValueValidator
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
@@ -33,10 +35,27 @@ class Team(models.Model):
     name = models.CharField(max_length=100)
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Substantiation: a business meal above this amount (reporting currency) needs a receipt; when blocking,
+    # a meal missing who/when/where/why/how much/receipt cannot be submitted.
+    receipt_threshold = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("75.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Business meals above this amount, in the reporting currency, need a receipt.",
+    )
+    substantiation_blocking = models.BooleanField(
+        default=False, help_text="Refuse to submit a business meal while its substantiation is incomplete."
+    )
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="accounts_team_name_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="accounts_team_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(receipt_threshold__gte=0), name="accounts_team_receipt_threshold_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -4,7 +4,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
-from expenses.fields import EXPENSE_FIELDS, TEXT_FIELD_NAMES
+from expenses.fields import EXPENSE_FIELDS, ROW_RELATIONS, TEXT_FIELD_NAMES
 from expenses.models import (
     ApprovalEvent,
     Category,
@@ -54,7 +54,9 @@ class RejectForm(forms.Form):
 
 # From the expense's one field declaration: what the user enters, but the tags (edited on the expense's page) and
 # the exchange rate (shown as used: the services take one only for a currency with no stored rate).
-EXPENSE_WRITE_FIELDS = [f.name for f in EXPENSE_FIELDS if f.editable and f.name not in {"tags", "exchange_rate"}]
+EXPENSE_WRITE_FIELDS = [
+    f.name for f in EXPENSE_FIELDS if f.editable and f.name not in {"tags", "exchange_rate", *ROW_RELATIONS}
+]
 EXPENSE_READ_ONLY_FIELDS = [
     "exchange_rate",
     *(f.name for f in EXPENSE_FIELDS if not f.editable and f.name not in {"id", "owner"}),
@@ -77,7 +79,10 @@ class ExpenseAdmin(admin.ModelAdmin):
         "is_business",
     ]  # fmt: skip
     list_filter = ["status", "is_business", "meal_type", "order_type", "currency", "owner__team"]
-    search_fields = ["owner__email", "restaurant__name", "restaurant__city", *TEXT_FIELD_NAMES]
+    search_fields = [
+        "owner__email", "restaurant__name", "restaurant__city", *TEXT_FIELD_NAMES, "attendees__name",
+        "attendees__company",
+    ]  # fmt: skip
     date_hierarchy = "occurred_at"
     list_select_related = ["owner", "restaurant", "restaurant__merchant", "category"]
     raw_id_fields = ["restaurant", "category"]

@@ -97,17 +97,30 @@ EXPENSE_FIELDS: tuple[ExpenseField, ...] = (
     ExpenseField("notes", Kind.TEXT),
     ExpenseField("is_business", Kind.BOOLEAN, titles=("Business meal",)),
     ExpenseField("business_purpose", Kind.TEXT),
-    ExpenseField("attendees", Kind.TEXT),
+    # Colleagues and guests (expenses.Attendee rows), written as one column in the attendees text format.
+    ExpenseField("attendees", Kind.RELATION),
     ExpenseField("status", Kind.CHOICE, Role.RECORDED),
     ExpenseField("owner", Kind.RELATION, Role.RECORDED, columns=("owner_email",), titles=("Owner",)),
     ExpenseField("version", Kind.INTEGER, Role.RECORDED, columns=()),  # optimistic locking, not a fact of the meal
     ExpenseField("created_at", Kind.MOMENT, Role.RECORDED, titles=("Created",)),
     ExpenseField("updated_at", Kind.MOMENT, Role.RECORDED, titles=("Updated",)),
+    # Dual-amount foreign entry: what the card charged; the rate's source and date and the card's fee are the record
+    # of that conversion (kept by a restore, which converts again at the recorded rate).
+    ExpenseField("charged_amount", Kind.MONEY, titles=("Card charged",)),
+    ExpenseField("charged_currency", Kind.CODE, titles=("Card currency",)),
+    ExpenseField("card_fee", Kind.MONEY, Role.RECORDED, titles=("Card fee",)),
+    ExpenseField("rate_source", Kind.CHOICE, Role.RECORDED, titles=("Rate source",)),
+    ExpenseField("rate_date", Kind.DATE, Role.RECORDED, titles=("Rate date",)),
+    ExpenseField("fees", Kind.MONEY, titles=("Fees (service, delivery)",)),
 )
 FIELDS_BY_NAME = {field.name: field for field in EXPENSE_FIELDS}
 
-# What the services accept (tags travel as their own argument); what people type (searched, neutralised).
-EDITABLE_FIELD_NAMES = frozenset(f.name for f in EXPENSE_FIELDS if f.editable and f.name != "tags")
+# The expense's own rows, declared like fields: written and read with the expense, kept in its column order.
+ROW_RELATIONS = frozenset({"attendees"})
+# What the services accept as fields (tags and attendees travel as their own arguments); what people type.
+EDITABLE_FIELD_NAMES = frozenset(
+    f.name for f in EXPENSE_FIELDS if f.editable and f.name != "tags" and f.name not in ROW_RELATIONS
+)
 TEXT_FIELD_NAMES = tuple(f.name for f in EXPENSE_FIELDS if f.kind is Kind.TEXT)
 # Every column of the expense export, in order, and the title people read above each.
 EXPORT_COLUMNS = tuple(column for field in EXPENSE_FIELDS for column in field.columns)

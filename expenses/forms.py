@@ -14,6 +14,7 @@ from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import Category, Restaurant, Tag
 from expenses.page_selectors import RESTAURANT_SORTS
 from expenses.selectors import categories_owned_by, restaurants_owned_by
+from expenses.attendee_text import attendees_format_text
 from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
@@ -77,6 +78,14 @@ class ExpenseForm(Form):
     )
     tax = forms.DecimalField(max_digits=12, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS))
     tip = forms.DecimalField(max_digits=12, min_value=0, required=False, widget=forms.NumberInput(MONEY_ATTRS))
+    fees = forms.DecimalField(
+        label="Fees",
+        max_digits=12,
+        min_value=0,
+        required=False,
+        help_text="Service charge, delivery.",
+        widget=forms.NumberInput(MONEY_ATTRS),
+    )
     exchange_rate = forms.DecimalField(
         label="Exchange rate",
         max_digits=18,
@@ -132,6 +141,7 @@ class ExpenseForm(Form):
             restaurant=expense.restaurant_id,
             category=expense.category_id,
             tags=", ".join(tag.name for tag in expense.tags.all()),
+            attendees=attendees_format_text(expense.attendees.select_related("user")),
             version=expense.version,
         )
         initial.pop("exchange_rate", None)
@@ -147,6 +157,7 @@ class ExpenseForm(Form):
         data.pop("version", None)
         data["tax"] = data["tax"] or 0
         data["tip"] = data["tip"] or 0
+        data["fees"] = data["fees"] or 0
         if data["exchange_rate"] is None:
             data.pop("exchange_rate")
         return data

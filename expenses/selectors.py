@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus
 from expenses.filters import ExpenseFilter, expense_order_by
-from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
+from expenses.models import Attendee, Category, Expense, LineItem, Merchant, Receipt, Restaurant, Tag
 from expenses.services.validation import InvalidFields
 from mealtracker.errors import NotAllowed, NotFound
 from mealtracker.money import as_money, average
@@ -83,7 +83,11 @@ def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]
     # back at it, and those reference cycles left ~3,000 objects a page for the garbage collector to free, in
     # pauses of up to 80 ms (docs/performance.md).
     tags = Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="listed_tags")
-    return expenses.prefetch_related(tags).annotate(receipt_count=receipt_count)
+    attendees = Prefetch("attendees", queryset=Attendee.objects.order_by("position", "id"), to_attr="listed_attendees")
+    items = LineItem.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(t=Sum("amount"))
+    return expenses.prefetch_related(tags, attendees).annotate(
+        receipt_count=receipt_count, items_total=Subquery(items.values("t"))
+    )
 
 
 def expense_totals(expenses: QuerySet[Expense]) -> dict:

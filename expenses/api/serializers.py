@@ -78,6 +78,31 @@ class TagNamesField(serializers.Field):
 
 class OwnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+class AttendeeSerializer(serializers.Serializer):
+    """A colleague (`user`, one of the owner's team) or a guest (`name`, `company`, `relationship`)."""
+
+    id = serializers.IntegerField(read_only=True)
+    user = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A colleague: the id of a user of the meal owner's team."
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=150, help_text="A guest's name.")
+    company = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    relationship = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+
+    def validate(self, attrs):
+        if attrs.get("user") is None and not (attrs.get("name") or "").strip():
+            raise serializers.ValidationError("Give a colleague's user id or a guest's name.")
+        return attrs
+
+    def to_representation(self, instance):
+        return attendee_json(instance)
+
+
+def attendee_json(attendee) -> dict:
+    return {"id": attendee.pk, "user": attendee.user_id, "name": attendee.name, "company": attendee.company,
+            "relationship": attendee.relationship}  # fmt: skip
+
+
     email = serializers.EmailField()
     display_name = serializers.CharField()
 
@@ -118,6 +143,9 @@ class ExpenseSerializer(serializers.ModelSerializer):
     amount = AmountField(help_text="Total paid, tax and tip included (> 0).")
     tax = AmountField(min_value=Decimal(0), required=False)
     tip = AmountField(min_value=Decimal(0), required=False)
+    attendees = AttendeeSerializer(
+        many=True, required=False, help_text="Colleagues and guests; the party size counts them and the owner."
+    )
     currency = serializers.CharField(max_length=3, required=False, help_text="ISO 4217; defaults to the user's.")
     party_size = serializers.IntegerField(min_value=1, max_value=50, required=False)
     occurred_at = WallClockDateTimeField(
@@ -205,7 +233,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "notes": instance.notes,
             "is_business": instance.is_business,
             "business_purpose": instance.business_purpose,
-            "attendees": instance.attendees,
+            "attendees": [attendee_json(attendee) for attendee in _attendees(instance)],
             "status": instance.status,
             "owner": {"id": owner.id, "email": owner.email, "display_name": owner.display_name},
             "version": instance.version,
@@ -249,6 +277,27 @@ class ApprovalEventSerializer(serializers.ModelSerializer):
 
 
 class ExpenseTotalsSerializer(serializers.Serializer):
+def bill_figures(expense) -> dict:
+    """Fees, the items' sum and how far the bill is from adding up (`items_total` annotated on lists)."""
+    items_total = expense.items_total if hasattr(expense, "items_total") else items_total_of(expense)
+    mismatch = items_mismatch(expense, items_total)
+    return {
+        "fees": amount_text(expense.fees, expense.currency),
+        "items_total": amount_text(items_total, expense.currency),
+        "bill_mismatch": amount_text(mismatch, expense.currency),
+    }
+
+
+def _charged(expense, amount: Decimal | None) -> str | None:
+    """An amount in the card's currency (dual-amount entry), with that currency's decimals."""
+    return None if amount is None or not expense.charged_currency else amount_text(amount, expense.charged_currency)
+
+
+def _attendees(expense) -> list:
+    listed = getattr(expense, "listed_attendees", None)  # prefetched by expenses_listed_for
+    return listed if listed is not None else list(expense.attendees.all())
+
+
     count = serializers.IntegerField()
     total = AmountField(reporting=True)
     average_per_person = AmountField(reporting=True)

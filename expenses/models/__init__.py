@@ -1,5 +1,7 @@
 """The expense domain's models, one module per subdomain; import them from here."""
 
+from expenses.models.aliases import MerchantAlias, RestaurantAlias
+from expenses.models.attendees import Attendee
 from expenses.models.catalog import Category, Merchant, Restaurant, Tag
 from expenses.models.expenses import ApprovalEvent, ExchangeRate, Expense, ExpenseTag
 from expenses.models.fields import MONEY, validate_colour
@@ -7,18 +9,22 @@ from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, Rewa
 from expenses.models.meal_templates import MealTemplate, PendingMeal, PendingStatus, Repeat
 from expenses.models.policies import MealPolicy, PolicyBasis, PolicyFlag
 from expenses.models.receipts import Receipt, ReceiptReading, receipt_storage_key, receipt_thumbnail_key
+from expenses.models.splits import LineItem, Settlement, Share, Split, SplitMethod
 from expenses.models.trips import PerDiemRate, Trip, TripMealsProvided
 
 __all__ = [
     "MONEY",
     "ApprovalEvent",
+    "Attendee",
     "Category",
     "ExchangeRate",
     "Expense",
     "ExpenseTag",
+    "LineItem",
     "MealPolicy",
     "MealTemplate",
     "Merchant",
+    "MerchantAlias",
     "MerchantRewardsLink",
     "PendingMeal",
     "PendingStatus",
@@ -29,8 +35,13 @@ __all__ = [
     "ReceiptReading",
     "Repeat",
     "Restaurant",
+    "RestaurantAlias",
     "RewardsMembership",
     "RewardsProgram",
+    "Settlement",
+    "Share",
+    "Split",
+    "SplitMethod",
     "Tag",
     "Trip",
     "TripMealsProvided",

@@ -55,7 +55,6 @@ class Expense(models.Model):
     notes = models.TextField(blank=True)
     is_business = models.BooleanField(default=False)
     business_purpose = models.TextField(blank=True)
-    attendees = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.RECORDED)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every write (optimistic locking).")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,11 +10,13 @@ from django.utils import timezone
 from accounts.models import User
 from expenses.choices import ExpenseStatus
 from expenses.fields import EDITABLE_FIELD_NAMES
-from expenses.models import ApprovalEvent, Category, Expense, ExpenseTag, Restaurant, Tag
+from expenses.models import ApprovalEvent, Attendee, Category, Expense, ExpenseTag, Restaurant, Tag
 from expenses.permissions import can_edit_expense
+from expenses.services.attendees import Colleagues, attendee_rows, attendees_replace, party_size_with
 from expenses.services.catalog import normalise_tag_name, tags_resolve
-from expenses.services.currency import convert_to_reporting, missing_rate, stored_rate
+from expenses.services.currency import conversion_for
 from expenses.services.policies import policy_flags_refresh
+from expenses.services.splits import BILL_FIELDS, split_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
 from mealtracker.money import MAX_AMOUNT, has_valid_precision, is_currency_code, precision_error
@@ -25,9 +26,9 @@ FUTURE_TOLERANCE = datetime.timedelta(days=1)
 
 # What expense_create and expense_update accept: the entered fields of the one declaration (expenses/fields.py).
 EDITABLE_FIELDS = EDITABLE_FIELD_NAMES
-CONVERSION_FIELDS = {"amount", "currency", "occurred_at", "exchange_rate"}
+CONVERSION_FIELDS = {"amount", "currency", "occurred_at", "exchange_rate", "charged_amount", "charged_currency"}
 # Set by the conversion after validation, so model validation leaves them out.
-CLEAN_EXCLUDE = ["owner", "reporting_amount", "exchange_rate"]
+CLEAN_EXCLUDE = ["owner", "reporting_amount", "exchange_rate", "charged_currency"]
 RELATED_FIELDS = ("restaurant", "category")
 BULK_BATCH_SIZE = 1000
 
@@ -53,7 +54,7 @@ def _check_owned(owner: User, *, restaurant=None, category=None, tags=()) -> Non
 def _check_money_and_time(expense: Expense) -> None:
     if not is_currency_code(expense.currency):
         raise DomainError(f"{expense.currency} is not a supported ISO 4217 currency code.", field="currency")
-    for field in ("amount", "tax", "tip"):
+    for field in ("amount", "tax", "tip", "fees"):
         value = getattr(expense, field)
         if value is not None and not has_valid_precision(value, expense.currency):
             raise DomainError(precision_error(expense.currency), field=field)
@@ -73,24 +74,39 @@ def in_owner_timezone(moment, owner: User):
 
 
 def _convert(expense: Expense, rate: Decimal | None, known_rates: dict | None = None) -> None:
-    """Fix the reporting amount. With `known_rates`, the stored rate is looked up once per currency and local day."""
+    """Fix the reporting amount and the record of its rate (expenses.services.currency.conversion_for). With
+    `known_rates`, each stored rate is looked up once per currency and local day. The card's currency defaults to
+    the owner's."""
     local_date = expense.occurred_at.astimezone(expense.owner.tzinfo).date()
-    if rate is None and known_rates is not None and expense.currency != settings.REPORTING_CURRENCY:
-        key = (expense.currency, local_date)
-        if key not in known_rates:
-            known_rates[key] = stored_rate(*key)
-        rate = known_rates[key]
-        if rate is None:
-            raise missing_rate(*key)
-    expense.reporting_amount, expense.exchange_rate = convert_to_reporting(
-        amount=expense.amount, currency=expense.currency, on_date=local_date, rate=rate
+    if expense.charged_amount is not None and not expense.charged_currency:
+        expense.charged_currency = expense.owner.default_currency
+    conversion = conversion_for(
+        amount=expense.amount,
+        currency=expense.currency,
+        on_date=local_date,
+        rate=rate,
+        charged_amount=expense.charged_amount,
+        charged_currency=expense.charged_currency,
+        known=known_rates,
     )
+    expense.reporting_amount, expense.exchange_rate = conversion.reporting_amount, conversion.exchange_rate
+    expense.rate_source, expense.rate_date = conversion.source, conversion.rate_date
+    expense.charged_currency, expense.card_fee = conversion.charged_currency, conversion.card_fee
 
 
 def _new_expense(
-    owner: User, *, amount: Decimal, occurred_at: datetime.datetime, currency: str | None = None, tags=(), **fields
-) -> Expense:
-    """An unsaved expense from expense_create's arguments, with every check that needs no query."""
+    owner: User,
+    *,
+    amount: Decimal,
+    occurred_at: datetime.datetime,
+    currency: str | None = None,
+    tags=(),
+    attendees=None,
+    colleagues: Colleagues | None = None,
+    **fields,
+) -> tuple[Expense, list]:
+    """An unsaved expense from expense_create's arguments and its unsaved attendee rows, with every check that
+    needs no query (but the one reading the owner's colleagues, once per `colleagues`)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
@@ -104,7 +120,9 @@ def _new_expense(
     )
     expense.status = ExpenseStatus.DRAFT if expense.is_business else ExpenseStatus.RECORDED
     _check_money_and_time(expense)
-    return expense
+    rows = attendee_rows(owner=owner, attendees=attendees, colleagues=colleagues) if attendees else []
+    expense.party_size = party_size_with(attendee_count=len(rows), given=fields.get("party_size"))
+    return expense, rows
 
 
 def _resolve_tags(owner: User, tags, known: dict[str, Tag]) -> list[Tag]:
@@ -138,17 +156,25 @@ def expense_create(
     occurred_at: datetime.datetime,
     currency: str | None = None,
     tags: list | tuple = (),
+    attendees: list | tuple | str | None = None,
     exchange_rate: Decimal | None = None,
     actor: User | None = None,
     **fields,
 ) -> Expense:
-    """Record a meal. Business meals start as drafts; the reporting-currency amount is fixed now."""
-    expense = _new_expense(owner, amount=amount, occurred_at=occurred_at, currency=currency, tags=tags, **fields)
+    """Record a meal. Business meals start as drafts; the reporting-currency amount is fixed now.
+
+    `attendees`: colleagues and guests (expenses.services.attendees.attendee_rows); the party size defaults to the
+    owner plus them and is never smaller."""
+    expense, rows = _new_expense(
+        owner, amount=amount, occurred_at=occurred_at, currency=currency, tags=tags, attendees=attendees, **fields
+    )
     full_clean_or_raise(expense, exclude=CLEAN_EXCLUDE)
     _convert(expense, exchange_rate)
     expense.save()
     if tags:
         _set_tags(expense, list(tags), actor or owner)
+    if rows:
+        attendees_replace(expense=expense, rows=rows)
     policy_flags_refresh([expense])
     return expense
 
@@ -163,13 +189,15 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
     refused: dict[int, DomainError] = {}
     expenses: list[Expense] = []
     tag_lists: list[list[Tag]] = []
+    attendee_lists: list[list] = []
+    colleagues = Colleagues(owner)
     known_rates: dict = {}
     related_errors: dict = {}
     known_tags: dict[str, Tag] = {}
     for index, draft in enumerate(drafts):
         arguments = {name: value for name, value in draft.items() if name != "exchange_rate"}
         try:
-            expense = _new_expense(owner, **arguments)
+            expense, rows = _new_expense(owner, colleagues=colleagues, **arguments)
             _full_clean_in_bulk(expense, related_errors)
             _convert(expense, draft.get("exchange_rate"), known_rates)
             tags = _resolve_tags(owner, list(draft.get("tags") or ()), known_tags)
@@ -178,6 +206,7 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
             continue
         expenses.append(expense)
         tag_lists.append(tags)
+        attendee_lists.append(rows)
     if refused:
         raise ExpenseDraftsRefused(refused)
     _insert_checked(expenses)
@@ -187,6 +216,12 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
         for tag in tags
     ]
     ExpenseTag.objects.bulk_create(links, batch_size=BULK_BATCH_SIZE)
+    people = []
+    for expense, rows in zip(expenses, attendee_lists, strict=True):
+        for row in rows:
+            row.expense = expense
+            people.append(row)
+    Attendee.objects.bulk_create(people, batch_size=BULK_BATCH_SIZE)
     policy_flags_refresh(expenses)
     return expenses
 
@@ -243,9 +278,18 @@ def _lock_current(expense: Expense, expected_version: int | None) -> Expense:
 
 @transaction.atomic
 def expense_update(
-    *, expense: Expense, actor: User, expected_version: int | None = None, tags: list | None = None, **fields
+    *,
+    expense: Expense,
+    actor: User,
+    expected_version: int | None = None,
+    tags: list | None = None,
+    attendees: list | tuple | str | None = None,
+    **fields,
 ) -> Expense:
-    """Change an expense. `expected_version` guards against overwriting someone else's change."""
+    """Change an expense. `expected_version` guards against overwriting someone else's change.
+
+    `attendees` (None leaves them) replaces the meal's colleagues and guests; without a new party size the meal
+    keeps its anonymous covers."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
@@ -255,7 +299,20 @@ def expense_update(
     if "occurred_at" in fields:
         fields["occurred_at"] = in_owner_timezone(fields["occurred_at"], current.owner)
     _check_owned(current.owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags or ())
+    rows, attendees_changed = None, False
+    if attendees is not None:
+        rows = attendee_rows(owner=current.owner, attendees=attendees)
+        before = list(current.attendees.values_list("user_id", "name", "company", "relationship"))
+        attendees_changed = before != [(r.user_id, r.name, r.company, r.relationship) for r in rows]
+        fields["party_size"] = party_size_with(
+            attendee_count=len(rows), given=fields.get("party_size"), current=current.party_size,
+            current_count=len(before),
+        )  # fmt: skip
+    elif fields.get("party_size") is not None:
+        party_size_with(attendee_count=current.attendees.count(), given=fields["party_size"])
     changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)
+    if attendees_changed:
+        changed = sorted([*changed, "attendees"])
     rate = fields.pop("exchange_rate", None)
     for name, value in fields.items():
         setattr(current, name, value)
@@ -280,6 +337,10 @@ def expense_update(
     current.save()
     if tags is not None:
         _set_tags(current, list(tags), actor)
+    if rows is not None:
+        attendees_replace(expense=current, rows=rows)
+    if BILL_FIELDS & set(changed) or rate is not None or rows is not None:
+        split_refresh(expense=current, actor=actor)
     policy_flags_refresh([current])
     return current
 

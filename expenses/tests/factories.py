@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import (
+    Attendee,
     ApprovalEvent,
     Category,
     ExchangeRate,
@@ -79,6 +80,20 @@ class ExpenseFactory(factory.django.DjangoModelFactory):
     reporting_amount = factory.SelfAttribute("amount")
     exchange_rate = Decimal(1)
     status = ExpenseStatus.RECORDED
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    """A guest of a meal; pass `user=` (and the user's name) for a colleague."""
+
+    class Meta:
+        model = Attendee
+
+    expense = factory.SubFactory(ExpenseFactory, party_size=2)
+    user = None
+    name = factory.Sequence(lambda n: f"Guest {n}")
+    company = ""
+    relationship = ""
+    position = factory.Sequence(lambda n: n)
 
 
 class ExpenseTagFactory(factory.django.DjangoModelFactory):

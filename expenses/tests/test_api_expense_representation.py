@@ -15,6 +15,7 @@ from expenses import selectors
 from expenses.api.serializers import ExpenseSerializer
 from expenses.models import Expense
 from expenses.tests.factories import (
+    AttendeeFactory,
     CategoryFactory,
     ExpenseFactory,
     ExpenseTagFactory,
@@ -64,8 +65,11 @@ def test_hand_written_rendering_matches_drf(member, variant):
         fields.update(currency="EUR", amount=Decimal("33.33"), exchange_rate=Decimal("1.08123456"),
                       reporting_amount=Decimal("36.04"), party_size=3)  # fmt: skip
     if variant == "business_cleared":
-        fields.update(business=True, cleared_on=datetime.date(2026, 3, 2), notes="=SUM(A1)", attendees="Ann, Bo")
+        fields.update(business=True, cleared_on=datetime.date(2026, 3, 2), notes="=SUM(A1)", party_size=3)
     created = ExpenseFactory(**fields)
+    if variant == "business_cleared":
+        AttendeeFactory(expense=created, name="Ann", company="ACME", relationship="client")
+        AttendeeFactory(expense=created, user=member, name=str(member))
     if variant == "category_and_tags":
         ExpenseTagFactory(expense=created)
         ExpenseTagFactory(expense=created)

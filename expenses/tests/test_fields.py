@@ -8,12 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expenses import services
-from expenses.fields import EDITABLE_FIELD_NAMES, EXPENSE_FIELDS, EXPORT_COLUMNS, Kind, Role
+from expenses.fields import EDITABLE_FIELD_NAMES, EXPENSE_FIELDS, EXPORT_COLUMNS, ROW_RELATIONS, Kind, Role
 from expenses.models import Expense
 
 
 def model_field_names() -> set[str]:
-    return {field.name for field in Expense._meta.get_fields() if field.concrete or field.many_to_many}
+    return {
+        field.name
+        for field in Expense._meta.get_fields()
+        if field.concrete or field.many_to_many or (field.one_to_many and field.name in ROW_RELATIONS)
+    }
 
 
 def test_every_field_of_the_expense_model_is_declared():
@@ -28,11 +32,12 @@ def test_each_field_is_declared_once_and_each_export_column_named_once():
 
 def test_relations_are_declared_as_relations():
     relations = {f.name for f in Expense._meta.get_fields() if (f.concrete or f.many_to_many) and f.is_relation}
+    relations |= ROW_RELATIONS
     assert {field.name for field in EXPENSE_FIELDS if field.kind is Kind.RELATION} == relations
 
 
 def test_the_services_accept_exactly_the_entered_fields():
-    entered = {field.name for field in EXPENSE_FIELDS if field.role is Role.ENTERED} - {"tags"}
+    entered = {field.name for field in EXPENSE_FIELDS if field.role is Role.ENTERED} - {"tags", *ROW_RELATIONS}
     assert entered == EDITABLE_FIELD_NAMES
     assert {"status", "reporting_amount", "owner", "version", "created_at"}.isdisjoint(EDITABLE_FIELD_NAMES)
 
@@ -40,7 +45,8 @@ def test_the_services_accept_exactly_the_entered_fields():
 def test_the_meal_page_offers_every_entered_field(web_client_for, member):
     page = web_client_for(member).get(reverse("expense_create")).content.decode()
 
-    missing = [name for name in sorted(EDITABLE_FIELD_NAMES | {"tags"}) if f'name="{name}"' not in page]
+    offered = EDITABLE_FIELD_NAMES | {"tags", "attendee_colleagues", "attendee_guests"}
+    missing = [name for name in sorted(offered) if f'name="{name}"' not in page]
     assert missing == []
 
 

@@ -18,8 +18,7 @@ from mealtracker.errors import DomainError
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.now() - datetime.timedelta(days=1)
 COMPARED = ["amount", "tax", "tip", "currency", "reporting_amount", "exchange_rate", "occurred_at", "meal_type",
-            "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose", "attendees",
-            "status", "restaurant_id", "category_id", "cleared_on", "version"]  # fmt: skip
+            "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose", "status", "restaurant_id", "category_id", "cleared_on", "version"]  # fmt: skip
 
 
 def draft(**overrides) -> dict:
@@ -49,7 +48,11 @@ def test_drafts_are_recorded_as_expense_create_records_them(member):
 
     def described(expenses):
         return [
-            ({name: getattr(e, name) for name in COMPARED}, sorted(e.tags.values_list("name", flat=True)))
+            (
+                {name: getattr(e, name) for name in COMPARED},
+                sorted(e.tags.values_list("name", flat=True)),
+                list(e.attendees.values_list("name", "company", "relationship", "user_id")),
+            )
             for e in Expense.objects.filter(pk__in=[e.pk for e in expenses]).order_by("pk")
         ]
 

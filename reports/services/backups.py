@@ -44,8 +44,9 @@ from reports.services.budgets import budget_create
 
 BACKUP_KIND = "mealtracker.user_backup"
 # 2: loyalty programmes, receipts' storage keys and readings, every declared expense field. 1 restores as before.
-BACKUP_SCHEMA_VERSION = 2
-READABLE_SCHEMA_VERSIONS = {1, 2}
+# 3: attendees as a list of people (colleagues by e-mail, guests by name); 1 and 2 wrote them as free text.
+BACKUP_SCHEMA_VERSION = 3
+READABLE_SCHEMA_VERSIONS = {1, 2, 3}
 USER_FIELDS = ["email", "display_name", "role", "timezone", "default_currency", "is_active", "date_joined"]
 CATEGORY_FIELDS = ["name", "description", "color", "icon", "is_default"]
 TAG_FIELDS = ["name", "color", "description"]
@@ -57,7 +58,7 @@ RESTAURANT_FIELDS = [
 BUDGET_FIELDS = ["name", "period", "amount", "currency"]
 
 # An expense's own values, by their declared role; its relations are written as the backup's keys and names.
-EXPENSE_RELATIONS = {"owner", "restaurant", "category", "tags"}
+EXPENSE_RELATIONS = {"owner", "restaurant", "category", "tags", "attendees"}
 if {f.name for f in DECLARED_EXPENSE_FIELDS if f.is_relation} != EXPENSE_RELATIONS:
     raise ImproperlyConfigured("The backup does not know how to write every relation of an expense.")
 _VALUES = [f for f in DECLARED_EXPENSE_FIELDS if not f.is_relation and f.kind is not Kind.KEY]
@@ -122,7 +123,9 @@ def user_data_chunks(user: User) -> Iterator[str]:
     expenses = (
         Expense.objects.filter(owner=user)
         .select_related("category")
-        .prefetch_related("tags", "receipts__uploaded_by", "receipts__reading", "approval_events__actor")
+        .prefetch_related(
+            "tags", "attendees__user", "receipts__uploaded_by", "receipts__reading", "approval_events__actor"
+        )
         .order_by("id")
     )
     for index, expense in enumerate(expenses.iterator(chunk_size=1000)):
@@ -132,6 +135,11 @@ def user_data_chunks(user: User) -> Iterator[str]:
             "restaurant": expense.restaurant_id,
             "category": expense.category.name if expense.category_id else None,
             "tags": [tag.name for tag in expense.tags.all()],
+            "attendees": [
+                {"name": a.name, "email": a.user.email if a.user_id else None, "company": a.company,
+                 "relationship": a.relationship}
+                for a in expense.attendees.all()
+            ],
             "receipts": [_receipt_item(receipt) for receipt in expense.receipts.all()],
             "approval_events": [
                 {"actor": e.actor.email if e.actor_id else None, "from_status": e.from_status,
@@ -264,6 +272,9 @@ def _restore_expenses(user: User, items: list[dict], restaurants: dict, categori
         draft["restaurant"] = restaurants.get(item.get("restaurant"))
         draft["category"] = categories.get((item.get("category") or "").lower())
         draft["tags"] = [tags[name.lower()] for name in item.get("tags", []) if name.lower() in tags]
+        # Colleagues by e-mail among the restored owner's team here (else kept as guests of that name); versions
+        # 1 and 2 wrote the attendees as free text, read as guest names.
+        draft["attendees"] = item.get("attendees") or None
         drafts.append(draft)
     try:
         expenses = expenses_create_many(owner=user, drafts=drafts, actor=user)

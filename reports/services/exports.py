@@ -22,6 +22,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.models import User
+from expenses.attendee_selectors import attendee_entries, attendee_entries_text
 from expenses.fields import EXPENSE_FIELDS, EXPORT_COLUMNS, FIELDS_BY_NAME, Kind
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
@@ -118,6 +119,10 @@ def _restaurant_cells(values: dict, tags: list[str]) -> list:
     ]
 
 
+def _attendees_cells(values: dict, tags: list[str]) -> list:
+    return [attendee_entries_text(values["attendee_entries"])]
+
+
 def _owner_cells(values: dict, tags: list[str]) -> list:
     return [values["owner__email"]]
 
@@ -135,6 +140,7 @@ CELL_WRITERS = {
     "category": (("category_id", "category__name"), _category_cells),
     "tags": ((), _tags_cells),
     "restaurant": (RESTAURANT_VALUES, _restaurant_cells),
+    "attendees": ((), _attendees_cells),
     "owner": (("owner__email",), _owner_cells),
 }
 _EXPORTED = [field for field in EXPENSE_FIELDS if field.columns]
@@ -190,8 +196,10 @@ def expense_rows(expenses: QuerySet[Expense]) -> Iterator[list]:
         .annotate(names=CommaJoined("tag__name"))
         .values("names")
     )
-    rows = expenses.annotate(tag_names=Subquery(tag_names)).order_by("occurred_at", "id")
-    for values in rows.values(*ROW_FIELDS, "tag_names").iterator(chunk_size=CHUNK_SIZE):
+    rows = expenses.annotate(tag_names=Subquery(tag_names), attendee_entries=attendee_entries()).order_by(
+        "occurred_at", "id"
+    )
+    for values in rows.values(*ROW_FIELDS, "tag_names", "attendee_entries").iterator(chunk_size=CHUNK_SIZE):
         names = values["tag_names"]  # tag names are letters, digits and hyphens: a comma cannot be part of one
         yield expense_row(values, sorted(names.split(",")) if names else [])
 

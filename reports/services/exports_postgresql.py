@@ -81,6 +81,7 @@ CELL_EXPRESSIONS = {
         _restaurant("place_id"),
         _restaurant("cuisine"),
     ],
+    "attendees": [_neutralised("coalesce(people.text, '')")],
     "owner": [_neutralised("u.email")],
 }
 
@@ -130,6 +131,11 @@ _QUERY = """
             FROM expenses_expensetag et JOIN expenses_tag t ON t.id = et.tag_id
             WHERE et.expense_id = e.id
         ) tags ON true
+        LEFT JOIN LATERAL (
+            SELECT string_agg({attendee}, '; ' ORDER BY a.position, a.id) AS text
+            FROM expenses_attendee a LEFT JOIN accounts_user au ON au.id = a.user_id
+            WHERE a.expense_id = e.id
+        ) people ON true
         OFFSET 0
     ) cells
     ORDER BY sort_when, sort_id
@@ -141,8 +147,14 @@ _QUERY = """
 _EXPENSE_COLUMNS = [
     f"{field.name}_id" if field.is_relation else field.name
     for field in EXPENSE_FIELDS
-    if field.columns and field.name != "tags"
+    if field.columns and field.name not in {"tags", "attendees"}
 ]
+# One attendee as expenses.services.attendees.attendee_text writes it.
+_ATTENDEE = (
+    "a.name || CASE WHEN au.email IS NOT NULL THEN ' <' || au.email || '>' ELSE '' END"
+    " || CASE WHEN a.company <> '' OR a.relationship <> '' THEN ' | ' || a.company ELSE '' END"
+    " || CASE WHEN a.relationship <> '' THEN ' | ' || a.relationship ELSE '' END"
+)
 
 
 def _query(listed_sql: str) -> str:
@@ -152,7 +164,7 @@ def _query(listed_sql: str) -> str:
         for index, expression in enumerate(_SELECT)
     ]
     line = " || ',' || ".join(fields) + " || E'\\r\\n'"
-    return _QUERY.format(line=line, cells=cells, listed=listed_sql)
+    return _QUERY.format(line=line, cells=cells, listed=listed_sql, attendee=_ATTENDEE)
 
 
 def expense_csv_lines(expenses: QuerySet[Expense]) -> Iterator[str]:

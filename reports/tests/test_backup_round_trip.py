@@ -73,7 +73,8 @@ def full_meal(member, manager):
         tip=Decimal("12.00"), currency="EUR", exchange_rate=Decimal("1.08123456"),
         cleared_on=datetime.date(2026, 3, 4), meal_type="dinner", order_type="catering", party_size=3,
         payment_method="corporate_card", notes='Tried the "chef\'s special", twice\nand the soup',
-        is_business=True, business_purpose="Pitch to =ACME, Inc.", attendees="A. Client; B. Partner",
+        is_business=True, business_purpose="Pitch to =ACME, Inc.",
+        attendees=[{"name": "A. Client", "company": "=ACME, Inc.", "relationship": "client"}, "B. Partner"],
         restaurant=restaurant, category=category, tags=["client"],
     )  # fmt: skip
     receipt = receipt_attach(expense=expense, file=SimpleUploadedFile("dinner.png", png_bytes()), actor=member)
@@ -102,13 +103,19 @@ def declared_value(expense: Expense, name: str):
         return (category.name, category.color, category.icon, category.description) if category else None
     if name == "restaurant":
         return restaurant_values(expense.restaurant)
+    if name == "attendees":
+        return [(a.name, a.company, a.relationship, a.user_id) for a in expense.attendees.all()]
     if name == "owner":
         owner = expense.owner
         return (owner.display_name, owner.role, owner.timezone, owner.default_currency, owner.team_id)
     return getattr(expense, name)
 
 
-DEFAULTS = {field.name: Expense._meta.get_field(field.name).get_default() for field in EXPENSE_FIELDS}
+DEFAULTS = {
+    field.name: Expense._meta.get_field(field.name).get_default()
+    for field in EXPENSE_FIELDS
+    if field.kind is not Kind.RELATION
+}
 
 
 def test_the_test_meal_sets_every_declared_field(full_meal):
@@ -172,6 +179,7 @@ def test_export_then_import_keeps_every_entered_field(api_client_for, full_meal,
     }
     assert differ == {}
     assert [t.name for t in copy.tags.all()] == ["client"]
+    assert declared_value(copy, "attendees") == declared_value(full_meal, "attendees")
     assert copy.category.name == "Client meals"
     assert (copy.restaurant.name, copy.restaurant.city, copy.restaurant.place_id) == ("Golden Spoon", "Boston",
                                                                                       "ChIJ-spoon")  # fmt: skip
