@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -7,12 +8,21 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from accounts.forms import (
     AdminPasswordChangeForm,
     AdminSignInForm,
+    avatar_field,
+    bio_field,
     currency_field,
     display_name_field,
+    phone_field,
     timezone_field,
 )
 from accounts.models import Team, User
-from accounts.services import PROFILE_FIELDS, profile_values_check, user_refresh_tokens_revoke, user_update_profile
+from accounts.services import (
+    PROFILE_FIELDS,
+    avatar_image,
+    profile_values_check,
+    user_refresh_tokens_revoke,
+    user_update_profile,
+)
 from mealtracker.errors import DomainError
 
 # The admin's sign-in form counts attempts like the site's own sign-in page.
@@ -32,11 +42,15 @@ class UserEditForm(UserChangeForm):
     display_name = display_name_field()
     timezone = timezone_field()
     default_currency = currency_field()
+    bio = bio_field()
+    phone = phone_field()
+    avatar = avatar_field()
+    avatar_clear = forms.BooleanField(label="Remove the avatar", required=False)
 
     class Meta:
         model = User
         fields = "__all__"
-        exclude = PROFILE_FIELDS  # so the form never writes them onto the user itself
+        exclude = (*PROFILE_FIELDS, "avatar")  # so the form never writes them onto the user itself
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +61,8 @@ class UserEditForm(UserChangeForm):
         cleaned = super().clean()
         try:
             profile_values_check(**{name: cleaned[name] for name in PROFILE_FIELDS if name in cleaned})
+            if cleaned.get("avatar"):
+                avatar_image(cleaned["avatar"])
         except DomainError as exc:
             self.add_error(exc.field, exc.message)
         return cleaned
@@ -65,7 +81,10 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "timezone", "default_currency"]}),
+        (
+            "Profile",
+            {"fields": ["display_name", "timezone", "default_currency", "bio", "phone", "avatar", "avatar_clear"]},
+        ),
         ("Access", {"fields": ["role", "team", "is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -77,7 +96,12 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            user_update_profile(user=obj, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+            user_update_profile(
+                user=obj,
+                **{name: form.cleaned_data[name] for name in PROFILE_FIELDS},
+                avatar=form.cleaned_data.get("avatar") or None,
+                avatar_clear=form.cleaned_data.get("avatar_clear", False),
+            )
         if change and "is_active" in form.changed_data and not obj.is_active:
             user_refresh_tokens_revoke(user=obj)  # a deactivated account keeps no API sign-in
 

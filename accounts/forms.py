@@ -48,6 +48,30 @@ def timezone_field(**kwargs) -> forms.CharField:
     return forms.CharField(widget=forms.Select(choices=timezone_choices), **kwargs)
 
 
+def bio_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}), help_text="Up to 500 characters."
+    )
+
+
+def phone_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text="With its country code, e.g. +44 20 7946 0958; saved as +442079460958.",
+    )
+
+
+def avatar_field(**kwargs) -> forms.FileField:
+    # A FileField, not an ImageField: the profile service sniffs, decodes and re-encodes the image itself.
+    return forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+        help_text="A JPEG, PNG, WebP or HEIC image up to 5 MB; cropped square, its metadata removed.",
+    )
+
+
 def currency_field(**kwargs) -> forms.CharField:
     return forms.CharField(label="Default currency", widget=forms.Select(choices=currency_choices), **kwargs)
 
@@ -88,6 +112,10 @@ class ProfileForm(Form):
     display_name = display_name_field()
     timezone = timezone_field(help_text="Dates and times are shown, entered and grouped by day in this timezone.")
     default_currency = currency_field(help_text="New meals start in this currency.")
+    bio = bio_field()
+    phone = phone_field()
+    avatar = avatar_field()
+    avatar_clear = forms.BooleanField(label="Remove my avatar (show my initials)", required=False)
 
 
 class RevokeTokensOnSaveMixin:

@@ -1,10 +1,11 @@
+import uuid
 import zoneinfo
-
 from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
 from django.core.validators import MinValueValidator
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
@@ -34,7 +35,6 @@ ROLE_PERMISSIONS = {
 class Team(models.Model):
     name = models.CharField(max_length=100)
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     # Substantiation: a business meal above this amount (reporting currency) needs a receipt; when blocking,
     # a meal missing who/when/where/why/how much/receipt cannot be submitted.
     receipt_threshold = models.DecimalField(
@@ -47,6 +47,7 @@ class Team(models.Model):
     substantiation_blocking = models.BooleanField(
         default=False, help_text="Refuse to submit a business meal while its substantiation is incomplete."
     )
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -59,6 +60,11 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def avatar_storage_key(instance: "User", filename: str) -> str:
+    # Like receipts: a random key, never the user's file name; avatars are always stored as JPEG.
+    return f"avatars/{uuid.uuid4().hex}.jpg"
 
 
 class UserManager(BaseUserManager):
@@ -95,6 +101,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     default_currency = models.CharField(
         max_length=3, default=settings.DEFAULT_USER_CURRENCY, validators=[validate_currency]
     )
+    bio = models.CharField(max_length=500, blank=True)
+    phone = models.CharField(max_length=16, blank=True, help_text="E.164, e.g. +14155550123.")
+    avatar = models.FileField(upload_to=avatar_storage_key, max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, editable=False, help_text="Derived from the role: managers and admins use the admin."
@@ -129,6 +138,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.is_staff = self.role in (Role.MANAGER, Role.ADMIN)
         self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the avatar's fallback: the display name's words, else the e-mail's first letter."""
+        words = [word for word in self.display_name.split() if word[:1].isalnum()]
+        letters = "".join(word[0] for word in words[:1] + words[1:][-1:]) if words else self.email[:1]
+        return letters.upper() or "?"
 
     @property
     def is_manager(self) -> bool:

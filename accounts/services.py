@@ -2,10 +2,12 @@
 
 import unicodedata
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone as django_timezone
@@ -16,6 +18,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.models import Role, Team, User
 from mealtracker import ratelimit
 from mealtracker.errors import DomainError
+from mealtracker.images import image_open, image_square, image_without_metadata, sniff_image_type
 
 
 @transaction.atomic
@@ -115,17 +118,42 @@ def team_create(*, name: str, managers: list[User] = (), members: list[User] = (
     return team
 
 
-PROFILE_FIELDS = ("display_name", "timezone", "default_currency")
+PROFILE_FIELDS = ("display_name", "timezone", "default_currency", "bio", "phone")
+BIO_MAX_LENGTH = 500
+# A number written without its country code (0…, (617) …) is read as a number of this region, as the original app
+# read every number as North American; "+44 20 …" is read as written.
+PHONE_DEFAULT_REGION = "US"
+AVATAR_MAX_BYTES = 5 * 1024 * 1024
+AVATAR_SIZE = 256  # pixels a side: shown at 32-96 px, sharp on a 2x screen
+
+
+def phone_to_e164(text: str) -> str:
+    """A phone number as E.164 ("+14155550123"), read with `phonenumbers`; "" stays ""; DomainError on `phone`."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise DomainError("Enter a phone number such as +1 415 555 0123.", field="phone") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError("This is not a valid phone number; include the country code, e.g. +44.", field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def profile_values_check(
-    *, display_name: str | None = None, timezone: str | None = None, default_currency: str | None = None
+    *,
+    display_name: str | None = None,
+    timezone: str | None = None,
+    default_currency: str | None = None,
+    bio: str | None = None,
+    phone: str | None = None,
 ) -> dict[str, str]:
     """The profile's one rule, for every surface: each value given, normalised and checked (None: not given).
 
     A display name is trimmed to single spaces, at most the column's length, with no control characters; a
-    timezone is an IANA name; a currency is a supported ISO 4217 code in any case. Raises DomainError naming
-    the first field at fault.
+    timezone is an IANA name; a currency is a supported ISO 4217 code in any case; a bio is at most 500
+    characters; a phone number is valid and stored in E.164. Raises DomainError naming the first field at fault.
     """
     values = {}
     if display_name is not None:
@@ -134,6 +162,14 @@ def profile_values_check(
         values["timezone"] = timezone.strip()
     if default_currency is not None:
         values["default_currency"] = default_currency.strip().upper()
+    if bio is not None:
+        values["bio"] = bio.strip().replace("\r\n", "\n")
+        if len(values["bio"]) > BIO_MAX_LENGTH:
+            raise DomainError(f"A bio is at most {BIO_MAX_LENGTH} characters.", field="bio")
+        if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in values["bio"]):
+            raise DomainError("A bio cannot contain control characters.", field="bio")
+    if phone is not None:
+        values["phone"] = phone_to_e164(phone)
     for name, value in values.items():
         try:
             # The model field's own checks: blank, max_length and its validators (IANA zone, ISO 4217 code).
@@ -145,19 +181,61 @@ def profile_values_check(
     return values
 
 
+def avatar_image(file) -> bytes:
+    """An uploaded avatar as the JPEG that is stored: a JPEG, PNG, WebP or HEIC image of at most 5 MB, upright,
+    cropped square, 256 px, without metadata. DomainError on `avatar` otherwise (not an image, too large, a bomb)."""
+    size = getattr(file, "size", None)
+    if not size:
+        raise DomainError("The file is empty.", field="avatar", code="empty_file")
+    if size > AVATAR_MAX_BYTES:
+        raise DomainError(
+            f"An avatar can be at most {AVATAR_MAX_BYTES // (1024 * 1024)} MB.", field="avatar", code="file_too_large"
+        )
+    file.seek(0)
+    data = file.read(AVATAR_MAX_BYTES + 1)
+    if sniff_image_type(data[:32]) is None:
+        raise DomainError("Upload a JPEG, PNG, WebP or HEIC image.", field="avatar", code="unsupported_type")
+    image = image_open(data, field="avatar", too_big="This image has too many pixels for an avatar.")
+    if image is None:
+        raise DomainError("This file is not an image we can read.", field="avatar", code="unsupported_type")
+    return image_without_metadata(image_square(image, AVATAR_SIZE), "JPEG", quality=85)
+
+
 @transaction.atomic
 def user_update_profile(
-    *, user: User, display_name: str | None = None, timezone: str | None = None, default_currency: str | None = None
+    *,
+    user: User,
+    display_name: str | None = None,
+    timezone: str | None = None,
+    default_currency: str | None = None,
+    bio: str | None = None,
+    phone: str | None = None,
+    avatar=None,
+    avatar_clear: bool = False,
 ) -> User:
-    """Change the display name, the timezone pages are shown in or the currency new meals start in (None: keep).
+    """Change the profile: display name, timezone, default currency, bio, phone or avatar (None: keep).
 
-    The one write of the profile: the profile page, the API's /auth/me/ and the admin all call it.
+    The one write of the profile: the profile page, the API's /auth/me/ (and /auth/me/avatar/) and the admin all
+    call it. A new avatar replaces the old one, whose file is deleted once the change is committed.
     """
-    values = profile_values_check(display_name=display_name, timezone=timezone, default_currency=default_currency)
+    values = profile_values_check(
+        display_name=display_name, timezone=timezone, default_currency=default_currency, bio=bio, phone=phone
+    )
+    stored = avatar_image(avatar) if avatar is not None else None
     for name, value in values.items():
         setattr(user, name, value)
+    old_avatar = user.avatar.name if user.avatar else ""
+    if stored is not None:
+        user.avatar.save("avatar.jpg", ContentFile(stored), save=False)
+        values["avatar"] = user.avatar.name
+    elif avatar_clear and old_avatar:
+        user.avatar = ""
+        values["avatar"] = ""
     if values:
         user.save(update_fields=[*values])
+    if "avatar" in values and old_avatar:
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
     return user
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/register/", views.register, name="register"),
     path("accounts/register/sent/", views.register_done, name="register_done"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/avatar/<int:pk>/", views.avatar, name="avatar"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(

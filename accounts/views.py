@@ -5,13 +5,15 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ProfileForm, RegisterForm, SignInForm
-from accounts.services import user_register, user_update_profile
+from accounts.models import User
+from accounts.services import PROFILE_FIELDS, user_register, user_update_profile
 from mealtracker.errors import DomainError
 from mealtracker.web import user_page
 
@@ -72,14 +74,39 @@ def registration_links(request) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
-    initial = {"display_name": user.display_name, "timezone": user.timezone, "default_currency": user.default_currency}
-    form = ProfileForm(request.POST or None, initial=initial)
+    initial = {name: getattr(user, name) for name in PROFILE_FIELDS}
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            user_update_profile(user=user, **form.cleaned_data)
+            user_update_profile(
+                user=user,
+                **{name: data[name] for name in PROFILE_FIELDS},
+                avatar=data["avatar"] or None,
+                avatar_clear=data["avatar_clear"],
+            )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@user_page
+@require_GET
+def avatar(request, pk):
+    """A user's avatar image (their own, or anyone's for an admin); 404 when there is none to show."""
+    owner = request.user if request.user.pk == pk else None
+    if owner is None and request.user.is_admin:
+        owner = User.objects.filter(pk=pk).first()
+    if owner is None or not owner.avatar:
+        raise Http404("No avatar.")
+    try:
+        handle = owner.avatar.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("No avatar.") from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.urls import reverse
 from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
@@ -23,11 +24,31 @@ class ProfileSerializer(serializers.ModelSerializer):
     timezone = serializers.CharField(required=False, help_text=TIMEZONE_HELP)
     default_currency = serializers.CharField(required=False, help_text=CURRENCY_HELP)
     team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    bio = serializers.CharField(required=False, allow_blank=True, help_text="Up to 500 characters.")
+    phone = serializers.CharField(
+        required=False, allow_blank=True, help_text="Any common way of writing it; stored and answered in E.164."
+    )
+    avatar_url = serializers.SerializerMethodField(help_text="The avatar image, or null: show `initials` instead.")
+    initials = serializers.CharField(read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "role", "team", "timezone", "default_currency", "date_joined"]
+        fields = [
+            "id", "email", "display_name", "role", "team", "timezone", "default_currency", "bio", "phone",
+            "avatar_url", "initials", "date_joined",
+        ]  # fmt: skip
         read_only_fields = ["id", "email", "role", "team", "date_joined"]
+
+    def get_avatar_url(self, user) -> str | None:
+        if not user.avatar:
+            return None
+        url = reverse("avatar", args=[user.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(help_text="A JPEG, PNG, WebP or HEIC image up to 5 MB.")
 
 
 class RegisterSerializer(serializers.Serializer):

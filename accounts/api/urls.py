@@ -17,6 +17,7 @@ urlpatterns = [
     path("auth/token/verify/", views.TokenVerifyView.as_view(), name="token-verify"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/me/", views.MeView.as_view(), name="me"),
+    path("auth/me/avatar/", views.AvatarView.as_view(), name="me-avatar"),
     path("auth/password/change/", views.ChangePasswordView.as_view(), name="password-change"),
     path("auth/password/reset/", views.PasswordResetRequestView.as_view(), name="password-reset"),
     path("auth/password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

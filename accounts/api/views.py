@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
@@ -75,7 +76,7 @@ class LogoutView(AuthEndpoint, APIView):
 
 
 class MeView(generics.RetrieveUpdateAPIView):
-    """The caller's profile: display name, timezone and default currency are editable."""
+    """The caller's profile: display name, timezone, default currency, bio and phone are editable."""
 
     serializer_class = serializers.ProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -85,6 +86,25 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer):
         serializer.instance = services.user_update_profile(user=self.request.user, **serializer.validated_data)
+
+
+class AvatarView(APIView):
+    """PUT a new avatar (multipart `avatar`), DELETE it to show the initials again; both answer the profile."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="auth_me_avatar_update", request=serializers.AvatarUploadSerializer,
+                   responses={200: serializers.ProfileSerializer})  # fmt: skip
+    def put(self, request):
+        form = serializers.AvatarUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, avatar=form.validated_data["avatar"])
+        return Response(serializers.ProfileSerializer(user, context={"request": request}).data)
+
+    @extend_schema(operation_id="auth_me_avatar_destroy", request=None, responses={200: serializers.ProfileSerializer})
+    def delete(self, request):
+        user = services.user_update_profile(user=request.user, avatar_clear=True)
+        return Response(serializers.ProfileSerializer(user, context={"request": request}).data)
 
 
 class ChangePasswordView(APIView):

@@ -1,10 +1,12 @@
 """Permission-matrix rows for the accounts API (format: mealtracker/tests/test_api_permission_matrix.py)."""
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.tests.avatar_images import image_bytes
 from accounts.tests.factories import TEST_PASSWORD
 from mealtracker.tests.api_matrix import Row
 
@@ -14,6 +16,10 @@ SIGNED_IN_200 = (401, 200, 200, 200, 200, 200)
 
 def _refresh(world):
     return {"refresh": str(RefreshToken.for_user(world.member))}
+
+
+def _avatar(world):
+    return {"avatar": SimpleUploadedFile("me.png", image_bytes(), content_type="image/png")}
 
 
 def _reset(world):
@@ -38,6 +44,8 @@ ROWS = [
     Row("accounts_api:logout", "post", (204,) * 6, data=_refresh),
     Row("accounts_api:me", "get", SIGNED_IN_200),
     Row("accounts_api:me", "patch", SIGNED_IN_200, data={"display_name": "Renamed", "timezone": "Europe/Paris"}),
+    Row("accounts_api:me-avatar", "put", SIGNED_IN_200, data=_avatar, format="multipart"),
+    Row("accounts_api:me-avatar", "delete", SIGNED_IN_200),
     Row(
         "accounts_api:password-change", "post", (401, 204, 204, 204, 204, 204),
         data={"current_password": TEST_PASSWORD, "new_password": "Fresh-pasta-2026"},

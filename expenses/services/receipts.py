@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import io
 import logging
-import warnings
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
 from accounts.models import User
@@ -28,6 +27,7 @@ from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Expense, Receipt
 from expenses.permissions import OWNER_EDITABLE, can_edit_expense
 from mealtracker.errors import DomainError, NotAllowed, NotFound
+from mealtracker.images import image_open, image_without_metadata
 
 # Pillow opens HEIC/HEIF through pillow-heif (libheif): iPhone photos are decoded, stripped and stored as JPEG.
 register_heif_opener()
@@ -111,34 +111,12 @@ def receipt_check_upload(file: UploadedFile) -> str:
 
 def _open_image(data: bytes) -> Image.Image | None:
     """The decoded image, None when Pillow does not recognise it; refuses decompression bombs and broken files."""
-    too_big = DomainError("This image has too many pixels to be a receipt photo.", field="file", code="image_too_large")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
-                raise too_big
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_big from exc
-    except UnidentifiedImageError:
-        return None  # the bytes only look like an image: the caller decides (stored as sent, or refused)
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise DomainError("This image is damaged and cannot be read.", field="file", code="damaged_image") from exc
-    return image
+    return image_open(data, too_big="This image has too many pixels to be a receipt photo.")
 
 
 def _reencoded(image: Image.Image, fmt: str) -> bytes:
     """The image re-saved without its metadata (EXIF, GPS, XMP, comments), rotated as the camera meant."""
-    image = ImageOps.exif_transpose(image)
-    if fmt == "JPEG" and image.mode not in {"RGB", "L"}:
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    options = {"quality": 90, "optimize": True} if fmt == "JPEG" else {}
-    if fmt == "WEBP":
-        options = {"quality": 90}
-    image.save(out, format=fmt, **options)  # no exif= given: Pillow writes none
-    return out.getvalue()
+    return image_without_metadata(image, fmt)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
