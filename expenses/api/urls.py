@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import receipt_uploads, views
+from expenses.api import receipt_uploads, trips, views
 
 app_name = "expenses_api"
 
@@ -14,6 +14,9 @@ router.register("categories", views.CategoryViewSet, basename="category")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("merchants", views.MerchantViewSet, basename="merchant")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
+router.register("trips", trips.TripViewSet, basename="trip")
+router.register("favourites", trips.MealTemplateViewSet, basename="favourite")
+router.register("meals-to-confirm", trips.PendingMealViewSet, basename="pending-meal")
 
 urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.

@@ -52,10 +52,6 @@ class Trip(models.Model):
     def destination(self) -> str:
         return ", ".join(part for part in (self.city, self.region, self.country) if part)
 
-    @property
-    def etag(self) -> str:
-        return f'"trip-{self.pk}-{self.version}"'
-
 
 class TripMealsProvided(models.Model):
     """Meals provided on one trip day (a conference lunch, a hotel breakfast): deducted from that day's allowance."""

@@ -110,3 +110,76 @@ ROWS += [
     Row("expenses_api:receipt-prefill", "get", EXPENSE_READ, kwargs=_pk("receipt")),
     Row("expenses_api:receipt-mismatches", "get", EXPENSE_READ, kwargs=_pk("receipt")),
 ]  # fmt: skip
+
+
+# Trips, favourites and recurring meals to confirm (expenses/api/trips.py). A trip is its owner's; a manager reads
+# a team member's trip once it holds a submitted business meal ("claimed"), and never changes it.
+OWNER_AND_ADMIN_200 = (401, 200, 404, 404, 404, 200)
+OWNER_AND_ADMIN_204 = (401, 204, 404, 404, 404, 204)
+OWN_ONLY_201 = (401, 201, 404, 404, 404, 404)
+
+
+def _trip(world):
+    from expenses.tests.trip_factories import TripFactory
+
+    return {"pk": TripFactory(owner=world.member).pk}
+
+
+def _claimed_trip(world):
+    from expenses.tests.factories import ExpenseFactory
+    from expenses.tests.trip_factories import TripFactory
+
+    trip = TripFactory(owner=world.member)
+    ExpenseFactory(owner=world.member, business=True, status="submitted", occurred_at=trip.starts_at)
+    return {"pk": trip.pk}
+
+
+def _new_trip(world):
+    return {"name": "Matrix trip", "start_date": "2026-03-10", "end_date": "2026-03-12", "city": "Boston",
+            "region": "MA"}  # fmt: skip
+
+
+def _favourite(world):
+    from expenses.tests.trip_factories import MealTemplateFactory
+
+    return {"pk": MealTemplateFactory(owner=world.member).pk}
+
+
+def _pending_meal(world):
+    import datetime
+
+    from expenses.models import PendingMeal
+    from expenses.tests.trip_factories import MealTemplateFactory
+
+    template = MealTemplateFactory(owner=world.member, repeat="daily", time_of_day=datetime.time(8),
+                                   starts_on=datetime.date(2026, 1, 1))  # fmt: skip
+    occurred_at = datetime.datetime(2026, 1, 2, 8, tzinfo=datetime.UTC)
+    pending = PendingMeal.objects.create(template=template, owner=world.member, occurs_on=occurred_at.date(),
+                                         occurred_at=occurred_at)  # fmt: skip
+    return {"pk": pending.pk}
+
+
+ROWS += [
+    Row("expenses_api:trip-list", "get", SIGNED_IN_200),
+    Row("expenses_api:trip-list", "post", SIGNED_IN_201, data=_new_trip),
+    Row("expenses_api:trip-detail", "get", OWNER_AND_ADMIN_200, kwargs=_trip),
+    Row("expenses_api:trip-detail", "get", EXPENSE_READ, kwargs=_claimed_trip, label="claimed"),
+    Row("expenses_api:trip-detail", "patch", OWNER_AND_ADMIN_200, kwargs=_trip, data={"purpose": "Renewals"}),
+    Row("expenses_api:trip-detail", "patch", EXPENSE_EDIT, kwargs=_claimed_trip, data={"purpose": "Renewals"},
+        label="claimed"),
+    Row("expenses_api:trip-detail", "delete", OWNER_AND_ADMIN_204, kwargs=_trip),
+    Row("expenses_api:trip-per-diem", "get", OWNER_AND_ADMIN_200, kwargs=_trip),
+    Row("expenses_api:trip-per-diem", "get", EXPENSE_READ, kwargs=_claimed_trip, label="claimed"),
+    Row("expenses_api:trip-meals-provided", "post", OWNER_AND_ADMIN_200, kwargs=_trip,
+        data={"date": "2026-03-11", "lunch": True}),
+    Row("expenses_api:favourite-list", "get", SIGNED_IN_200),
+    Row("expenses_api:favourite-list", "post", SIGNED_IN_201, data={"name": "Coffee", "amount": "4.50"}),
+    Row("expenses_api:favourite-detail", "get", OWN_ONLY_200, kwargs=_favourite),
+    Row("expenses_api:favourite-detail", "patch", OWN_ONLY_200, kwargs=_favourite, data={"amount": "4.75"}),
+    Row("expenses_api:favourite-detail", "delete", OWN_ONLY_204, kwargs=_favourite),
+    Row("expenses_api:favourite-log", "post", OWN_ONLY_201, kwargs=_favourite),
+    Row("expenses_api:pending-meal-list", "get", SIGNED_IN_200),
+    Row("expenses_api:pending-meal-detail", "get", OWN_ONLY_200, kwargs=_pending_meal),
+    Row("expenses_api:pending-meal-confirm", "post", OWN_ONLY_201, kwargs=_pending_meal),
+    Row("expenses_api:pending-meal-discard", "post", OWN_ONLY_204, kwargs=_pending_meal),
+]  # fmt: skip
