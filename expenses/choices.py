@@ -88,6 +88,15 @@ class MerchantFormat(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RateSource(models.TextChoices):
+    """Where the exchange rate of a meal came from."""
+
+    SAME = "same", "No conversion"  # the meal is in the reporting currency
+    TYPED = "typed", "Typed by the member"
+    CARD = "card", "Card statement"  # derived from the amount the card charged
+    STORED = "stored", "Stored reference rate"  # the stored (ECB) rate of the day
+
+
 DEFAULT_CATEGORIES = [
     # name, colour, icon
     ("Restaurants", "#0d6efd", "utensils"),

@@ -22,7 +22,7 @@ from drf_spectacular.drainage import set_override
 from accounts.models import User
 from accounts.selectors import users_reviewable_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
-from expenses.models import Expense, ExpenseTag, Trip
+from expenses.models import Expense, ExpenseTag, RestaurantAlias, Trip
 from expenses.services.catalog import normalise_tag_name
 from expenses.trip_selectors import in_trip, trips_visible_to
 from mealtracker.errors import DomainError
@@ -233,7 +233,9 @@ class ExpenseFilter(django_filters.FilterSet):
                 matches |= Q(**{f"{field}__icontains": word})
             # EXISTS rather than a join keeps one row per expense, so totals can aggregate the list directly.
             tagged = ExpenseTag.objects.filter(expense=OuterRef("pk"), tag__name__icontains=word)
-            queryset = queryset.filter(matches | Exists(tagged))
+            # A restaurant is also found by the names it had before a merge.
+            aliased = RestaurantAlias.objects.filter(restaurant=OuterRef("restaurant"), name__icontains=word)
+            queryset = queryset.filter(matches | Exists(tagged) | Exists(aliased))
         return queryset
 
     def filter_date_from(self, queryset, name, value: datetime.date):

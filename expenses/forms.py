@@ -95,6 +95,18 @@ class ExpenseForm(Form):
         help_text=f"Only for another currency with no known rate: {settings.REPORTING_CURRENCY} per unit.",
         widget=forms.NumberInput({"inputmode": "decimal", "step": "any"}),
     )
+    # Dual-amount entry for a meal in another currency: the card's amount fixes the rate (expenses.services.currency).
+    charged_amount = forms.DecimalField(
+        label="Card charged",
+        max_digits=12,
+        min_value=0.01,
+        required=False,
+        help_text="For a meal in another currency: the amount on your card statement.",
+        widget=forms.NumberInput(MONEY_ATTRS),
+    )
+    charged_currency = forms.ChoiceField(
+        label="Card currency", choices=lambda: [("", "Yours"), *currency_choices()], required=False
+    )
     payment_method = forms.ChoiceField(label="Paid with", choices=[("", "—"), *PaymentMethod.choices], required=False)
     tags = forms.CharField(
         required=False,

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import User
-from expenses.models import Merchant, Restaurant
+from expenses.models import Merchant, MerchantAlias, Restaurant
 
 BATCH = 200  # candidate keys per query
 MIN_PREFIX = 3
@@ -91,6 +91,9 @@ def _by_name(restaurants: list[Restaurant]) -> dict[int, Merchant]:
         for merchant in merchants:
             if merchant.short_key:
                 by_key.setdefault(merchant.short_key, merchant)
+        # A name a merge folded into another brand still finds that brand.
+        for alias in MerchantAlias.objects.annotate(key=Lower("name")).filter(key__in=chunk).select_related("merchant"):
+            by_key.setdefault(alias.key, alias.merchant)
     found = {}
     for restaurant in restaurants:
         for prefix in wanted[id(restaurant)]:  # longest prefix first: "Pizza Hut Express" over "Pizza"

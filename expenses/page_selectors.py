@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
-from expenses.models import Category, Expense, Restaurant
+from expenses.models import Category, Expense, Restaurant, RestaurantAlias
 from expenses.selectors import expenses_filtered, expenses_ordered, expenses_visible_to, restaurants_owned_by
 from mealtracker import local_dates
 from mealtracker.local_dates import local_day_bounds
@@ -128,8 +128,12 @@ def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", s
         last_visit=Max("expenses__occurred_at"),
     )
     if search:
+        aliased = RestaurantAlias.objects.filter(restaurant=OuterRef("pk"), name__icontains=search)
         restaurants = restaurants.filter(
-            Q(name__icontains=search) | Q(city__icontains=search) | Q(location_name__icontains=search)
+            Q(name__icontains=search)
+            | Q(city__icontains=search)
+            | Q(location_name__icontains=search)
+            | Exists(aliased)  # a name it had before a merge
         )
     if cuisine:
         restaurants = restaurants.filter(cuisine__iexact=cuisine)

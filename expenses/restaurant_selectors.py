@@ -7,6 +7,10 @@ Blank parts are '' (never NULL), so a restaurant with no address is identified b
 branches of a chain in one city are two restaurants as soon as their addresses or place ids differ.
 The database holds the same rule: expenses_restaurant_owner_place_unique and
 expenses_restaurant_owner_name_address_unique.
+
+A merge (expenses/services/restaurants.py, restaurant_merge) keeps each merged restaurant's identity as a
+RestaurantAlias of the restaurant kept; every look-up here also finds a restaurant by its aliases, so an import, a
+receipt or a search naming the old venue lands on the kept one.
 """
 
 from collections.abc import Iterable, Mapping
@@ -14,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from django.db.models.functions import Lower
 
 from accounts.models import User
-from expenses.models import Restaurant
+from expenses.models import Restaurant, RestaurantAlias
 
 ADDRESS_FIELDS = ("address_line_1", "city", "postal_code", "country")
 BATCH = 500  # names or place ids per query
@@ -41,8 +45,7 @@ def restaurant_identity(restaurant: Restaurant | Mapping) -> Identity:
 
 def _candidates(owner: User | int, descriptions: list) -> list[Restaurant]:
     """The owner's restaurants with one of these place ids or names, a query per BATCH of each."""
-    place_ids = sorted({key[1] for key in map(restaurant_identity, descriptions) if key[0] == "place"})
-    names = sorted({squash(_value(d, "name")).lower() for d in descriptions if squash(_value(d, "name"))})
+    place_ids, names = _keys(descriptions)
     found: dict[int, Restaurant] = {}
     mine = Restaurant.objects.filter(owner=owner)
     for start in range(0, len(place_ids), BATCH):
@@ -54,17 +57,46 @@ def _candidates(owner: User | int, descriptions: list) -> list[Restaurant]:
     return sorted(found.values(), key=lambda restaurant: restaurant.pk)
 
 
+def _keys(descriptions: list) -> tuple[list[str], list[str]]:
+    place_ids = sorted({key[1] for key in map(restaurant_identity, descriptions) if key[0] == "place"})
+    names = sorted({squash(_value(d, "name")).lower() for d in descriptions if squash(_value(d, "name"))})
+    return place_ids, names
+
+
+def alias_candidates(owner: User | int, descriptions: list) -> list[RestaurantAlias]:
+    """The owner's aliases with one of these place ids or names (their restaurants loaded), a query per BATCH."""
+    place_ids, names = _keys(descriptions)
+    found: dict[int, RestaurantAlias] = {}
+    mine = RestaurantAlias.objects.filter(owner=owner).select_related("restaurant__merchant")
+    for start in range(0, len(place_ids), BATCH):
+        found.update((a.pk, a) for a in mine.filter(place_id__in=place_ids[start : start + BATCH]))
+    for start in range(0, len(names), BATCH):
+        chunk = names[start : start + BATCH]
+        found.update((a.pk, a) for a in mine.annotate(name_key=Lower("name")).filter(name_key__in=chunk))
+    return sorted(found.values(), key=lambda alias: alias.pk)
+
+
+def alias_identities(alias: RestaurantAlias) -> list[Identity]:
+    """What an alias answers to: the merged restaurant's place id (when it had one) and its name and address."""
+    by_address = restaurant_identity({**{field: getattr(alias, field) for field in ADDRESS_FIELDS}, "name": alias.name})
+    return [("place", alias.place_id), by_address] if alias.place_id else [by_address]
+
+
 def restaurants_by_identity(owner: User | int, descriptions: Iterable) -> dict[Identity, Restaurant]:
-    """The owner's restaurants holding the identities of these descriptions (restaurants or field dicts)."""
+    """The owner's restaurants holding the identities of these descriptions (restaurants or field dicts), by their
+    own identity or one they were given by a merge."""
     descriptions = list(descriptions)
     wanted = set(map(restaurant_identity, descriptions))
     held = {}
     for restaurant in _candidates(owner, descriptions):
         held.setdefault(restaurant_identity(restaurant), restaurant)
+    for alias in alias_candidates(owner, descriptions):
+        for key in alias_identities(alias):
+            held.setdefault(key, alias.restaurant)
     return {key: restaurant for key, restaurant in held.items() if key in wanted}
 
 
-def _agrees(restaurant: Restaurant, description: Mapping) -> bool:
+def _agrees(restaurant: Restaurant | RestaurantAlias, description: Mapping) -> bool:
     """Every address part the description gives is the restaurant's; the parts it leaves blank say nothing."""
     for field in ADDRESS_FIELDS:
         given = squash(description.get(field)).lower()
@@ -78,24 +110,29 @@ def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[R
 
     Its identity first; failing that, the only restaurant of that name whose address agrees with every part the
     description gives (a bank line "STARBUCKS" is your one Starbucks, but not one of your two); a restaurant with
-    another place id is another place. A few queries however many descriptions."""
+    another place id is another place. A merged restaurant's old names and addresses (its aliases) count as the
+    kept restaurant's. A few queries however many descriptions."""
     descriptions = list(descriptions)
-    candidates = _candidates(owner, descriptions)
     by_identity: dict[Identity, Restaurant] = {}
-    by_name: dict[str, list[Restaurant]] = {}
-    for restaurant in candidates:
+    # name -> [(what carries the address: the restaurant or an alias, the restaurant it stands for)]
+    by_name: dict[str, list[tuple[Restaurant | RestaurantAlias, Restaurant]]] = {}
+    for restaurant in _candidates(owner, descriptions):
         by_identity.setdefault(restaurant_identity(restaurant), restaurant)
-        by_name.setdefault(squash(restaurant.name).lower(), []).append(restaurant)
+        by_name.setdefault(squash(restaurant.name).lower(), []).append((restaurant, restaurant))
+    for alias in alias_candidates(owner, descriptions):
+        for key in alias_identities(alias):
+            by_identity.setdefault(key, alias.restaurant)
+        by_name.setdefault(squash(alias.name).lower(), []).append((alias, alias.restaurant))
     matches = []
     for description in descriptions:
         found = by_identity.get(restaurant_identity(description))
         if found is None and squash(description.get("name")):
             has_place = restaurant_identity(description)[0] == "place"
-            agreeing = [
-                r
-                for r in by_name.get(squash(description["name"]).lower(), [])
-                if _agrees(r, description) and not (has_place and r.place_id)
-            ]
-            found = agreeing[0] if len(agreeing) == 1 else None
+            agreeing = {
+                restaurant.pk: restaurant
+                for holder, restaurant in by_name.get(squash(description["name"]).lower(), [])
+                if _agrees(holder, description) and not (has_place and holder.place_id)
+            }
+            found = next(iter(agreeing.values())) if len(agreeing) == 1 else None
         matches.append(found)
     return matches

@@ -155,6 +155,14 @@ class ExpenseSerializer(serializers.ModelSerializer):
     exchange_rate = serializers.DecimalField(
         max_digits=18, decimal_places=8, required=False, help_text="Rate to the reporting currency you were charged."
     )
+    charged_amount = serializers.DecimalField(
+        **MONEY, required=False, allow_null=True,
+        help_text="For a meal in another currency: what the card charged, in the card's currency. The rate is then "
+        "derived from it (rate_source `card`) and the card fee worked out against the stored rate of the day.",
+    )  # fmt: skip
+    charged_currency = serializers.CharField(
+        max_length=3, required=False, allow_blank=True, help_text="The card's currency (ISO 4217); defaults to yours."
+    )
     reporting_amount = AmountField(reporting=True, read_only=True)
     reporting_currency = serializers.SerializerMethodField()
     exchange_rate_check = serializers.SerializerMethodField(
@@ -240,10 +248,20 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "created_at": _utc(instance.created_at),
             "updated_at": _utc(instance.updated_at),
             "receipt_count": getattr(instance, "receipt_count", 0),
+            "charged_amount": _charged(instance, instance.charged_amount),
+            "charged_currency": instance.charged_currency,
+            "card_fee": _charged(instance, instance.card_fee),
+            "rate_source": instance.rate_source,
+            "rate_date": instance.rate_date.isoformat() if instance.rate_date else None,
         }
 
 
 RATE_PLACES = Decimal("0.00000001")
+
+
+def _charged(expense, amount: Decimal | None) -> str | None:
+    """An amount in the card's currency (dual-amount entry), with that currency's decimals."""
+    return None if amount is None or not expense.charged_currency else amount_text(amount, expense.charged_currency)
 
 
 def _decimal(value: Decimal | None, places: Decimal) -> str | None:

@@ -194,7 +194,7 @@ class RestaurantViewSet(CrudViewSet):
     queryset = Restaurant.objects.none()  # the model, for the schema; get_queryset() applies visibility
     serializer_class = serializers.RestaurantSerializer
     filterset_class = filters.RestaurantFilter
-    search_fields = ["name", "location_name", "address_line_1", "city", "cuisine"]
+    search_fields = ["name", "location_name", "address_line_1", "city", "cuisine", "aliases__name"]
     ordering_fields = ["name", "city", "rating", "created_at"]
     ordering = ["name", "id"]
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.validators import validate_currency
-from expenses.choices import BUSINESS_STATUSES, ExpenseStatus, MealType, OrderType, PaymentMethod
+from expenses.choices import BUSINESS_STATUSES, ExpenseStatus, MealType, OrderType, PaymentMethod, RateSource
 from expenses.models.catalog import Category, Restaurant, Tag
 from expenses.models.fields import MONEY
 from mealtracker.money import per_person
@@ -51,6 +51,13 @@ class Expense(models.Model):
     currency = models.CharField(max_length=3, validators=[validate_currency])
     reporting_amount = models.DecimalField(**MONEY, help_text="Amount in the reporting currency.")
     exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=Decimal(1))
+    # Dual-amount entry (expenses/services/currency.py): what the card charged, in the card's currency, and what
+    # that implies: the rate's source and date, and the card's fee over the stored rate of the day.
+    charged_amount = models.DecimalField(**MONEY, null=True, blank=True, help_text="What the card charged.")
+    charged_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
+    card_fee = models.DecimalField(**MONEY, null=True, blank=True, help_text="In the charged currency.")
+    rate_source = models.CharField(max_length=10, choices=RateSource.choices, default=RateSource.SAME)
+    rate_date = models.DateField(null=True, blank=True, help_text="The day of the rate used.")
     payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
     notes = models.TextField(blank=True)
     is_business = models.BooleanField(default=False)
@@ -93,6 +100,10 @@ class Expense(models.Model):
                 condition=Q(reporting_amount__gt=0), name="expenses_expense_reporting_amount_positive"
             ),
             models.CheckConstraint(condition=Q(exchange_rate__gt=0), name="expenses_expense_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(charged_amount__isnull=True) | Q(charged_amount__gt=0),
+                name="expenses_expense_charged_amount_positive",
+            ),
             models.CheckConstraint(condition=Q(meal_type__in=MealType.values), name="expenses_expense_meal_type_valid"),
             models.CheckConstraint(
                 condition=Q(order_type__in=OrderType.values), name="expenses_expense_order_type_valid"

@@ -19,6 +19,7 @@ from expenses.services.restaurants import (
     restaurant_check,
     restaurant_create,
     restaurant_delete,
+    restaurant_merge,
     restaurant_update,
     restaurants_resolve,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "restaurant_check",
     "restaurant_create",
     "restaurant_delete",
+    "restaurant_merge",
     "restaurant_update",
     "restaurants_resolve",
     "tag_create",

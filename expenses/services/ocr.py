@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from expenses.models import Expense, Receipt, ReceiptReading, Restaurant
+from expenses.models import Expense, Receipt, ReceiptReading, Restaurant, RestaurantAlias
 from expenses.ocr import OcrBackend, ReceiptFields, get_backend
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,9 @@ def receipt_mismatches(receipt: Receipt, expense: Expense) -> list[Mismatch]:
         names = [restaurant.name, restaurant.display_name]
         if restaurant.merchant_id:
             names += [restaurant.merchant.name, restaurant.merchant.short_name]
-        if not any(names_match(receipt.ocr_merchant_name, name) for name in names if name):
+        if not any(names_match(receipt.ocr_merchant_name, name) for name in names if name) and not any(
+            names_match(receipt.ocr_merchant_name, alias.name) for alias in restaurant.aliases.all()
+        ):  # nor a name it had before a merge
             found.append(
                 Mismatch("restaurant", receipt.ocr_merchant_name, restaurant.name,
                          confidence.get("merchant_name", 0.0),
@@ -134,7 +136,13 @@ def _restaurant_for(owner_id: int, name: str) -> Restaurant | None:
     words = _normalise_name(name).split()
     if words:
         candidates = candidates.filter(name__icontains=max(words, key=len))  # narrow in SQL, then compare
-    return next((r for r in candidates[:50] if names_match(name, r.name) or names_match(name, r.display_name)), None)
+    found = next((r for r in candidates[:50] if names_match(name, r.name) or names_match(name, r.display_name)), None)
+    if found is None:  # a name a merge folded into another restaurant finds the one kept
+        aliases = RestaurantAlias.objects.filter(owner_id=owner_id).select_related("restaurant__merchant")
+        if words:
+            aliases = aliases.filter(name__icontains=max(words, key=len))
+        found = next((alias.restaurant for alias in aliases[:50] if names_match(name, alias.name)), None)
+    return found
 
 
 def receipt_prefill(receipt: Receipt) -> dict:

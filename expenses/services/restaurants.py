@@ -2,14 +2,17 @@
 comes here, so each obeys the one identity rule (expenses/restaurant_selectors.py) and a new restaurant is
 linked to its catalogue merchant (brand) the same way everywhere."""
 
+import dataclasses
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from expenses.merchant_selectors import merchant_matches
-from expenses.models import Expense, Restaurant
+from expenses.models import Expense, Restaurant, RestaurantAlias
 from expenses.restaurant_selectors import ADDRESS_FIELDS, restaurant_identity, restaurants_by_identity, squash
 from expenses.services.catalog import save_unique
 from expenses.services.merchant_links import merchant_facts_apply
@@ -64,6 +67,10 @@ def _duplicate(restaurant: Restaurant, existing: Restaurant) -> Conflict:
 def _check_identity(restaurant: Restaurant) -> None:
     existing = restaurants_by_identity(restaurant.owner_id, [restaurant]).get(restaurant_identity(restaurant))
     if existing is not None and existing.pk != restaurant.pk:
+        if restaurant_identity(existing) != restaurant_identity(restaurant):  # found by an alias a merge left
+            field = "place_id" if restaurant.place_id else "name"
+            message = f"{restaurant.name} was merged into {existing.display_name}; use that one."
+            raise Conflict(message, field=field, code="duplicate")
         raise _duplicate(restaurant, existing)
 
 
@@ -162,3 +169,97 @@ def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restauran
     except IntegrityError as exc:  # a concurrent writer, or a case rule the database applies and Python does not
         raise Conflict("Some of these restaurants were just added; try again.", field="restaurant") from exc
     return [held.get(key) or new[key] for key in map(restaurant_identity, prepared)]
+
+
+# --- Merging duplicates -------------------------------------------------------------------------------------------
+# What the kept restaurant takes from a merged one when its own is blank; never a part of its identity (name, address,
+# place id), which would make it another restaurant.
+MERGE_FILLED_FIELDS = ("merchant", "cuisine", "service_level", "price_level", "phone", "website", "latitude",
+                       "longitude", "rating", "located_within")  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class RestaurantMerge:
+    kept: Restaurant
+    merged: int  # restaurants merged into `kept` (and deleted)
+    moved: dict[str, int]  # per related model ("expense", ...), how many rows now point at `kept`
+    aliases: int  # aliases added to `kept`
+
+
+def _merge_selection(actor: User, restaurant_ids, keep_id) -> tuple[Restaurant, list[Restaurant]]:
+    """The restaurants to merge, locked in id order; refusals name `restaurants` or `keep`."""
+    if keep_id in (None, ""):
+        raise DomainError("Choose the restaurant to keep.", field="keep")
+    try:
+        keep_id = int(keep_id)
+        ids = sorted({int(pk) for pk in restaurant_ids or ()} | {keep_id})
+    except (TypeError, ValueError) as exc:
+        raise DomainError("Restaurants are given by their ids.", field="restaurants") from exc
+    if len(ids) < 2:
+        raise DomainError("Choose at least two restaurants to merge.", field="restaurants")
+    locked = Restaurant.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    if not actor.is_admin:
+        locked = locked.filter(owner=actor)
+    restaurants = {restaurant.pk: restaurant for restaurant in locked}
+    if set(ids) - set(restaurants):  # someone else's is "not one of yours", like one that does not exist
+        field = "keep" if keep_id not in restaurants else "restaurants"
+        raise DomainError("Choose among your own restaurants.", field=field)
+    if len({restaurant.owner_id for restaurant in restaurants.values()}) > 1:
+        raise DomainError("Only one person's restaurants can be merged together.", field="restaurants")
+    kept = restaurants.pop(keep_id)
+    return kept, list(restaurants.values())
+
+
+def _repoint(model_object, kept, merged: list) -> dict[str, int]:
+    """Every row of another model that points at one of `merged` now points at `kept`; counts by model name.
+
+    Found from the model's relations, so a model added later is re-pointed with no change here. A row with a
+    `version` (optimistic locking) has it bumped, so a client holding the old one gets a 412, not a lost update."""
+    moved = {}
+    now = timezone.now()
+    for relation in model_object._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if relation.many_to_many or not field.concrete:
+            continue
+        changes = {field.name: kept}
+        names = {f.name for f in model._meta.concrete_fields}
+        if "version" in names:
+            changes["version"] = F("version") + 1
+        if "updated_at" in names:
+            changes["updated_at"] = now
+        count = model.objects.filter(**{f"{field.name}__in": merged}).update(**changes)
+        if count:
+            moved[model._meta.model_name] = count
+    return moved
+
+
+@transaction.atomic
+def restaurant_merge(*, actor: User, restaurant_ids, keep_id) -> RestaurantMerge:
+    """Merge two or more of the actor's restaurants into the one kept (an admin: any one person's).
+
+    Every expense (and any other row) pointing at a merged restaurant points at the kept one; each merged
+    restaurant's name and address (and place id) become aliases of the kept one, which imports, receipt reading
+    and search match; blank details of the kept one are filled from the merged ones; the merged ones are deleted."""
+    kept, merged = _merge_selection(actor, restaurant_ids, keep_id)
+    for restaurant in merged:
+        for field in MERGE_FILLED_FIELDS:
+            if getattr(kept, field) in (None, "") and getattr(restaurant, field) not in (None, ""):
+                setattr(kept, field, getattr(restaurant, field))
+        if restaurant.notes and restaurant.notes not in kept.notes:
+            kept.notes = "\n\n".join(part for part in (kept.notes, restaurant.notes) if part)
+    moved = _repoint(Restaurant, kept, merged)
+    aliases = [
+        RestaurantAlias(
+            owner_id=kept.owner_id,
+            restaurant=kept,
+            place_id=restaurant.place_id or "",
+            **{field: squash(getattr(restaurant, field)) for field in ("name", *ADDRESS_FIELDS)},
+        )
+        for restaurant in merged
+    ]
+    before = RestaurantAlias.objects.filter(restaurant=kept).count()
+    RestaurantAlias.objects.bulk_create(aliases, ignore_conflicts=True)  # an identity already kept stays once
+    Restaurant.objects.filter(pk__in=[restaurant.pk for restaurant in merged]).delete()
+    kept.save()
+    added = RestaurantAlias.objects.filter(restaurant=kept).count() - before
+    return RestaurantMerge(kept=kept, merged=len(merged), moved=moved, aliases=added)
