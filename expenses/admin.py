@@ -394,3 +394,7 @@ class PolicyFlagAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return policy_flags_visible_to(request.user)
+
+
+# Trips, per-diem rates, favourites and recurring meals: registered by their own module.
+from expenses import trip_admin  # noqa: E402, F401
