@@ -86,6 +86,14 @@ class ExpenseForm(Form):
         help_text="Service charge, delivery.",
         widget=forms.NumberInput(MONEY_ATTRS),
     )
+    fees = forms.DecimalField(
+        label="Fees",
+        max_digits=12,
+        min_value=0,
+        required=False,
+        help_text="Service charge, delivery.",
+        widget=forms.NumberInput(MONEY_ATTRS),
+    )
     exchange_rate = forms.DecimalField(
         label="Exchange rate",
         max_digits=18,
@@ -169,6 +177,7 @@ class ExpenseForm(Form):
         data.pop("version", None)
         data["tax"] = data["tax"] or 0
         data["tip"] = data["tip"] or 0
+        data["fees"] = data["fees"] or 0
         data["fees"] = data["fees"] or 0
         if data["exchange_rate"] is None:
             data.pop("exchange_rate")

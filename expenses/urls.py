@@ -13,7 +13,9 @@ from expenses.views import (
     places,
     receipts,
     restaurant_inline,
+    restaurant_merge,
     restaurants,
+    splits,
     trips,
 )
 
@@ -27,6 +29,10 @@ urlpatterns = [
     path("expenses/<int:pk>/edit/", expenses.expense_edit, name="expense_edit"),
     path("expenses/<int:pk>/delete/", expenses.expense_delete, name="expense_delete"),
     path("expenses/<int:pk>/submit/", expenses.expense_submit, name="expense_submit"),
+    path("expenses/<int:pk>/items/", splits.line_items_edit, name="line_items_edit"),
+    path("expenses/<int:pk>/split/", splits.split_edit, name="split_edit"),
+    path("balances/", splits.balances, name="balances"),
+    path("balances/<int:user_pk>/", splits.balance_with, name="balance_with"),
     path("expenses/<int:pk>/receipts/", expenses.receipt_add, name="receipt_add"),
     path("expenses/receipt-prefill/", receipts.receipt_prefill, name="receipt_prefill"),
     path("expenses/<int:pk>/receipts/<int:receipt_pk>/", receipts.receipt_file, name="receipt_file"),
@@ -49,6 +55,7 @@ urlpatterns = [
     path("restaurants/from-google/", places.place_add_from_search, name="place_add_from_search"),
     path("restaurants/near/", nearby.restaurants_near_me, name="restaurants_near_me"),
     path("restaurants/brands/", merchants.merchant_link_review, name="merchant_link_review"),
+    path("restaurants/merge/", restaurant_merge.restaurant_merge, name="restaurant_merge"),
     path("restaurants/<int:pk>/check/", places.restaurant_check_against_place, name="restaurant_check"),
     path("restaurants/<int:pk>/", restaurants.restaurant_detail, name="restaurant_detail"),
     path("restaurants/<int:pk>/edit/", restaurants.restaurant_edit, name="restaurant_edit"),

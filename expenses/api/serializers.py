@@ -22,6 +22,8 @@ from expenses.selectors import (
     restaurants_owned_by,
 )
 from expenses.services.receipts import receipt_duplicate_notice
+from expenses.services.splits import items_mismatch
+from expenses.split_selectors import items_total_of
 from mealtracker.money import amount_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -129,6 +131,7 @@ API_ADDITIONS = {
     "restaurant": ["restaurant_name"],
     "updated_at": ["receipt_count"],
     "exchange_rate": ["exchange_rate_check"],
+    "fees": ["items_total", "bill_mismatch"],
 }
 EXPENSE_API_FIELDS = [name for field in EXPENSE_FIELDS for name in (field.name, *API_ADDITIONS.get(field.name, ()))]
 
@@ -143,6 +146,12 @@ class ExpenseSerializer(serializers.ModelSerializer):
     amount = AmountField(help_text="Total paid, tax and tip included (> 0).")
     tax = AmountField(min_value=Decimal(0), required=False)
     tip = AmountField(min_value=Decimal(0), required=False)
+    fees = AmountField(min_value=Decimal(0), required=False, help_text="Service charge, delivery and other fees.")
+    items_total = serializers.SerializerMethodField(help_text="The sum of the bill's line items; null without items.")
+    bill_mismatch = serializers.SerializerMethodField(
+        help_text="With line items: items + tax + tip + fees - amount (0 when the bill adds up; shown, never "
+        "corrected). Null without items."
+    )
     attendees = AttendeeSerializer(
         many=True, required=False, help_text="Colleagues and guests; the party size counts them and the owner."
     )
@@ -196,6 +205,14 @@ class ExpenseSerializer(serializers.ModelSerializer):
         # A list page attaches its meals' checks from one query (ExpenseViewSet.list); a single meal looks its up.
         check = expense.rate_check if hasattr(expense, "rate_check") else rate_checks([expense]).get(expense.pk)
         return check.as_json() if check else None
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_items_total(self, expense) -> str | None:
+        return bill_figures(expense)["items_total"]
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_bill_mismatch(self, expense) -> str | None:
+        return bill_figures(expense)["bill_mismatch"]
 
     def validate_amount(self, value):
         if value <= 0:
@@ -253,10 +270,22 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "card_fee": _charged(instance, instance.card_fee),
             "rate_source": instance.rate_source,
             "rate_date": instance.rate_date.isoformat() if instance.rate_date else None,
+            **bill_figures(instance),
         }
 
 
 RATE_PLACES = Decimal("0.00000001")
+
+
+def bill_figures(expense) -> dict:
+    """Fees, the items' sum and how far the bill is from adding up (`items_total` annotated on lists)."""
+    items_total = expense.items_total if hasattr(expense, "items_total") else items_total_of(expense)
+    mismatch = items_mismatch(expense, items_total)
+    return {
+        "fees": amount_text(expense.fees, expense.currency),
+        "items_total": amount_text(items_total, expense.currency),
+        "bill_mismatch": amount_text(mismatch, expense.currency),
+    }
 
 
 def _charged(expense, amount: Decimal | None) -> str | None:

@@ -48,6 +48,7 @@ class Expense(models.Model):
     amount = models.DecimalField(**MONEY, help_text="Total paid, tax and tip included.")
     tax = models.DecimalField(**MONEY, default=Decimal("0.00"))
     tip = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    fees = models.DecimalField(**MONEY, default=Decimal("0.00"), help_text="Service charge, delivery and other fees.")
     currency = models.CharField(max_length=3, validators=[validate_currency])
     reporting_amount = models.DecimalField(**MONEY, help_text="Amount in the reporting currency.")
     exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=Decimal(1))
@@ -90,8 +91,9 @@ class Expense(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="expenses_expense_amount_positive"),
             models.CheckConstraint(condition=Q(tax__gte=0), name="expenses_expense_tax_not_negative"),
             models.CheckConstraint(condition=Q(tip__gte=0), name="expenses_expense_tip_not_negative"),
+            models.CheckConstraint(condition=Q(fees__gte=0), name="expenses_expense_fees_not_negative"),
             models.CheckConstraint(
-                condition=Q(amount__gte=F("tax") + F("tip")), name="expenses_expense_tax_tip_within_amount"
+                condition=Q(amount__gte=F("tax") + F("tip") + F("fees")), name="expenses_expense_charges_within_amount"
             ),
             models.CheckConstraint(
                 condition=Q(party_size__gte=1, party_size__lte=50), name="expenses_expense_party_size_range"
@@ -137,18 +139,18 @@ class Expense(models.Model):
         errors = {}
         if self.amount is not None and self.amount <= 0:
             errors["amount"] = "The amount must be greater than zero."
-        for field in ("tax", "tip"):
+        for field in ("tax", "tip", "fees"):
             value = getattr(self, field)
             if value is not None and value < 0:
                 errors[field] = f"The {field} cannot be negative."
+        charges = (self.tax, self.tip, self.fees)
         if (
             self.amount is not None
-            and self.tax is not None
-            and self.tip is not None
+            and None not in charges
             and "amount" not in errors
-            and self.tax + self.tip > self.amount
+            and sum(charges) > self.amount
         ):
-            errors["amount"] = "The total must include the tax and tip, so it cannot be smaller than both."
+            errors["amount"] = "The total must include the tax, tip and fees, so it cannot be smaller than them."
         if self.is_business and self.status == ExpenseStatus.RECORDED:
             errors["status"] = "A business meal goes through approval; it starts as a draft."
         if not self.is_business and self.status != ExpenseStatus.RECORDED:

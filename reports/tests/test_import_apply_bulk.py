@@ -37,7 +37,7 @@ def test_a_row_failing_a_rule_at_apply_writes_nothing(member):
     batch = import_batch_create(owner=member, filename="meals.csv", payload=payload)
     with pytest.raises(ImportFailed) as caught:
         import_batch_apply(batch=batch, actor=member)
-    message = "amount: The total must include the tax and tip, so it cannot be smaller than both."
+    message = "amount: The total must include the tax, tip and fees, so it cannot be smaller than them."
     assert caught.value.errors == {"line 3": [message]}
     assert (Expense.objects.count(), Restaurant.objects.count(), Tag.objects.count()) == (0, 0, 0)
     row = batch.rows.get(line_number=3)
