@@ -139,6 +139,17 @@ def _draft_restaurant(owner: User, draft: Mapping) -> Restaurant:
     return restaurant
 
 
+def restaurant_drafts_refused(*, owner: User, drafts: list[Mapping]) -> dict[int, DomainError]:
+    """What restaurants_resolve would refuse among these drafts (index -> error), without a query or a write."""
+    refused = {}
+    for index, draft in enumerate(drafts):
+        try:
+            _draft_restaurant(owner, draft)
+        except DomainError as exc:
+            refused[index] = exc
+    return refused
+
+
 @transaction.atomic
 def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restaurant]:
     """For each draft (restaurant_create's fields), the owner's restaurant with its identity, created when new.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.api import budgets, exports, imports, policies, views
+from reports.api import budgets, exports, imports, policies, restaurant_transfer, views
 
 app_name = "reports_api"
 
@@ -20,6 +20,32 @@ urlpatterns = [
     path("exports/expenses.<slug:file_format>", exports.ExpenseExportView.as_view(), name="export-expenses"),
     path("exports/reports/<slug:kind>.<slug:file_format>", exports.ReportExportView.as_view(), name="export-report"),
     path("exports/summary.pdf", exports.SummaryExportView.as_view(), name="export-summary"),
+    path(
+        "exports/restaurants.<slug:file_format>",
+        restaurant_transfer.RestaurantExportView.as_view(),
+        name="export-restaurants",
+    ),
+    path("restaurant-imports/", restaurant_transfer.RestaurantImportListView.as_view(), name="restaurant-import-list"),
+    path(
+        "restaurant-imports/<int:pk>/",
+        restaurant_transfer.RestaurantImportDetailView.as_view(),
+        name="restaurant-import-detail",
+    ),
+    path(
+        "restaurant-imports/<int:pk>/rows/",
+        restaurant_transfer.RestaurantImportRowListView.as_view(),
+        name="restaurant-import-rows",
+    ),
+    path(
+        "restaurant-imports/<int:pk>/rows/<int:row_pk>/",
+        restaurant_transfer.RestaurantImportRowDetailView.as_view(),
+        name="restaurant-import-row",
+    ),
+    path(
+        "restaurant-imports/<int:pk>/apply/",
+        restaurant_transfer.RestaurantImportApplyView.as_view(),
+        name="restaurant-import-apply",
+    ),
     path("imports/", imports.ImportListView.as_view(), name="import-list"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/rows/", imports.ImportRowListView.as_view(), name="import-rows"),

@@ -51,6 +51,20 @@ def _row(world):
     return {"pk": batch.pk, "row_pk": batch.rows.get().pk}
 
 
+RESTAURANTS_CSV = b"name,city,country\nMatrix Bistro,Lyon,FR\n"
+
+
+def _restaurant_batch(world):
+    from reports.services.restaurant_imports import restaurant_import_batch_create
+
+    return restaurant_import_batch_create(owner=world.member, filename="places.csv", payload=RESTAURANTS_CSV)
+
+
+def _restaurant_row(world):
+    batch = _restaurant_batch(world)
+    return {"pk": batch.pk, "row_pk": batch.rows.get().pk}
+
+
 ROWS = [
     Row("reports_api:report-index", "get", SIGNED_IN_200),
     Row("reports_api:report", "get", SIGNED_IN_200, kwargs={"kind": "summary"}),
@@ -88,4 +102,15 @@ ROWS = [
     Row("reports_api:import-rows", "get", OWN_ONLY_200, kwargs=lambda w: {"pk": _batch(w).pk}),
     Row("reports_api:import-row", "patch", OWN_ONLY_200, kwargs=_row, data={"action": "skip"}),
     Row("reports_api:import-apply", "post", OWN_ONLY_200, kwargs=lambda w: {"pk": _batch(w).pk}),
+    Row("reports_api:export-restaurants", "get", SIGNED_IN_200, kwargs={"file_format": "csv"}),
+    Row("reports_api:restaurant-import-list", "get", SIGNED_IN_200),
+    Row("reports_api:restaurant-import-list", "post", SIGNED_IN_201, format="multipart",
+        data=lambda w: {"file": SimpleUploadedFile("places.csv", RESTAURANTS_CSV, content_type="text/csv")}),
+    Row("reports_api:restaurant-import-detail", "get", OWN_ONLY_200, kwargs=lambda w: {"pk": _restaurant_batch(w).pk}),
+    Row("reports_api:restaurant-import-detail", "delete", OWN_ONLY_204,
+        kwargs=lambda w: {"pk": _restaurant_batch(w).pk}),
+    Row("reports_api:restaurant-import-rows", "get", OWN_ONLY_200, kwargs=lambda w: {"pk": _restaurant_batch(w).pk}),
+    Row("reports_api:restaurant-import-row", "patch", OWN_ONLY_200, kwargs=_restaurant_row, data={"action": "skip"}),
+    Row("reports_api:restaurant-import-apply", "post", OWN_ONLY_200,
+        kwargs=lambda w: {"pk": _restaurant_batch(w).pk}),
 ]  # fmt: skip
