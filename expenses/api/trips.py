@@ -148,10 +148,20 @@ class TripViewSet(CrudViewSet):
         return Response(per_diem_json(trip_per_diem(trip, viewer=request.user)))
 
 
+class WeekdaysField(serializers.ListField):
+    """ISO weekdays as a list in the API ([1, 5]); stored comma-separated."""
+
+    def get_attribute(self, instance):
+        return instance.weekday_numbers
+
+    def to_internal_value(self, data):
+        return ",".join(str(day) for day in sorted(set(super().to_internal_value(data))))
+
+
 class MealTemplateSerializer(serializers.ModelSerializer):
     restaurant = serializers.PrimaryKeyRelatedField(queryset=Restaurant.objects.none(), allow_null=True, required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
-    weekdays = serializers.ListField(
+    weekdays = WeekdaysField(
         child=serializers.IntegerField(min_value=1, max_value=7), required=False, max_length=7,
         help_text="With repeat=weekly: ISO weekdays (1 Monday … 7 Sunday).",
     )  # fmt: skip
@@ -174,17 +184,6 @@ class MealTemplateSerializer(serializers.ModelSerializer):
             # Someone else's restaurant or category is a 400 on that field (it is not among the choices).
             self.fields["restaurant"].queryset = restaurants_owned_by(request.user)
             self.fields["category"].queryset = categories_owned_by(request.user)
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["weekdays"] = instance.weekday_numbers
-        return data
-
-    def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        if "weekdays" in values:
-            values["weekdays"] = ",".join(str(day) for day in values["weekdays"])
-        return values
 
 
 class MealTemplateViewSet(CrudViewSet):
