@@ -289,9 +289,21 @@ class RestaurantFilterForm(Form):
     q = forms.CharField(label="Search", required=False, widget=forms.TextInput({"type": "search"}))
     cuisine = forms.CharField(required=False)
     sort = forms.ChoiceField(
-        choices=[("name", "Name"), ("visits", "Most visits"), ("total", "Highest total"), ("last_visit", "Last visit")],
+        choices=[
+            ("name", "Name"), ("city", "City"), ("cuisine", "Cuisine"), ("rating", "Best rated"),
+            ("visits", "Most visits"), ("total", "Most spent"), ("last_visit", "Last visit"),
+            ("per_person", "Highest per person"),
+        ],
         required=False,
-    )
+    )  # fmt: skip
+    brand = forms.ChoiceField(
+        label="Brand",
+        choices=[
+            ("", "Any"), ("linked", "Linked to a brand"), ("unlinked", "Not linked to a brand"),
+            ("missing_branch", "Chain branch without its branch name"),
+        ],
+        required=False,
+    )  # fmt: skip
 
     def filters(self) -> dict:
         self.is_valid()

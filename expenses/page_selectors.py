@@ -10,8 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Lower, NullIf, TruncMonth
 
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant, RestaurantAlias
@@ -20,11 +32,24 @@ from mealtracker import local_dates
 from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import average
 
+# The restaurant list's sorts (the original app's): each an ORDER BY over restaurants_with_stats' annotations, with
+# blanks and never-visited restaurants last and the name, then the id, breaking ties.
 RESTAURANT_SORTS = {
-    "name": ("name", "id"),
-    "visits": ("-visits", "name"),
-    "total": ("-total", "name"),
-    "last_visit": ("-last_visit", "name"),
+    "name": (Lower("name"), "id"),
+    "city": (F("city_key").asc(nulls_last=True), Lower("name"), "id"),
+    "cuisine": (F("cuisine_key").asc(nulls_last=True), Lower("name"), "id"),
+    "rating": (F("rating").desc(nulls_last=True), Lower("name"), "id"),
+    "visits": (F("visits").desc(), Lower("name"), "id"),
+    "total": (F("total").desc(nulls_last=True), Lower("name"), "id"),
+    "last_visit": (F("last_visit").desc(nulls_last=True), Lower("name"), "id"),
+    "per_person": (F("per_person_key").desc(nulls_last=True), Lower("name"), "id"),
+}
+# Which restaurants the list shows by their brand: linked to a catalogue merchant, not linked, or a chain's
+# branch without its branch name ("Starbucks" - which one?).
+BRAND_FILTERS = {
+    "linked": Q(merchant__isnull=False),
+    "unlinked": Q(merchant__isnull=True),
+    "missing_branch": Q(merchant__is_chain=True, location_name=""),
 }
 
 
@@ -119,14 +144,24 @@ def spend_by_month(user: User, today: datetime.date, months: int = 12) -> list[t
     return series
 
 
-def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", sort: str = "name"):
-    """The user's restaurants with visits, total, last visit and people served, in one query."""
+def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", sort: str = "name", brand: str = ""):
+    """The user's restaurants with visits, total, last visit and people served, in one query, sorted by one of
+    RESTAURANT_SORTS and narrowed by one of BRAND_FILTERS."""
     restaurants = restaurants_owned_by(user).annotate(
         visits=Count("expenses"),
         total=Sum("expenses__reporting_amount"),
         people=Sum("expenses__party_size"),
         last_visit=Max("expenses__occurred_at"),
+        city_key=NullIf(Lower("city"), Value("")),
+        cuisine_key=NullIf(Lower("cuisine"), Value("")),
+        # Only a sort key (the page shows per_person()): a float, so SQLite never divides integers.
+        per_person_key=ExpressionWrapper(
+            Sum("expenses__reporting_amount") * Value(1.0) / NullIf(Sum("expenses__party_size"), 0),
+            output_field=FloatField(),
+        ),
     )
+    if brand in BRAND_FILTERS:
+        restaurants = restaurants.filter(BRAND_FILTERS[brand])
     if search:
         aliased = RestaurantAlias.objects.filter(restaurant=OuterRef("pk"), name__icontains=search)
         restaurants = restaurants.filter(
@@ -138,6 +173,14 @@ def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", s
     if cuisine:
         restaurants = restaurants.filter(cuisine__iexact=cuisine)
     return restaurants.order_by(*RESTAURANT_SORTS.get(sort, RESTAURANT_SORTS["name"]))
+
+
+def restaurant_brand_counts(user: User) -> dict[str, int]:
+    """The restaurant list's header: how many restaurants, linked and not linked to a brand, and chain branches
+    missing their branch name (one query)."""
+    return restaurants_owned_by(user).aggregate(
+        all=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in BRAND_FILTERS.items()}
+    )
 
 
 def per_person(total: Decimal | None, people: int | None) -> Decimal | None:

@@ -12,6 +12,7 @@ from expenses.page_selectors import (
     expenses_listed_on_page,
     loyalty_at_restaurant,
     per_person,
+    restaurant_brand_counts,
     restaurants_with_stats,
 )
 from expenses.places import places_enabled
@@ -40,7 +41,13 @@ def restaurant_list(request):
     return render(
         request,
         "expenses/restaurant_list.html",
-        {"form": form, "restaurants": restaurants, "places_enabled": places_enabled(), **map_context(restaurants)},
+        {
+            "form": form,
+            "restaurants": restaurants,
+            "counts": restaurant_brand_counts(request.user),
+            "places_enabled": places_enabled(),
+            **map_context(restaurants),
+        },
     )
 
 
