@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import receipt_uploads, trips, views
+from expenses.api import receipt_uploads, splits, trips, views
 
 app_name = "expenses_api"
 
@@ -22,5 +22,11 @@ urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.
     path("receipts/uploads/", receipt_uploads.ReceiptUploadStart.as_view(), name="receipt-upload-start"),
     path("receipts/uploads/complete/", receipt_uploads.ReceiptUploadComplete.as_view(), name="receipt-upload-complete"),
+    path("expenses/<int:pk>/items/", splits.LineItemsView.as_view(), name="expense-items"),
+    path("expenses/<int:pk>/split/", splits.ExpenseSplitView.as_view(), name="expense-split"),
+    path("shares/", splits.ShareListView.as_view(), name="share-list"),
+    path("balances/", splits.BalanceListView.as_view(), name="balance-list"),
+    path("settlements/", splits.SettlementListView.as_view(), name="settlement-list"),
+    path("settlements/<int:pk>/", splits.SettlementDetailView.as_view(), name="settlement-detail"),
     *router.urls,
 ]

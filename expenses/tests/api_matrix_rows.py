@@ -183,3 +183,67 @@ ROWS += [
     Row("expenses_api:pending-meal-confirm", "post", OWN_ONLY_201, kwargs=_pending_meal),
     Row("expenses_api:pending-meal-discard", "post", OWN_ONLY_204, kwargs=_pending_meal),
 ]  # fmt: skip
+
+
+# Items, splits, shares, balances and settlements: a meal's items and split are the payer's (and an admin's); a
+# settlement is seen only by its two people; recording one takes being one of them, with a meal shared.
+PAYER_ONLY_200 = (401, 200, 404, 404, 404, 200)
+
+
+def _shared_meal(world):
+    """The member paid a dinner with their teammate (other_member), split evenly."""
+    from expenses.services.splits import expense_split
+    from expenses.tests.split_factories import dinner_with
+
+    dinner = dinner_with(world.member, world.other_member)
+    expense_split(expense=dinner, actor=world.member, method="even")
+    return dinner
+
+
+def _settlement_between(world):
+    from expenses.services.splits import settlement_record
+
+    _shared_meal(world)
+    settlement = settlement_record(payer=world.other_member, payee=world.member, amount="5.00", currency="USD",
+                                   recorded_by=world.other_member)  # fmt: skip
+    return {"pk": settlement.pk}
+
+
+def _settle_up(world):
+    _shared_meal(world)
+    return {"payer": world.member.pk, "payee": world.other_member.pk, "amount": "5.00", "currency": "USD"}
+
+
+ROWS += [
+    Row("expenses_api:expense-items", "get", PAYER_ONLY_200, kwargs=_pk("expense")),
+    Row("expenses_api:expense-items", "put", PAYER_ONLY_200, kwargs=_pk("expense"),
+        data={"items": [{"description": "Soup", "amount": "9.00"}]}),
+    Row("expenses_api:expense-split", "get", PAYER_ONLY_200, kwargs=_pk("expense")),
+    Row("expenses_api:expense-split", "put", PAYER_ONLY_200, kwargs=_pk("expense"), data={"method": "even"}),
+    Row("expenses_api:expense-split", "delete", (401, 204, 404, 404, 404, 204), kwargs=_pk("expense")),
+    Row("expenses_api:share-list", "get", SIGNED_IN_200),
+    Row("expenses_api:balance-list", "get", SIGNED_IN_200),
+    Row("expenses_api:settlement-list", "get", SIGNED_IN_200),
+    Row("expenses_api:settlement-list", "post", (401, 201, 201, 400, 400, 400), data=_settle_up),
+    Row("expenses_api:settlement-detail", "get", (401, 200, 200, 404, 404, 404), kwargs=_settlement_between),
+]  # fmt: skip
+
+
+# Merging: a member merges their own restaurants (anyone else's ids are a 400 naming the field); admins merge merchants.
+def _restaurant_merge(world):
+    from expenses.tests.factories import RestaurantFactory
+
+    twin = RestaurantFactory(owner=world.member, name="Member's bistro (again)")
+    return {"restaurants": [world.restaurant.pk, twin.pk], "keep": world.restaurant.pk}
+
+
+def _merchant_merge(world):
+    from expenses.tests.factories import MerchantFactory
+
+    return {"merchants": [world.merchant.pk, MerchantFactory(name="Matrix Chain Ltd").pk], "keep": world.merchant.pk}
+
+
+ROWS += [
+    Row("expenses_api:restaurant-merge", "post", (401, 200, 400, 400, 400, 400), data=_restaurant_merge),
+    Row("expenses_api:merchant-merge", "post", (*ADMIN_WRITES, 200), data=_merchant_merge),
+]  # fmt: skip
