@@ -16,7 +16,7 @@ def attendees_parse_text(text: str) -> list[dict]:
     """The attendees column's text as attendee items ({"name", "email", "company", "relationship"})."""
     text = text or ""
     if "|" not in text and "<" not in text:
-        return [{"name": part} for part in re.split(r"[,;\n\r]+", text) if part.strip()]
+        return [{"name": part.strip()} for part in re.split(r"[,;\n\r]+", text) if part.strip()]
     items = []
     for entry in re.split(r"[;\n\r]+", text):
         parts = [part.strip() for part in entry.split("|")]

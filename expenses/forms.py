@@ -9,12 +9,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import User
+from expenses.attendee_selectors import colleagues_of
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import Category, Restaurant, Tag
 from expenses.page_selectors import RESTAURANT_SORTS
 from expenses.selectors import categories_owned_by, restaurants_owned_by
-from expenses.attendee_text import attendees_format_text
 from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
@@ -29,6 +29,10 @@ SORT_ORDERINGS = {
     "category": ("category",),
 }
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
+# The meal form's guest rows: the inputs of each and how many empty rows it offers beyond the guests it has.
+GUEST_PARTS = {"name": ("Guest's name", 150), "company": ("Company", 150), "relationship": ("Relationship", 100)}
+GUEST_ROWS_EMPTY = 2
+GUEST_ROWS_MAX = 49
 
 # Local hour at which each meal usually starts; the form guesses the meal from the time of day.
 MEAL_BY_HOUR = [
@@ -124,12 +128,37 @@ class ExpenseForm(Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_business = forms.BooleanField(label="Business meal (needs approval)", required=False)
     business_purpose = forms.CharField(label="Business purpose", required=False, widget=forms.Textarea({"rows": 2}))
-    attendees = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Colleagues picked from the owner's team; guests typed in rows of name, company and relationship (guest_rows).
+    attendees = forms.ModelMultipleChoiceField(
+        label="Colleagues at the table",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People of your team who were there.",
+    )
     receipt = forms.FileField(
         label="Receipt photo or PDF",
         required=False,
         help_text="JPEG, PNG, WebP, HEIC or PDF, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+        self.fields["attendees"].queryset = colleagues_of(owner)
+        self._add_guest_rows()
+
+    def _add_guest_rows(self) -> None:
+        """One row of name, company and relationship per guest the meal has or the post sends, and two empty."""
+        sent = sum(1 for key in self.data if key.startswith("guest_") and key.endswith("_name"))
+        known = len(self.initial.get("guests", []))
+        self.guest_count = min(max(sent, known + GUEST_ROWS_EMPTY), GUEST_ROWS_MAX)
+        guests = [*self.initial.get("guests", []), *[{}] * self.guest_count][: self.guest_count]
+        for index, guest in enumerate(guests):
+            for part, (label, length) in GUEST_PARTS.items():
+                self.fields[f"guest_{index}_{part}"] = forms.CharField(
+                    label=label, max_length=length, required=False, initial=guest.get(part, "")
+                )
+
+    def guest_rows(self) -> list[list]:
+        """The guest inputs by row, for the template."""
+        return [[self[f"guest_{index}_{part}"] for part in GUEST_PARTS] for index in range(self.guest_count)]
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -161,12 +190,23 @@ class ExpenseForm(Form):
             restaurant=expense.restaurant_id,
             category=expense.category_id,
             tags=", ".join(tag.name for tag in expense.tags.all()),
-            attendees=attendees_format_text(expense.attendees.select_related("user")),
+            attendees=[a.user_id for a in expense.attendees.all() if a.user_id],
+            guests=[
+                {"name": a.name, "company": a.company, "relationship": a.relationship}
+                for a in expense.attendees.all()
+                if not a.user_id
+            ],
             version=expense.version,
         )
         initial.pop("exchange_rate", None)
         return initial
 
+        guests = []
+        for index in range(self.guest_count):
+            guest = {part: data.pop(f"guest_{index}_{part}", "") or "" for part in GUEST_PARTS}
+            if guest["name"].strip():
+                guests.append(guest)
+        data["attendees"] = [*data.get("attendees", ()), *guests]
     def clean_tags(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
 

@@ -85,6 +85,8 @@ def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]
     tags = Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="listed_tags")
     attendees = Prefetch("attendees", queryset=Attendee.objects.order_by("position", "id"), to_attr="listed_attendees")
     items = LineItem.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(t=Sum("amount"))
+    # The owner's team: substantiation reads its receipt threshold.
+    expenses = expenses.select_related("owner__team")
     return expenses.prefetch_related(tags, attendees).annotate(
         receipt_count=receipt_count, items_total=Subquery(items.values("t"))
     )

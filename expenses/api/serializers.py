@@ -24,6 +24,8 @@ from expenses.selectors import (
 from expenses.services.receipts import receipt_duplicate_notice
 from expenses.services.splits import items_mismatch
 from expenses.split_selectors import items_total_of
+from expenses.substantiation import substantiation_gaps
+from expenses.tips import tip_percent
 from mealtracker.money import amount_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -78,8 +80,6 @@ class TagNamesField(serializers.Field):
         return data
 
 
-class OwnerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
 class AttendeeSerializer(serializers.Serializer):
     """A colleague (`user`, one of the owner's team) or a guest (`name`, `company`, `relationship`)."""
 
@@ -105,6 +105,8 @@ def attendee_json(attendee) -> dict:
             "relationship": attendee.relationship}  # fmt: skip
 
 
+class OwnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     email = serializers.EmailField()
     display_name = serializers.CharField()
 
@@ -123,13 +125,22 @@ RATE_CHECK_SCHEMA = {
     "required": ["rate", "stored_rate", "stored_on", "deviation_percent", "tolerance_percent", "beyond_tolerance"],
 }
 
+GAPS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"item": {"type": "string"}, "field": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["item", "field", "message"],
+    },
+}
+
 # Every declared expense field (expenses/fields.py), each followed by what the API adds to it.
 API_ADDITIONS = {
     "reporting_amount": ["reporting_currency"],
-    "party_size": ["per_person_amount"],
+    "party_size": ["per_person_amount", "anonymous_covers"],
     "category": ["category_name"],
     "restaurant": ["restaurant_name"],
-    "updated_at": ["receipt_count"],
+    "updated_at": ["receipt_count", "tip_percent", "missing_substantiation"],
     "exchange_rate": ["exchange_rate_check"],
     "fees": ["items_total", "bill_mismatch"],
 }
@@ -143,6 +154,9 @@ class ExpenseSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     tags = TagNamesField(required=False)
+    attendees = AttendeeSerializer(
+        many=True, required=False, help_text="Colleagues and guests; the party size counts them and the owner."
+    )
     amount = AmountField(help_text="Total paid, tax and tip included (> 0).")
     tax = AmountField(min_value=Decimal(0), required=False)
     tip = AmountField(min_value=Decimal(0), required=False)
@@ -151,9 +165,6 @@ class ExpenseSerializer(serializers.ModelSerializer):
     bill_mismatch = serializers.SerializerMethodField(
         help_text="With line items: items + tax + tip + fees - amount (0 when the bill adds up; shown, never "
         "corrected). Null without items."
-    )
-    attendees = AttendeeSerializer(
-        many=True, required=False, help_text="Colleagues and guests; the party size counts them and the owner."
     )
     currency = serializers.CharField(max_length=3, required=False, help_text="ISO 4217; defaults to the user's.")
     party_size = serializers.IntegerField(min_value=1, max_value=50, required=False)
@@ -179,6 +190,11 @@ class ExpenseSerializer(serializers.ModelSerializer):
         "apart than the configured tolerance (for the approver). Null for a meal in the reporting currency."
     )
     per_person_amount = AmountField(read_only=True, help_text="Amount / party size in the expense's currency.")
+    anonymous_covers = serializers.SerializerMethodField(help_text="People at the table neither the owner nor named.")
+    tip_percent = serializers.SerializerMethodField(help_text="The tip as a percentage of the pre-tax subtotal.")
+    missing_substantiation = serializers.SerializerMethodField(
+        help_text="What a business meal lacks before submitting: who, when, where, why, how much, receipt."
+    )
     receipt_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -196,6 +212,18 @@ class ExpenseSerializer(serializers.ModelSerializer):
             fields["restaurant"].queryset = restaurants_owned_by(owner)
             fields["category"].queryset = categories_owned_by(owner)
         return fields
+
+    def get_anonymous_covers(self, expense) -> int:
+        return max(0, expense.party_size - 1 - len(_attendees(expense)))
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_tip_percent(self, expense) -> str | None:
+        rate = tip_percent(expense)
+        return None if rate is None else f"{rate:f}"
+
+    @extend_schema_field(GAPS_SCHEMA)
+    def get_missing_substantiation(self, expense) -> list:
+        return [{"item": gap.item, "field": gap.field, "message": gap.message} for gap in substantiation_gaps(expense)]
 
     def get_reporting_currency(self, expense) -> str:
         return settings.REPORTING_CURRENCY
@@ -249,6 +277,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "order_type": instance.order_type,
             "party_size": instance.party_size,
             "per_person_amount": amount_text(instance.per_person_amount, instance.currency),
+            "anonymous_covers": self.get_anonymous_covers(instance),
             "payment_method": instance.payment_method,
             "category": instance.category_id,
             "category_name": category.name if category is not None else None,
@@ -265,6 +294,8 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "created_at": _utc(instance.created_at),
             "updated_at": _utc(instance.updated_at),
             "receipt_count": getattr(instance, "receipt_count", 0),
+            "tip_percent": self.get_tip_percent(instance),
+            "missing_substantiation": self.get_missing_substantiation(instance),
             "charged_amount": _charged(instance, instance.charged_amount),
             "charged_currency": instance.charged_currency,
             "card_fee": _charged(instance, instance.card_fee),
@@ -291,6 +322,11 @@ def bill_figures(expense) -> dict:
 def _charged(expense, amount: Decimal | None) -> str | None:
     """An amount in the card's currency (dual-amount entry), with that currency's decimals."""
     return None if amount is None or not expense.charged_currency else amount_text(amount, expense.charged_currency)
+
+
+def _attendees(expense) -> list:
+    listed = getattr(expense, "listed_attendees", None)  # prefetched by expenses_listed_for
+    return listed if listed is not None else list(expense.attendees.all())
 
 
 def _decimal(value: Decimal | None, places: Decimal) -> str | None:
@@ -324,27 +360,6 @@ class ApprovalEventSerializer(serializers.ModelSerializer):
 
 
 class ExpenseTotalsSerializer(serializers.Serializer):
-def bill_figures(expense) -> dict:
-    """Fees, the items' sum and how far the bill is from adding up (`items_total` annotated on lists)."""
-    items_total = expense.items_total if hasattr(expense, "items_total") else items_total_of(expense)
-    mismatch = items_mismatch(expense, items_total)
-    return {
-        "fees": amount_text(expense.fees, expense.currency),
-        "items_total": amount_text(items_total, expense.currency),
-        "bill_mismatch": amount_text(mismatch, expense.currency),
-    }
-
-
-def _charged(expense, amount: Decimal | None) -> str | None:
-    """An amount in the card's currency (dual-amount entry), with that currency's decimals."""
-    return None if amount is None or not expense.charged_currency else amount_text(amount, expense.charged_currency)
-
-
-def _attendees(expense) -> list:
-    listed = getattr(expense, "listed_attendees", None)  # prefetched by expenses_listed_for
-    return listed if listed is not None else list(expense.attendees.all())
-
-
     count = serializers.IntegerField()
     total = AmountField(reporting=True)
     average_per_person = AmountField(reporting=True)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import receipt_uploads, splits, trips, views
+from expenses.api import attendees, receipt_uploads, splits, trips, views
 
 app_name = "expenses_api"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.
     path("receipts/uploads/", receipt_uploads.ReceiptUploadStart.as_view(), name="receipt-upload-start"),
     path("receipts/uploads/complete/", receipt_uploads.ReceiptUploadComplete.as_view(), name="receipt-upload-complete"),
+    path("colleagues/", attendees.ColleagueList.as_view(), name="colleague-list"),
     path("expenses/<int:pk>/items/", splits.LineItemsView.as_view(), name="expense-items"),
     path("expenses/<int:pk>/split/", splits.ExpenseSplitView.as_view(), name="expense-split"),
     path("shares/", splits.ShareListView.as_view(), name="share-list"),

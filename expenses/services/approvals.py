@@ -7,6 +7,7 @@ from expenses.choices import TRANSITIONS, ExpenseStatus
 from expenses.models import ApprovalEvent, Expense
 from expenses.permissions import can_review_expense
 from expenses.services.policies import policy_flags_refresh
+from expenses.substantiation import substantiation_check
 from mealtracker.errors import Conflict, DomainError, NotAllowed
 
 
@@ -36,6 +37,7 @@ def expense_submit(*, expense: Expense, actor: User, comment: str = "") -> Expen
         raise Conflict("Personal meals are not submitted for approval.", field="is_business", code="not_business")
     if not expense.business_purpose.strip():
         raise DomainError("Say what the business purpose was before submitting.", field="business_purpose")
+    substantiation_check(Expense.objects.select_related("owner__team").get(pk=expense.pk))
     submitted = _transition(expense, actor=actor, to_status=ExpenseStatus.SUBMITTED, comment=comment)
     # The approver sees the verdict on the figures being submitted, under today's policy.
     policy_flags_refresh([submitted])

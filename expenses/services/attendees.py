@@ -115,14 +115,13 @@ def party_size_check(party_size, attendee_count: int) -> None:
         )
 
 
-def party_size_with(*, attendee_count: int, given: int | None, current: int = 1, current_count: int = 0) -> int:
-    """The party size after the attendees change: the one given (checked), else the owner, the attendees and the
-    anonymous covers the meal had (its party size beyond its owner and attendees)."""
+def party_size_with(*, attendee_count: int, given: int | None, current: int = 1) -> int:
+    """The party size once the attendees change: the one given (checked), else the meal's own, raised to the owner
+    and the attendees when they no longer fit (naming someone first fills the anonymous covers)."""
     if given is not None:
         party_size_check(given, attendee_count)
         return given
-    covers = max(0, current - 1 - current_count)
-    return min(MAX_PARTY_SIZE, 1 + attendee_count + covers)
+    return max(current, 1 + attendee_count)
 
 
 def attendees_replace(*, expense: Expense, rows: list[Attendee]) -> list[Attendee]:

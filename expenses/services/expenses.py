@@ -289,7 +289,7 @@ def expense_update(
     """Change an expense. `expected_version` guards against overwriting someone else's change.
 
     `attendees` (None leaves them) replaces the meal's colleagues and guests; without a new party size the meal
-    keeps its anonymous covers."""
+    keeps its own, raised to fit them."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
@@ -305,9 +305,8 @@ def expense_update(
         before = list(current.attendees.values_list("user_id", "name", "company", "relationship"))
         attendees_changed = before != [(r.user_id, r.name, r.company, r.relationship) for r in rows]
         fields["party_size"] = party_size_with(
-            attendee_count=len(rows), given=fields.get("party_size"), current=current.party_size,
-            current_count=len(before),
-        )  # fmt: skip
+            attendee_count=len(rows), given=fields.get("party_size"), current=current.party_size
+        )
     elif fields.get("party_size") is not None:
         party_size_with(attendee_count=current.attendees.count(), given=fields["party_size"])
     changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)

@@ -74,6 +74,7 @@ ROWS = [
     Row("expenses_api:expense-reject", "post", REVIEW, kwargs=_business("submitted"), data={"comment": "No receipt."}),
     Row("expenses_api:expense-reimburse", "post", REVIEW, kwargs=_business("approved")),
     Row("expenses_api:expense-events", "get", EXPENSE_READ, kwargs=_business("submitted")),
+    Row("expenses_api:colleague-list", "get", SIGNED_IN_200),
     Row("expenses_api:restaurant-list", "get", SIGNED_IN_200),
     Row("expenses_api:restaurant-list", "post", SIGNED_IN_201, data={"name": "Chez Matrix", "city": "Paris"}),
     Row("expenses_api:restaurant-detail", "get", OWN_ONLY_200, kwargs=_pk("restaurant")),

@@ -42,10 +42,10 @@ def test_the_services_accept_exactly_the_entered_fields():
     assert {"status", "reporting_amount", "owner", "version", "created_at"}.isdisjoint(EDITABLE_FIELD_NAMES)
 
 
-def test_the_meal_page_offers_every_entered_field(web_client_for, member):
+def test_the_meal_page_offers_every_entered_field(web_client_for, member, teammate):  # a colleague to pick
     page = web_client_for(member).get(reverse("expense_create")).content.decode()
 
-    offered = EDITABLE_FIELD_NAMES | {"tags", "attendee_colleagues", "attendee_guests"}
+    offered = EDITABLE_FIELD_NAMES | {"tags", "attendees", "guest_0_name", "guest_0_company", "guest_0_relationship"}
     missing = [name for name in sorted(offered) if f'name="{name}"' not in page]
     assert missing == []
 

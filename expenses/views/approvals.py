@@ -14,6 +14,7 @@ from expenses.models import Receipt
 from expenses.page_selectors import expenses_listed_on_page
 from expenses.rate_selectors import rate_checks
 from expenses.selectors import expense_get, expense_totals, expenses_awaiting_review_by
+from expenses.substantiation import with_substantiation_counts
 from expenses.views.expenses import paged
 from mealtracker.errors import DomainError
 from mealtracker.web import is_htmx, user_page
@@ -37,10 +38,13 @@ def approval_queue(request):
     sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERINGS else "oldest"
     # policy_flag is the reports app's one-to-one on Expense: over-policy meals are marked in the queue.
     expenses = list(
-        expenses_awaiting_review_by(request.user)
+        with_substantiation_counts(expenses_awaiting_review_by(request.user))
         .order_by(*QUEUE_ORDERINGS[sort])
         .select_related("owner", "restaurant", "policy_flag")
-        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")))
+        .prefetch_related(
+            Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")),
+            Prefetch("attendees", to_attr="listed_attendees"),
+        )
     )
     # A typed exchange rate is shown against the stored rate of the meal's day, flagged beyond the tolerance.
     checks = rate_checks(expenses)
