@@ -4,6 +4,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
+from expenses.admin_merges import merge_merchants, merge_restaurants
 from expenses.fields import EXPENSE_FIELDS, ROW_RELATIONS, TEXT_FIELD_NAMES
 from expenses.models import (
     ApprovalEvent,
@@ -250,9 +251,10 @@ class RestaurantAdmin(admin.ModelAdmin):
     form = RestaurantAdminForm
     list_display = ["name", "location_name", "city", "country", "cuisine", "owner", "merchant"]
     list_filter = ["service_level", "price_level", "country"]
-    search_fields = ["name", "location_name", "city", "owner__email", "place_id"]
+    search_fields = ["name", "location_name", "city", "owner__email", "place_id", "aliases__name"]
     list_select_related = ["owner", "merchant"]
     raw_id_fields = ["owner", "merchant"]
+    actions = [merge_restaurants]
 
     def get_readonly_fields(self, request, obj=None):
         return ["owner"] if obj is not None else []
@@ -279,7 +281,8 @@ class RestaurantAdmin(admin.ModelAdmin):
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "format_category", "cuisine", "service_level", "is_chain"]
     list_filter = ["format_category", "service_level", "is_chain"]
-    search_fields = ["name", "short_name", "website"]
+    search_fields = ["name", "short_name", "website", "aliases__name"]
+    actions = [merge_merchants]
 
 
 @admin.register(Category)

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from expenses import selectors, services
-from expenses.api import filters, serializers
+from expenses.api import filters, merges, serializers
 from expenses.api.receipt_reading import ReceiptReadingActions, presigned_download
 from expenses.filters import ExpenseFilter
 from expenses.models import Category, Expense, Merchant, Receipt, Restaurant, Tag
@@ -210,6 +210,14 @@ class RestaurantViewSet(CrudViewSet):
     def perform_destroy(self, instance):
         services.restaurant_delete(restaurant=instance)
 
+    @extend_schema(request=merges.RestaurantMergeSerializer, responses=merges.RestaurantMergeResultSerializer)
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def merge(self, request):
+        """Merge two or more of your restaurants into `keep`: their expenses move to it and their names and
+        addresses become its aliases (matched by imports, receipts and search). A foreign or unknown id, or a
+        single restaurant, is a 400 naming `restaurants` or `keep`."""
+        return merges.restaurant_merge_response(request)
+
 
 class CategoryViewSet(CrudViewSet):
     """Your categories. Deleting one leaves its expenses uncategorised."""
@@ -279,6 +287,13 @@ class MerchantViewSet(CrudViewSet):
 
     def perform_destroy(self, instance):
         merchant_delete(merchant=instance, actor=self.request.user)
+
+    @extend_schema(request=merges.MerchantMergeSerializer, responses=merges.MerchantMergeResultSerializer)
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def merge(self, request):
+        """Admins: merge catalogue merchants into `keep`; restaurants and loyalty links move to it, the merged names
+        become its aliases for matching."""
+        return merges.merchant_merge_response(request)
 
 
 THUMBNAIL_PARAMETER = OpenApiParameter(

@@ -197,7 +197,7 @@ class RestaurantMerge:
     aliases: int  # aliases added to `kept`
 
 
-def _merge_selection(actor: User, restaurant_ids, keep_id) -> tuple[Restaurant, list[Restaurant]]:
+def _merge_selection(owner: User, restaurant_ids, keep_id) -> tuple[Restaurant, list[Restaurant]]:
     """The restaurants to merge, locked in id order; refusals name `restaurants` or `keep`."""
     if keep_id in (None, ""):
         raise DomainError("Choose the restaurant to keep.", field="keep")
@@ -208,15 +208,11 @@ def _merge_selection(actor: User, restaurant_ids, keep_id) -> tuple[Restaurant, 
         raise DomainError("Restaurants are given by their ids.", field="restaurants") from exc
     if len(ids) < 2:
         raise DomainError("Choose at least two restaurants to merge.", field="restaurants")
-    locked = Restaurant.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    if not actor.is_admin:
-        locked = locked.filter(owner=actor)
+    locked = Restaurant.objects.select_for_update().filter(pk__in=ids, owner=owner).order_by("pk")
     restaurants = {restaurant.pk: restaurant for restaurant in locked}
     if set(ids) - set(restaurants):  # someone else's is "not one of yours", like one that does not exist
         field = "keep" if keep_id not in restaurants else "restaurants"
         raise DomainError("Choose among your own restaurants.", field=field)
-    if len({restaurant.owner_id for restaurant in restaurants.values()}) > 1:
-        raise DomainError("Only one person's restaurants can be merged together.", field="restaurants")
     kept = restaurants.pop(keep_id)
     return kept, list(restaurants.values())
 
@@ -245,13 +241,13 @@ def _repoint(model_object, kept, merged: list) -> dict[str, int]:
 
 
 @transaction.atomic
-def restaurant_merge(*, actor: User, restaurant_ids, keep_id) -> RestaurantMerge:
-    """Merge two or more of the actor's restaurants into the one kept (an admin: any one person's).
+def restaurant_merge(*, owner: User, restaurant_ids, keep_id) -> RestaurantMerge:
+    """Merge two or more of the owner's restaurants (`restaurant_ids`, with `keep_id`) into the one kept.
 
     Every expense (and any other row) pointing at a merged restaurant points at the kept one; each merged
     restaurant's name and address (and place id) become aliases of the kept one, which imports, receipt reading
     and search match; blank details of the kept one are filled from the merged ones; the merged ones are deleted."""
-    kept, merged = _merge_selection(actor, restaurant_ids, keep_id)
+    kept, merged = _merge_selection(owner, restaurant_ids, keep_id)
     for restaurant in merged:
         for field in MERGE_FILLED_FIELDS:
             if getattr(kept, field) in (None, "") and getattr(restaurant, field) not in (None, ""):
