@@ -27,6 +27,9 @@ ROLE_PERMISSIONS = {
             "expenses.approve_expense",
             "expenses.view_receipt",
             "expenses.view_approvalevent",
+            "expenses.view_lineitem",
+            "expenses.view_share",
+            "expenses.view_settlement",
         }
     ),
 }

@@ -401,3 +401,4 @@ class PolicyFlagAdmin(ReadOnlyAdmin):
 
 # Trips, per-diem rates, favourites and recurring meals: registered by their own module.
 from expenses import trip_admin  # noqa: E402, F401
+from expenses import split_admin  # noqa: E402, F401  (items, shares and settlements, read-only)
