@@ -51,6 +51,7 @@ SORT_NAMES = {
     "category_sort_name": Lower(Coalesce("category__name", Value(""), output_field=CharField())),
 }
 DEFAULT_ORDERING = ("-occurred_at",)
+MAX_SELECTED = 1000
 
 
 def expense_order_by(terms: Sequence[str] = ()) -> tuple[dict, tuple[str, ...]]:
@@ -106,6 +107,16 @@ class IdsField(forms.Field):
         return ids
 
 
+class SelectionField(IdsField):
+    """The expenses someone ticked (`ids=1,2,3`): at most MAX_SELECTED, so the IN list stays a reasonable query."""
+
+    def to_python(self, value):
+        ids = super().to_python(value)
+        if len(ids) > MAX_SELECTED:
+            raise forms.ValidationError(f"Choose at most {MAX_SELECTED} expenses at a time.")
+        return ids
+
+
 class OwnersField(django_filters.fields.ModelMultipleChoiceField):
     widget = ValuesWidget
 
@@ -140,6 +151,10 @@ class IdsFilter(django_filters.Filter):
     def __init__(self, *args, label: str, **kwargs):
         super().__init__(*args, lookup_expr="in", label=label, **kwargs)
         set_override(self, "field", {"type": "array", "items": {"type": "integer"}, "description": label})
+
+
+class SelectionFilter(IdsFilter):
+    field_class = SelectionField
 
 
 class TagsFilter(django_filters.Filter):
@@ -209,6 +224,10 @@ class ExpenseFilter(django_filters.FilterSet):
     order_type = ChoicesFilter(choices=OrderType.choices)
     status = ChoicesFilter(choices=ExpenseStatus.choices)
     is_business = django_filters.BooleanFilter()
+    ids = SelectionFilter(
+        field_name="id",
+        label="Expense ids, repeated or comma-separated: just these meals (ids the viewer cannot see match nothing)",
+    )
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte")
     tag = TagsFilter(method="filter_tags", label="Tag names, repeated or comma-separated: meals carrying every one")

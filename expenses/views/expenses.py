@@ -54,10 +54,12 @@ def expense_list(request):
     form = ExpenseFilterForm(request.GET, owner=request.user)
     expenses = expenses_listed_on_page(request.user, form.query(), ordering=form.ordering())
     rows, next_page = paged(expenses, request)
-    context = {"expenses": rows, "next_page": next_page, "show_owner": False, "show_tags": True}
+    # `selectable`: each row has a box to tick it for "Export selected" (the export's ids= parameter).
+    context = {"expenses": rows, "next_page": next_page, "show_owner": False, "show_tags": True, "selectable": True}
     if is_htmx(request) and "page" in request.GET:
         return render(request, "expenses/_expense_rows.html", context)
     context.update(form=form, totals=expense_totals(expenses), filtered=bool(request.GET.dict().keys() - {"sort"}))
+    context["export_formats"] = ("csv", "xlsx", "pdf", "json")
     return render(request, "expenses/expense_list.html", context)
 
 

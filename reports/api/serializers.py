@@ -52,6 +52,10 @@ class ReportQuerySerializer(serializers.Serializer):
     status = CommaSeparatedField(serializers.ChoiceField(choices=ExpenseStatus.choices))
     tag = CommaSeparatedField(serializers.CharField(max_length=50))
     trip = CommaSeparatedField(serializers.IntegerField(min_value=1))
+    ids = CommaSeparatedField(
+        serializers.IntegerField(min_value=1),
+        help_text="Expense ids (ticked in the list): just these; ids you cannot see match nothing.",
+    )
     is_business = serializers.BooleanField(required=False, allow_null=True, default=None)
     # Options of single reports
     period = serializers.ChoiceField(choices=list(PERIODS), default="month")
@@ -74,6 +78,7 @@ class ReportQuerySerializer(serializers.Serializer):
             tags=data.get("tag", ()),
             is_business=data.get("is_business"),
             trips=data.get("trip", ()),
+            ids=data.get("ids", ()),
         )
 
     def options_for(self, kind: str) -> dict:

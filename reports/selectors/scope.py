@@ -56,6 +56,7 @@ class ReportFilters:
     statuses: tuple[str, ...] = ()
     is_business: bool | None = None
     trips: tuple[int, ...] = ()
+    ids: tuple[int, ...] = ()  # just these expenses (the list's ticked rows)
 
     def expense_query(self):
         """The expense filters as the list's query parameters (the dates stay with the report's own range)."""
@@ -70,6 +71,7 @@ class ReportFilters:
                 "tag": self.tags,
                 "is_business": self.is_business,
                 "trip": self.trips,
+                "ids": self.ids,
             }
         )
 
