@@ -38,6 +38,20 @@ class Extracted:
         return {"value": value, "confidence": round(self.confidence, 3)}
 
 
+@dataclasses.dataclass(frozen=True)
+class ReceiptItem:
+    """One priced line of the bill: "2 Burger 25.00" is 2 x Burger for 25.00 (the line's amount)."""
+
+    description: str
+    quantity: Decimal
+    amount: Decimal
+    confidence: float  # 0..1
+
+    def as_json(self) -> dict:
+        return {"description": self.description, "quantity": str(self.quantity), "amount": str(self.amount),
+                "confidence": round(self.confidence, 3)}  # fmt: skip
+
+
 @dataclasses.dataclass
 class ReceiptFields:
     """One reading. Money is Decimal, `date` a date, `time` a time; a field nobody found is None."""
@@ -52,6 +66,7 @@ class ReceiptFields:
     address: Extracted | None = None
     phone: Extracted | None = None
     raw_text: str = ""
+    items: list[ReceiptItem] = dataclasses.field(default_factory=list)  # the bill's lines, where they were found
 
     def value(self, name: str):
         found = getattr(self, name)
@@ -69,6 +84,9 @@ class ReceiptFields:
             if getattr(merged, name) is None and theirs is not None:
                 setattr(merged, name, Extracted(theirs.value, round(theirs.confidence * weight, 3)))
         merged.raw_text = self.raw_text or other.raw_text
+        if not merged.items and other.items:
+            merged.items = [dataclasses.replace(item, confidence=round(item.confidence * weight, 3))
+                            for item in other.items]  # fmt: skip
         return merged
 
     def as_json(self) -> dict:

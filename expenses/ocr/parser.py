@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from expenses.ocr.fields import Extracted, ReceiptFields
+from expenses.ocr.fields import Extracted, ReceiptFields, ReceiptItem
 
 CENT = Decimal("0.01")
 PLAIN_TEXT_CONFIDENCE = 0.9  # text without per-line confidences (e.g. from Textract's LINE blocks)
@@ -202,6 +202,36 @@ def _items_sum(lines: Sequence[tuple[str, float]]) -> list[tuple[Decimal, float]
     return [(sum((amount for amount, _ in prices), Decimal(0)), 0.6 * min(conf for _, conf in prices))]
 
 
+ITEM_QUANTITY_RE = re.compile(r"^(\d{1,2})\s*[xX@]?\s+(?=\D)")
+ITEM_SKIP_RE = re.compile(r"\b(server|table|check|guest|order|date|time|tel|phone|visa|mastercard|amex|card)\b", re.I)
+
+
+def item_lines(lines: Sequence[tuple[str, float]]) -> list[ReceiptItem]:
+    """The bill's priced lines between the header and the first subtotal, tax, tip or total line:
+    "2 Burger 25.00" -> 2 x Burger, 25.00 for the line. Lines that look like anything else are left out."""
+    items = []
+    priced_yet = False
+    for text, confidence in lines:
+        if _classify(text) or SUBTOTAL_RE.search(text) or TAX_RE.search(text) or TOTAL_RE.search(text):
+            if priced_yet:
+                break
+            continue
+        matches = list(AMOUNT_RE.finditer(text))
+        if not matches or PHONE_RE.search(text) or ITEM_SKIP_RE.search(text) or parse_date_text(text):
+            continue
+        description = text[: matches[-1].start()].strip(" .:-$")
+        quantity = Decimal(1)
+        if found := ITEM_QUANTITY_RE.match(description):
+            quantity = Decimal(found.group(1))
+            description = description[found.end() :].strip()
+        if sum(char.isalpha() for char in description) < 2:
+            continue
+        priced_yet = True
+        amount = amount_in(text)
+        items.append(ReceiptItem(" ".join(description.split())[:200], quantity, amount, _round(0.7 * confidence)))
+    return items
+
+
 def _derive_missing(picked: dict[str, Extracted]) -> None:
     """A tax or subtotal the OCR garbled is whatever makes the others add up (with a modest confidence)."""
     if "total" not in picked or "subtotal" not in picked:
@@ -299,6 +329,7 @@ def parse_receipt_lines(lines: Sequence[tuple[str, float]], *, today: datetime.d
             fields.phone = Extracted(phone, _round((0.9 if labelled else 0.8) * confidence))
             break
     fields.merchant_name = _merchant_name(header, address_lines)
+    fields.items = item_lines(lines[len(header) :])
     return fields
 
 

@@ -1,13 +1,17 @@
 """OCR with AWS Textract's AnalyzeExpense: receipt fields come back already labelled (TOTAL, TAX, ...)."""
 
+import contextlib
+from decimal import Decimal
+
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from expenses.ocr.fields import Extracted, OcrFailed, ReceiptFields
+from expenses.ocr.fields import Extracted, OcrFailed, ReceiptFields, ReceiptItem
 from expenses.ocr.images import UnreadableFile, png_or_jpeg
 from expenses.ocr.parser import (
+    ITEM_QUANTITY_RE,
     PLAIN_TEXT_CONFIDENCE,
     parse_date_text,
     parse_money_text,
@@ -48,6 +52,34 @@ def _value(name: str, text: str):
     return " ".join(text.split()) or None
 
 
+def line_items_of(document: dict) -> list[ReceiptItem]:
+    """The bill's lines from AnalyzeExpense's LineItemGroups: ITEM (its text may start with the quantity), PRICE
+    (the line's amount) and QUANTITY when Textract labels it."""
+    items = []
+    for group in document.get("LineItemGroups", []):
+        for line in group.get("LineItems", []):
+            found = {}
+            for field in line.get("LineItemExpenseFields", []):
+                kind = field.get("Type", {}).get("Text", "")
+                detection = field.get("ValueDetection") or {}
+                if kind in {"ITEM", "PRICE", "QUANTITY"} and (detection.get("Text") or "").strip():
+                    found[kind] = (detection["Text"].strip(), detection.get("Confidence", 0.0) / 100)
+            if "ITEM" not in found or "PRICE" not in found:
+                continue
+            amount = parse_money_text(found["PRICE"][0])
+            description, quantity = found["ITEM"][0], Decimal(1)
+            if match := ITEM_QUANTITY_RE.match(description):
+                quantity, description = Decimal(match.group(1)), description[match.end() :].strip()
+            if "QUANTITY" in found:
+                with contextlib.suppress(ArithmeticError):
+                    quantity = Decimal(found["QUANTITY"][0]) or quantity
+            if amount is None or not description or quantity <= 0:
+                continue
+            confidence = round(min(found["ITEM"][1], found["PRICE"][1]), 3)
+            items.append(ReceiptItem(" ".join(description.split())[:200], quantity, amount, confidence))
+    return items
+
+
 def parse_analyze_expense(response: dict) -> ReceiptFields:
     """Fields from an AnalyzeExpense response; what Textract did not label is looked for in its raw lines."""
     best: dict[str, tuple[float, object, str]] = {}
@@ -75,6 +107,7 @@ def parse_analyze_expense(response: dict) -> ReceiptFields:
             if block.get("BlockType") == "LINE" and block.get("Text")
         )
     fields = ReceiptFields(raw_text="\n".join(text for text, _ in lines))
+    fields.items = [item for document in response.get("ExpenseDocuments", []) for item in line_items_of(document)]
     for name, (confidence, value, _) in best.items():
         setattr(fields, name, Extracted(value, round(confidence, 3)))
     if fields.date is not None and (moment := parse_time_text(best["date"][2])):

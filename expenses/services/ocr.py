@@ -13,6 +13,7 @@ from django.db import transaction
 
 from expenses.models import Expense, Receipt, ReceiptReading, Restaurant, RestaurantAlias
 from expenses.ocr import OcrBackend, ReceiptFields, get_backend
+from expenses.services.splits import line_items_fill_from_receipt
 
 logger = logging.getLogger(__name__)
 TOLERANCE = Decimal("0.01")
@@ -52,9 +53,14 @@ def _store_reading(receipt: Receipt, fields: ReceiptFields, backend_name: str) -
             "time": fields.value("time"),
             "merchant_address": (fields.value("address") or "")[:300],
             "merchant_phone": (fields.value("phone") or "")[:30],
-            "fields": fields.as_json(),
+            "fields": {
+                **fields.as_json(),
+                **({"line_items": [i.as_json() for i in fields.items]} if fields.items else {}),
+            },
         },
     )
+    if fields.items:
+        line_items_fill_from_receipt(expense=receipt.expense, items=fields.items)
 
 
 OCR_LOOKALIKES = str.maketrans("015", "ols")  # digits OCR reads for letters inside a word

@@ -102,6 +102,20 @@ def line_items_replace(*, expense: Expense, actor: User, items: list[dict]) -> l
     return created
 
 
+def line_items_fill_from_receipt(*, expense: Expense, items: list) -> list[LineItem]:
+    """The bill's lines as a receipt reading found them (description, quantity, amount), when the meal has none
+    yet: what the user typed is never replaced. Lines with more decimals than the currency are left out."""
+    if LineItem.objects.filter(expense=expense).exists():
+        return []
+    rows = [
+        LineItem(expense=expense, position=position, description=item.description[:200], quantity=item.quantity,
+                 amount=item.amount)
+        for position, item in enumerate(items[:MAX_LINE_ITEMS])
+        if item.amount >= 0 and has_valid_precision(item.amount, expense.currency) and 0 < item.quantity < 100000
+    ]  # fmt: skip
+    return LineItem.objects.bulk_create(rows)
+
+
 def items_mismatch(expense: Expense, items_total: Decimal | None) -> Decimal | None:
     """How far subtotal + tax + tip + fees is from the amount paid, when the bill has items (0 when they agree)."""
     if items_total is None:
