@@ -17,6 +17,7 @@ from accounts.services import team_create, user_create
 from expenses import services
 from expenses.choices import MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
+from expenses.trip_demo import seed_trip_demo
 from mealtracker.money import quantize
 
 DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
@@ -179,6 +180,7 @@ def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogi
                     _walk_workflow(rng, expense, manager, now)
                 if progress:
                     progress()
+    seed_trip_demo(users[2], now=now)  # Alice: a trip with per-diem days, a weekday coffee to confirm
     return logins
 
 
