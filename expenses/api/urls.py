@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import attendees, receipt_uploads, splits, trips, views
+from expenses.api import attendees, loyalty, receipt_uploads, splits, trips, views
 
 app_name = "expenses_api"
 
@@ -17,6 +17,9 @@ router.register("receipts", views.ReceiptViewSet, basename="receipt")
 router.register("trips", trips.TripViewSet, basename="trip")
 router.register("favourites", trips.MealTemplateViewSet, basename="favourite")
 router.register("meals-to-confirm", trips.PendingMealViewSet, basename="pending-meal")
+router.register("rewards-programs", loyalty.RewardsProgramViewSet, basename="rewards-program")
+router.register("rewards-memberships", loyalty.RewardsMembershipViewSet, basename="rewards-membership")
+router.register("rewards-links", loyalty.MerchantRewardsLinkViewSet, basename="rewards-link")
 
 urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.

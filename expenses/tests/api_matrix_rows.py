@@ -248,3 +248,52 @@ ROWS += [
     Row("expenses_api:restaurant-merge", "post", (401, 200, 400, 400, 400, 400), data=_restaurant_merge),
     Row("expenses_api:merchant-merge", "post", (*ADMIN_WRITES, 200), data=_merchant_merge),
 ]  # fmt: skip
+
+
+# Loyalty: programmes, accounts and merchant links are personal (admins included: 404); someone else's programme
+# given as a field is a 400 on that field.
+MEMBER_ONLY_201 = (401, 201, 400, 400, 400, 400)
+
+
+def _program(world):
+    from expenses.services.loyalty import rewards_program_create
+
+    return rewards_program_create(owner=world.member, name="Matrix points")
+
+
+def _program_pk(world):
+    return {"pk": _program(world).pk}
+
+
+def _membership_pk(world):
+    from expenses.services.loyalty import rewards_membership_create
+
+    return {"pk": rewards_membership_create(owner=world.member, program=_program(world), account_number="12345").pk}
+
+
+def _link_pk(world):
+    from expenses.services.loyalty import merchant_rewards_link_set
+
+    return {"pk": merchant_rewards_link_set(owner=world.member, merchant=world.merchant, program=_program(world)).pk}
+
+
+ROWS += [
+    Row("expenses_api:rewards-program-list", "get", SIGNED_IN_200),
+    Row("expenses_api:rewards-program-list", "post", SIGNED_IN_201, data={"name": "Coffee club"}),
+    Row("expenses_api:rewards-program-detail", "get", OWN_ONLY_200, kwargs=_program_pk),
+    Row("expenses_api:rewards-program-detail", "patch", OWN_ONLY_200, kwargs=_program_pk, data={"notes": "Gold"}),
+    Row("expenses_api:rewards-program-detail", "delete", OWN_ONLY_204, kwargs=_program_pk),
+    Row("expenses_api:rewards-program-export", "get", SIGNED_IN_200),
+    Row("expenses_api:rewards-program-import", "post", SIGNED_IN_200, data={"programs": [{"name": "Imported"}]}),
+    Row("expenses_api:rewards-membership-list", "get", SIGNED_IN_200),
+    Row("expenses_api:rewards-membership-list", "post", MEMBER_ONLY_201,
+        data=lambda w: {"program": _program(w).pk, "account_number": "998877"}),
+    Row("expenses_api:rewards-membership-detail", "get", OWN_ONLY_200, kwargs=_membership_pk),
+    Row("expenses_api:rewards-membership-detail", "patch", OWN_ONLY_200, kwargs=_membership_pk, data={"tier": "Gold"}),
+    Row("expenses_api:rewards-membership-detail", "delete", OWN_ONLY_204, kwargs=_membership_pk),
+    Row("expenses_api:rewards-link-list", "get", SIGNED_IN_200),
+    Row("expenses_api:rewards-link-list", "post", MEMBER_ONLY_201,
+        data=lambda w: {"merchant": w.merchant.pk, "program": _program(w).pk}),
+    Row("expenses_api:rewards-link-detail", "get", OWN_ONLY_200, kwargs=_link_pk),
+    Row("expenses_api:rewards-link-detail", "delete", OWN_ONLY_204, kwargs=_link_pk),
+]  # fmt: skip
