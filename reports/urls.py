@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import restaurant_views, views
+from reports import merchant_views, restaurant_views, views
 
 urlpatterns = [
     path("reports/", views.reports_page, name="reports"),
@@ -28,6 +28,8 @@ urlpatterns = [
         restaurant_views.restaurant_import_discard,
         name="restaurant_import_discard",
     ),
+    path("merchants/files/", merchant_views.merchant_import, name="merchant_import"),
+    path("merchants/export.<str:file_format>", merchant_views.merchant_export, name="merchant_export"),
     path("budgets/", views.budget_list, name="budget_list"),
     path("budgets/<int:pk>/delete/", views.budget_delete, name="budget_delete"),
 ]

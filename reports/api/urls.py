@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.api import budgets, exports, imports, policies, restaurant_transfer, views
+from reports.api import budgets, exports, imports, merchant_transfer, policies, restaurant_transfer, views
 
 app_name = "reports_api"
 
@@ -25,6 +25,10 @@ urlpatterns = [
         restaurant_transfer.RestaurantExportView.as_view(),
         name="export-restaurants",
     ),
+    path(
+        "exports/merchants.<slug:file_format>", merchant_transfer.MerchantExportView.as_view(), name="export-merchants"
+    ),
+    path("merchant-imports/", merchant_transfer.MerchantImportView.as_view(), name="merchant-import"),
     path("restaurant-imports/", restaurant_transfer.RestaurantImportListView.as_view(), name="restaurant-import-list"),
     path(
         "restaurant-imports/<int:pk>/",

@@ -13,6 +13,8 @@ OWN_ONLY_200 = (401, 200, 404, 404, 404, 404)
 OWN_ONLY_204 = (401, 204, 404, 404, 404, 404)
 # Team things (team budgets, meal policies): the team reads, its managers (and admins) change.
 TEAM_READ = (401, 200, 200, 200, 404, 200)
+# The merchant catalogue's files: admins only.
+ADMIN_ONLY_200 = (401, 403, 403, 403, 403, 200)
 CSV = b"date,payee,amount\n2026-03-02,Matrix Diner,12.50\n"
 
 
@@ -103,6 +105,9 @@ ROWS = [
     Row("reports_api:import-row", "patch", OWN_ONLY_200, kwargs=_row, data={"action": "skip"}),
     Row("reports_api:import-apply", "post", OWN_ONLY_200, kwargs=lambda w: {"pk": _batch(w).pk}),
     Row("reports_api:export-restaurants", "get", SIGNED_IN_200, kwargs={"file_format": "csv"}),
+    Row("reports_api:export-merchants", "get", ADMIN_ONLY_200, kwargs={"file_format": "json"}),
+    Row("reports_api:merchant-import", "post", ADMIN_ONLY_200, format="multipart",
+        data=lambda w: {"file": SimpleUploadedFile("brands.csv", b"name\nMatrix Brand\n", content_type="text/csv")}),
     Row("reports_api:restaurant-import-list", "get", SIGNED_IN_200),
     Row("reports_api:restaurant-import-list", "post", SIGNED_IN_201, format="multipart",
         data=lambda w: {"file": SimpleUploadedFile("places.csv", RESTAURANTS_CSV, content_type="text/csv")}),
