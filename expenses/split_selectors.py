@@ -6,12 +6,26 @@ import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.selectors import teams_managed_by
 from expenses.choices import ExpenseStatus
-from expenses.models import Expense, LineItem, Settlement, Share
+from expenses.models import Expense, LineItem, Settlement, Share, Split
 from mealtracker.errors import NotFound
 from mealtracker.money import quantize
 
@@ -151,10 +165,6 @@ def items_total_of(expense: Expense) -> Decimal | None:
 def with_items_total(expenses: QuerySet[Expense]) -> QuerySet[Expense]:
     """Expenses annotated with `items_total` (None without items) and `has_split`, in the same query."""
     items = LineItem.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(t=Sum("amount"))
-    from django.db.models import Subquery
-
-    from expenses.models import Split
-
     return expenses.annotate(
         items_total=Subquery(items.values("t")[:1]), has_split=Exists(Split.objects.filter(expense=OuterRef("pk")))
     )
@@ -172,3 +182,28 @@ def colleagues_with_balances(user: User) -> QuerySet[User]:
         .exclude(pk=user.pk)
         .distinct()
     )
+
+
+def expenses_shared_by(user: User) -> QuerySet[Expense]:
+    """Meals the user ate, for "my share" reports: those they paid and those they owe a share of, each annotated
+    with `spend`, the user's own part in the reporting currency (their share when the meal is split, the whole
+    amount when they paid an unsplit meal, nothing when they paid for others only), and `people_fed` (1: them).
+
+    No join (the shares are a subquery), so each meal is one row and the reports' sums stay right."""
+    mine = Share.objects.filter(expense=OuterRef("pk"), user=user).order_by("position").values("reporting_total")[:1]
+    unsplit_and_paid = Q(owner=user) & ~Exists(Split.objects.filter(expense=OuterRef("pk")))
+    money = DecimalField(max_digits=14, decimal_places=2)
+    paid_whole = Case(When(unsplit_and_paid, then=F("reporting_amount")), default=Value(0), output_field=money)
+    return (
+        Expense.objects.filter(Q(owner=user) | Q(pk__in=Share.objects.filter(user=user).values("expense")))
+        .select_related("owner", "restaurant", "category")
+        .annotate(
+            spend=Coalesce(Subquery(mine, output_field=money), paid_whole, output_field=money),
+            people_fed=Value(1, output_field=IntegerField()),
+        )
+    )
+
+
+def with_paid_spend(expenses: QuerySet[Expense]) -> QuerySet[Expense]:
+    """`expenses` annotated for "what I paid" reports: `spend` is the amount paid, `people_fed` the party size."""
+    return expenses.annotate(spend=F("reporting_amount"), people_fed=F("party_size"))

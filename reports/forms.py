@@ -9,11 +9,17 @@ from expenses.choices import MealType
 from expenses.selectors import categories_owned_by
 from expenses.trip_selectors import trips_visible_to
 from reports.models import BudgetPeriod
-from reports.selectors import PERIODS, ReportFilters, Scope
+from reports.selectors import PERIODS, Basis, ReportFilters, Scope
 
 
 class ReportFilterForm(forms.Form):
     scope = forms.ChoiceField(required=False)
+    basis = forms.ChoiceField(
+        required=False,
+        label="Count",
+        choices=[(Basis.PAID, "What I paid"), (Basis.SHARE, "My share")],
+        help_text="My share: your part of split meals, and what you owe for meals others paid.",
+    )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(required=False, choices=[(p, p.title()) for p in PERIODS], initial="month")
@@ -36,6 +42,7 @@ class ReportFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return ReportFilters(
             scope=data.get("scope") or Scope.MINE,
+            basis=data.get("basis") or Basis.PAID,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             meal_types=(data["meal_type"],) if data.get("meal_type") else (),

@@ -13,7 +13,7 @@ from expenses.models import Category, MealPolicy, PolicyBasis, PolicyFlag
 from expenses.selectors import categories_owned_by
 from mealtracker.serialization import json_value
 from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, Notice
-from reports.selectors import PERIODS, Report, ReportFilters, Scope
+from reports.selectors import PERIODS, Basis, Report, ReportFilters, Scope
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -41,6 +41,11 @@ class CommaSeparatedField(serializers.Field):
 
 class ReportQuerySerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=Scope.ALL, default=Scope.MINE)
+    basis = serializers.ChoiceField(
+        choices=Basis.ALL,
+        default=Basis.PAID,
+        help_text="paid: what was paid; share: my share of my meals (split meals and meals others paid), scope mine.",
+    )
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     team = serializers.IntegerField(required=False, min_value=1)
@@ -66,6 +71,7 @@ class ReportQuerySerializer(serializers.Serializer):
         data = self.validated_data
         return ReportFilters(
             scope=data["scope"],
+            basis=data["basis"],
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             team=data.get("team"),

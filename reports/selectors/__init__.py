@@ -12,6 +12,7 @@ from reports.selectors.reports import (
 )
 from reports.selectors.scope import (
     PERIODS,
+    Basis,
     Column,
     Report,
     ReportFilters,
@@ -26,6 +27,7 @@ from reports.selectors.scope import (
 __all__ = [
     "PERIODS",
     "REPORTS",
+    "Basis",
     "Column",
     "Report",
     "ReportFilters",

@@ -1,6 +1,7 @@
 """Report builders: every figure is aggregated by the database (GROUP BY, date truncation in the viewer's
 timezone) from the expenses the viewer may see. Amounts are in the reporting currency."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -18,6 +19,7 @@ from reports.selectors.scope import (
     PERIODS,
     WEEKDAYS,
     ZERO,
+    Basis,
     Column,
     Report,
     ReportFilters,
@@ -41,9 +43,9 @@ def _headline(expenses: QuerySet[Expense]) -> dict:
     """Total, visits, people, averages and the tip percentage of a set of expenses, in one query."""
     tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip"))
     figures = expenses.aggregate(
-        total=Sum("reporting_amount"),
+        total=Sum("spend"),
         visits=Count("id"),
-        people=Sum("party_size"),
+        people=Sum("people_fed"),
         tips=Sum(TIP_IN_REPORTING, filter=tipped),
         tipped_subtotal=Sum(TIPPED_SUBTOTAL, filter=tipped),
     )
@@ -112,7 +114,7 @@ def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month"
     buckets = _in_order(
         expenses.annotate(bucket=trunc)
         .values("bucket")
-        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size")),
+        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed")),
         "bucket",
     )
     rows, previous = [], None
@@ -196,7 +198,7 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
     grouped = (
         expenses.annotate(**expressions)
         .values(*expressions)
-        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
+        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
     )
     grouped = _in_order(grouped, "key") if by in BREAKDOWN_SORT else list(grouped.order_by("-total", "key"))
     grand_total = sum((as_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
@@ -237,7 +239,7 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
     ranked = (
         expenses.filter(restaurant__isnull=False)
         .values("restaurant_id", "restaurant__name", "restaurant__location_name", "restaurant__cuisine")
-        .annotate(total=Sum("reporting_amount"), visits=Count("id"), people=Sum("party_size"))
+        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
         .order_by(*order, "restaurant__name", "restaurant_id")[:limit]
     )
     rows = []
@@ -277,7 +279,7 @@ def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
     days = _in_order(
         expenses.annotate(day=TruncDay("occurred_at", tzinfo=viewer.tzinfo))
         .values("day")
-        .annotate(total=Sum("reporting_amount"), visits=Count("id")),
+        .annotate(total=Sum("spend"), visits=Count("id")),
         "day",
     )
     rows = []
@@ -299,8 +301,8 @@ def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
 
 
 def over_policy_report(viewer: User, filters: ReportFilters) -> Report:
-    """Expenses flagged over their team's meal policy, biggest excess first."""
-    expenses, date_from, date_to = report_expenses(viewer, filters)
+    """Expenses flagged over their team's meal policy, biggest excess first (of the meals the viewer may see)."""
+    expenses, date_from, date_to = report_expenses(viewer, dataclasses.replace(filters, basis=Basis.PAID))
     flagged = (
         expenses.filter(policy_flag__isnull=False)
         .values(

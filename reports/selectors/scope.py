@@ -1,5 +1,6 @@
 """What a report covers: filters, scopes, local date ranges and the scoped queryset every report starts from."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,12 +21,22 @@ from accounts.selectors import teams_managed_by
 from expenses.filters import as_query
 from expenses.models import Expense
 from expenses.selectors import expenses_filtered, expenses_visible_to
+from expenses.split_selectors import expenses_shared_by, with_paid_spend
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.local_dates import local_day_bounds
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
 MAX_RANGE_DAYS = 366 * 10
+
+
+class Basis:
+    """What a report counts: what was paid (the whole bill of meals one paid) or one's share of every meal eaten
+    (split meals count the share; meals others paid count what one owes them)."""
+
+    PAID = "paid"
+    SHARE = "share"
+    ALL = (PAID, SHARE)
 
 
 class Scope:
@@ -57,6 +68,7 @@ class ReportFilters:
     is_business: bool | None = None
     trips: tuple[int, ...] = ()
     ids: tuple[int, ...] = ()  # just these expenses (the list's ticked rows)
+    basis: str = Basis.PAID
 
     def expense_query(self):
         """The expense filters as the list's query parameters (the dates stay with the report's own range)."""
@@ -127,8 +139,15 @@ def resolve_range(viewer: User, filters: ReportFilters) -> tuple[datetime.date, 
 
 
 def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
-    """The viewer's visible expenses narrowed to the scope and filters (no date range)."""
-    expenses = expenses_visible_to(viewer).order_by()
+    """The viewer's visible expenses narrowed to the scope and filters (no date range), each with its `spend` and
+    `people_fed` for the report's basis: what was paid, or (for one's own meals only) one's share of them."""
+    if filters.basis not in Basis.ALL:
+        raise DomainError(f"Count {' or '.join(Basis.ALL)}.", field="basis")
+    if filters.basis == Basis.SHARE:
+        if filters.scope != Scope.MINE:
+            raise DomainError("My share is a report of your own meals: choose the scope mine.", field="basis")
+        return expenses_filtered(viewer, filters.expense_query(), expenses=expenses_shared_by(viewer).order_by())
+    expenses = with_paid_spend(expenses_visible_to(viewer).order_by())
     if filters.scope == Scope.MINE:
         expenses = expenses.filter(owner=viewer)
     elif filters.scope == Scope.TEAM:
@@ -151,7 +170,9 @@ def exported_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]
     """The expense list export: scoped and filtered like a report, within the dates given by the list's own date
     filters (open-ended where one is left out, where a report would default to the last twelve months)."""
     dates = as_query({"date_from": filters.date_from, "date_to": filters.date_to})
-    return expenses_filtered(viewer, dates, expenses=scoped_expenses(viewer, filters))
+    # An export lists whole expenses: the ones the viewer may see, whatever a report counts of them.
+    paid = dataclasses.replace(filters, basis=Basis.PAID)
+    return expenses_filtered(viewer, dates, expenses=scoped_expenses(viewer, paid))
 
 
 def within_local_dates(
