@@ -22,7 +22,7 @@ from drf_spectacular.drainage import set_override
 from accounts.models import User
 from accounts.selectors import users_reviewable_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
-from expenses.models import Expense, ExpenseTag, RestaurantAlias, Trip
+from expenses.models import Attendee, Expense, ExpenseTag, RestaurantAlias, Trip
 from expenses.services.catalog import normalise_tag_name
 from expenses.trip_selectors import in_trip, trips_visible_to
 from mealtracker.errors import DomainError
@@ -214,7 +214,7 @@ class ExpenseFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label="Words to find, each in the restaurant's name, branch, merchant, city or address, the category, "
-        "notes, business purpose or a tag",
+        "notes, business purpose, a tag, or an attendee's name or company",
     )
     date_from = django_filters.DateFilter(method="filter_date_from", label="On or after this local date")
     date_to = django_filters.DateFilter(method="filter_date_to", label="On or before this local date")
@@ -254,7 +254,11 @@ class ExpenseFilter(django_filters.FilterSet):
             tagged = ExpenseTag.objects.filter(expense=OuterRef("pk"), tag__name__icontains=word)
             # A restaurant is also found by the names it had before a merge.
             aliased = RestaurantAlias.objects.filter(restaurant=OuterRef("restaurant"), name__icontains=word)
-            queryset = queryset.filter(matches | Exists(tagged) | Exists(aliased))
+            # Meals with a person or company: an attendee's name or company.
+            attended = Attendee.objects.filter(
+                Q(name__icontains=word) | Q(company__icontains=word), expense=OuterRef("pk")
+            )
+            queryset = queryset.filter(matches | Exists(tagged) | Exists(aliased) | Exists(attended))
         return queryset
 
     def filter_date_from(self, queryset, name, value: datetime.date):

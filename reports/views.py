@@ -13,7 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mealtracker.errors import DomainError, NotFound
 from mealtracker.web import is_htmx
 from reports.forms import BudgetForm, ImportRowEditForm, ImportUploadForm, ReportFilterForm
-from reports.selectors import breakdown_report, summary_report, top_restaurants_report
+from reports.selectors import (
+    PERIODS,
+    attendees_report,
+    breakdown_report,
+    summary_report,
+    tip_outliers_report,
+    tip_trend_report,
+    top_restaurants_report,
+)
 from reports.services import budgets as budget_services
 from reports.services import imports as import_services
 
@@ -32,7 +40,24 @@ EXPORTS = [
     ("top-restaurants", "Top restaurants", {"by": "spend"}),
     ("heatmap", "Calendar heat map", {}),
     ("over-policy", "Over-policy expenses", {}),
+    ("attendees", "Spend per guest company", {"by": "company"}),
+    ("attendees", "Spend per guest", {"by": "guest"}),
+    ("attendees", "Meals by who was there", {"by": "presence"}),
+    ("tip-trend", "Tip rate over time", {}),
+    ("tip-outliers", "Tip outliers by restaurant", {}),
 ]
+
+
+def people_and_tips(viewer, filters, *, period: str) -> dict:
+    """The Reports page's attendee and tip tables: three queries, whatever the number of meals."""
+    period = period if period in PERIODS else "month"
+    outliers = tip_outliers_report(viewer, filters)
+    return {
+        "guest_companies": attendees_report(viewer, filters, by="company").rows[:10],
+        "tip_trend": tip_trend_report(viewer, filters, period=period).rows,
+        "tip_outliers": outliers.rows,
+        "overall_tip_percent": outliers.meta["overall_tip_percent"],
+    }
 
 
 @require_GET
@@ -83,6 +108,7 @@ def reports_page(request):
         for fmt in ("csv", "xlsx", "pdf", "json")
     ]
     context = {
+        **people_and_tips(request.user, filters, period=form.chosen_period()),
         "form": form,
         "error": error,
         "summary": summary.rows[0],

@@ -95,6 +95,10 @@ class ReportQuerySerializer(serializers.Serializer):
             return {"by": data.get("by") or "category"}
         if kind == "top-restaurants":
             return {"by": data.get("by") or "spend", "limit": data["limit"]}
+        if kind == "attendees":
+            return {"by": data.get("by") or "company"}
+        if kind == "tip-trend":
+            return {"period": data["period"]}
         return {}
 
 

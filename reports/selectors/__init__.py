@@ -1,5 +1,6 @@
 """Read side of reporting. `scope` decides which expenses a report covers; `reports` aggregates them."""
 
+from reports.selectors.people import attendees_report, tip_outliers_report, tip_trend_report
 from reports.selectors.reports import (
     REPORTS,
     breakdown_report,
@@ -32,6 +33,7 @@ __all__ = [
     "Report",
     "ReportFilters",
     "Scope",
+    "attendees_report",
     "breakdown_report",
     "build_report",
     "default_range",
@@ -42,6 +44,8 @@ __all__ = [
     "resolve_range",
     "scoped_expenses",
     "summary_report",
+    "tip_outliers_report",
+    "tip_trend_report",
     "top_restaurants_report",
     "totals_report",
 ]

@@ -15,6 +15,7 @@ from expenses.models import Expense
 from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
 from mealtracker.money import as_money, average
+from reports.selectors.people import attendees_report, tip_outliers_report, tip_trend_report
 from reports.selectors.scope import (
     PERIODS,
     WEEKDAYS,
@@ -351,6 +352,9 @@ REPORTS = {
     "top-restaurants": top_restaurants_report,
     "heatmap": heatmap_report,
     "over-policy": over_policy_report,
+    "attendees": attendees_report,
+    "tip-trend": tip_trend_report,
+    "tip-outliers": tip_outliers_report,
 }
 
 

@@ -125,7 +125,7 @@ def expense_list_columns(*, with_owner: bool) -> list[_ListColumn]:
     columns = [
         _ListColumn("date", EXPORT_TITLES["date"], 19),
         _ListColumn("time", EXPORT_TITLES["time"], 10),
-        _ListColumn("restaurant_name", EXPORT_TITLES["restaurant_name"], 46 if with_owner else 86),
+        _ListColumn("restaurant_name", EXPORT_TITLES["restaurant_name"], 46 if with_owner else 56),
         _ListColumn("meal_type", EXPORT_TITLES["meal_type"], 18),
         _ListColumn("order_type", EXPORT_TITLES["order_type"], 18),
         _ListColumn("party_size", "Party", 10, right=True),
@@ -136,6 +136,9 @@ def expense_list_columns(*, with_owner: bool) -> list[_ListColumn]:
     ]
     if with_owner:
         columns.insert(8, _ListColumn("owner_email", EXPORT_TITLES["owner_email"], 40))
+    else:
+        # One's own list has room for who was at the table; a team's list gives it to each meal's owner.
+        columns.insert(6, _ListColumn("attendees", "With", 30))
     return columns
 
 

@@ -74,7 +74,7 @@
     if (canvas.chart) { canvas.chart.destroy(); }
     canvas.chart = new window.Chart(canvas, {
       type: type,
-      data: { labels: labels, datasets: [{ label: isMoney ? "Spend (" + currency + ")" : "Visits", data: values,
+      data: { labels: labels, datasets: [{ label: canvas.dataset.seriesLabel || (isMoney ? "Spend (" + currency + ")" : "Visits"), data: values,
         backgroundColor: type === "doughnut" ? PALETTE : "rgba(11, 92, 173, 0.75)", borderColor: type === "doughnut" ? "transparent" : "#0b5cad" }] },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
