@@ -7,8 +7,8 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import (
-    Attendee,
     ApprovalEvent,
+    Attendee,
     Category,
     ExchangeRate,
     Expense,
