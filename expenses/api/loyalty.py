@@ -1,8 +1,6 @@
 """The loyalty API: your rewards programmes, your account in each (the number written, never read back: answers
 show it masked), which merchant earns in which programme, and the CSV/JSON export and import."""
 
-import json
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from expenses.loyalty import selectors
-from expenses.loyalty.transfer import loyalty_export, loyalty_export_csv, loyalty_import
+from expenses.loyalty.transfer import loyalty_export_file, loyalty_file_read, loyalty_import
 from expenses.models import MerchantRewardsLink, RewardsMembership, RewardsProgram
 from expenses.selectors import merchants_all
 from expenses.services import loyalty as services
@@ -126,20 +124,6 @@ def _truthy(value) -> bool:
     return str(value or "").lower() in {"1", "true", "yes", "on"}
 
 
-def _document_from_upload(upload) -> tuple[dict | None, str | None]:
-    """(JSON document, CSV text) from an uploaded export, by its content."""
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError("The file is not UTF-8 text.", field="file") from exc
-    if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text), None
-        except json.JSONDecodeError as exc:
-            raise DomainError("The file is not valid JSON.", field="file") from exc
-    return None, text
-
-
 class RewardsProgramViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -178,17 +162,8 @@ class RewardsProgramViewSet(
         """All your programmes as a JSON document or CSV (one row per programme), for `import` or a spreadsheet."""
         numbers = _truthy(request.query_params.get("account_numbers"))
         file_format = request.query_params.get("file_format", "json")
-        if file_format not in {"json", "csv"}:
-            raise DomainError("Export as json or csv.", field="file_format")
-        if file_format == "csv":
-            response = HttpResponse(
-                loyalty_export_csv(request.user, include_account_numbers=numbers), content_type="text/csv"
-            )
-        else:
-            response = HttpResponse(
-                json.dumps(loyalty_export(request.user, include_account_numbers=numbers), indent=2),
-                content_type="application/json",
-            )
+        text, content_type = loyalty_export_file(request.user, file_format=file_format, include_account_numbers=numbers)
+        response = HttpResponse(text, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="loyalty.{file_format}"'
         response["Cache-Control"] = "private, no-store"
         return response
@@ -202,7 +177,7 @@ class RewardsProgramViewSet(
         """Create or update programmes by name from an export (a `file`, `csv` text or a JSON document's
         `programs`); all or nothing. Unknown merchants are warnings."""
         if "file" in request.FILES:
-            document, csv_text = _document_from_upload(request.FILES["file"])
+            document, csv_text = loyalty_file_read(request.FILES["file"])
         elif "programs" in request.data:
             document, csv_text = {"programs": request.data["programs"]}, None
         elif "csv" in request.data:

@@ -6,6 +6,7 @@ Account numbers are left out of exports unless asked for: an export file is not 
 import csv
 import dataclasses
 import io
+import json
 from decimal import Decimal
 
 from django.db import transaction
@@ -38,6 +39,7 @@ ALIASES = {
     "merchant_names": "merchants",
 }  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 @dataclasses.dataclass
@@ -195,3 +197,33 @@ def loyalty_import(owner: User, *, document: dict | None = None, csv_text: str |
 def loyalty_links_for(owner: User):
     """The owner's merchant links with merchant and programme loaded (for pages and exports)."""
     return MerchantRewardsLink.objects.filter(owner=owner).select_related("merchant", "program")
+
+
+def loyalty_file_read(upload) -> tuple[dict | None, str | None]:
+    """(JSON document, CSV text) from an uploaded export, told apart by its content; refusals name `file`."""
+    if upload.size > MAX_FILE_BYTES:
+        raise DomainError(f"A loyalty file is at most {MAX_FILE_BYTES // (1024 * 1024)} MB.", field="file")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError("The file is not UTF-8 text.", field="file") from exc
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text), None
+        except json.JSONDecodeError as exc:
+            raise DomainError("The file is not valid JSON.", field="file") from exc
+    return None, text
+
+
+EXPORT_CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+def loyalty_export_file(owner: User, *, file_format: str, include_account_numbers: bool = False) -> tuple[str, str]:
+    """(the export's text, its content type) as JSON or CSV; any other format is refused on `file_format`."""
+    if file_format not in EXPORT_CONTENT_TYPES:
+        raise DomainError("Export as json or csv.", field="file_format")
+    if file_format == "csv":
+        text = loyalty_export_csv(owner, include_account_numbers=include_account_numbers)
+    else:
+        text = json.dumps(loyalty_export(owner, include_account_numbers=include_account_numbers), indent=2)
+    return text, EXPORT_CONTENT_TYPES[file_format]
