@@ -1,7 +1,8 @@
 """Attendees (colleagues and guests) of a meal, the team's substantiation rules, foreign card amounts.
 
 The free-text attendees of each expense become guest rows (split on commas, semicolons and new lines, trimmed,
-each name once) before the text column is dropped. Going back joins the rows' names with commas."""
+each name once) before the text column is dropped; a party size smaller than the owner and those guests is raised
+to count them. Going back joins the rows' names with commas."""
 
 import re
 
@@ -11,6 +12,7 @@ from django.db import migrations, models
 
 BATCH = 2000
 NAME_LENGTH = 150
+MAX_PARTY_SIZE = 50
 
 
 def split_names(text: str) -> list[str]:
@@ -27,17 +29,19 @@ def split_names(text: str) -> list[str]:
 def text_to_rows(apps, schema_editor):
     Expense = apps.get_model("expenses", "Expense")
     Attendee = apps.get_model("expenses", "Attendee")
-    rows = []
-    listed = Expense.objects.exclude(attendees="").order_by("pk").values_list("pk", "attendees")
-    for expense_id, text in listed.iterator(chunk_size=BATCH):
-        rows += [
-            Attendee(expense_id=expense_id, name=name, position=position)
-            for position, name in enumerate(split_names(text))
-        ]
+    rows, raised = [], []
+    listed = Expense.objects.exclude(attendees="").order_by("pk").values_list("pk", "attendees", "party_size")
+    for expense_id, text, party_size in listed.iterator(chunk_size=BATCH):
+        names = split_names(text)[: MAX_PARTY_SIZE - 1]
+        rows += [Attendee(expense_id=expense_id, name=name, position=position) for position, name in enumerate(names)]
+        if party_size < 1 + len(names):
+            # The names say more people were there than the party size did: the party counts them all.
+            raised.append(Expense(pk=expense_id, party_size=1 + len(names)))
         if len(rows) >= BATCH:
             Attendee.objects.bulk_create(rows)
             rows = []
     Attendee.objects.bulk_create(rows)
+    Expense.objects.bulk_update(raised, ["party_size"], batch_size=BATCH)
 
 
 def rows_to_text(apps, schema_editor):
