@@ -31,7 +31,7 @@ FIELD_LABELS = {
 }  # fmt: skip
 
 
-def _require_places() -> None:
+def require_places() -> None:
     if not places_enabled():
         raise Http404("Place lookup is not set up on this server.")
 
@@ -41,7 +41,7 @@ def places_throttled(user) -> bool:
     return over_budget(user, "places", settings.PLACES_USER_CALLS_PER_MINUTE)
 
 
-def _too_many(request, template: str, context: dict):
+def too_many_lookups(request, template: str, context: dict):
     context["error"] = "Too many place lookups in a minute; wait a moment and try again."
     return render(request, template, context, status=429)
 
@@ -60,7 +60,7 @@ def _point(request) -> tuple[Decimal | None, Decimal | None]:
 @require_http_methods(["GET", "POST"])
 def place_add_from_search(request):
     """Search Google for a place; "Add" creates the user's restaurant from its details."""
-    _require_places()
+    require_places()
     template = "expenses/place_search.html"
     query = request.GET.get("q", "").strip()[:200]
     context: dict = {"query": query, "results": None, "error": ""}
@@ -70,7 +70,7 @@ def place_add_from_search(request):
             context["error"] = "Choose a place to add."
             return render(request, template, context, status=400)
         if places_throttled(request.user):
-            return _too_many(request, template, context)
+            return too_many_lookups(request, template, context)
         try:
             restaurant = restaurant_from_place(owner=request.user, place_id=place_id)
         except DomainError as exc:  # includes PlacesUnavailable and the duplicate Conflict
@@ -80,7 +80,7 @@ def place_add_from_search(request):
         return redirect("restaurant_detail", pk=restaurant.pk)
     if query:
         if places_throttled(request.user):
-            return _too_many(request, template, context)
+            return too_many_lookups(request, template, context)
         lat, lng = _point(request)
         try:
             context["results"] = place_search(
@@ -96,12 +96,12 @@ def place_add_from_search(request):
 @require_http_methods(["GET", "POST"])
 def restaurant_check_against_place(request, pk):
     """Field-by-field differences with the restaurant's Google place; the chosen ones are copied over."""
-    _require_places()
+    require_places()
     restaurant = owned_restaurant(request, pk)
     template = "expenses/restaurant_check.html"
     context: dict = {"restaurant": restaurant, "differences": None, "error": ""}
     if places_throttled(request.user):
-        return _too_many(request, template, context)
+        return too_many_lookups(request, template, context)
     try:
         if request.method == "POST":
             chosen = request.POST.getlist("fields")
