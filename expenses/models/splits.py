@@ -59,8 +59,8 @@ class Split(models.Model):
 class Share(models.Model):
     """One person's part of a split meal, in the meal's currency: subtotal + tax + tip + fees = total.
 
-    `user` is the person when they have an account (the owner or a colleague; NULL for a guest). `rounding` is the
-    minor units this person got beyond their exact part from largest-remainder rounding (0.01 = one cent more)."""
+    `user` is the person when they have an account (the owner or a colleague; NULL for a guest). `rounding` is what
+    the share pays beyond its exact fair part, to the minor unit (+0.01: a cent left over by rounding went here)."""
 
     expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="shares")
     position = models.PositiveSmallIntegerField(default=0)
@@ -93,6 +93,11 @@ class Share(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.total}"
+
+    @property
+    def rounding_spared(self) -> Decimal:
+        """A negative rounding as the amount this share was spared."""
+        return -self.rounding if self.rounding < 0 else Decimal(0)
 
 
 class Settlement(models.Model):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from mealtracker.errors import DomainError
-from mealtracker.money import allocate, has_valid_precision, minor_unit, precision_error
+from mealtracker.money import allocate, has_valid_precision, minor_unit, precision_error, quantize
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,39 +36,27 @@ class Bill:
 
 @dataclasses.dataclass
 class SharedAmounts:
-    """One person's part; `rounding` is what largest-remainder rounding gave them beyond their exact part."""
+    """One person's part. `rounding` is what they pay beyond their exact fair part (their part of the bill before
+    any rounding), to the minor unit: +0.01 where a cent left over by rounding went, -0.01 where one was spared."""
 
     subtotal: Decimal
     tax: Decimal
     tip: Decimal
     fees: Decimal
-    rounding: Decimal
+    rounding: Decimal = Decimal(0)
 
     @property
     def total(self) -> Decimal:
         return self.subtotal + self.tax + self.tip + self.fees
 
 
-def extra_units(total: Decimal, weights: Sequence, parts: Sequence[Decimal], currency: str) -> list[Decimal]:
-    """What each part holds beyond the floor of its exact share (the unit largest-remainder rounding gave it)."""
-    unit = Fraction(minor_unit(currency))
-    weight_sum = sum(Fraction(w) for w in weights)
-    extras = []
-    for weight, part in zip(weights, parts, strict=True):
-        exact = Fraction(abs(total)) * Fraction(weight) / weight_sum if weight_sum else Fraction(0)
-        floor = (exact // unit) * unit
-        extras.append(Decimal(abs(part)) - Decimal(floor.numerator) / Decimal(floor.denominator))
-    return extras
-
-
-def _shared(total: Decimal, weights: Sequence, currency: str) -> tuple[list[Decimal], list[Decimal]]:
-    """`total` allocated by `weights`, and the rounding units each got. Nothing to share is all zeros."""
-    if total == 0 or not any(weights):
-        if total and not any(weights):
-            raise DomainError("Nobody is left to share the bill with.", field="people")
-        return [Decimal(0).quantize(minor_unit(currency))] * len(weights), [Decimal(0)] * len(weights)
-    parts = allocate(total, list(weights), currency)
-    return parts, extra_units(total, weights, parts, currency)
+def _shared(total: Decimal, weights: Sequence, currency: str) -> list[Decimal]:
+    """`total` allocated by `weights` (largest remainder). Nothing to share is all zeros."""
+    if total and not any(weights):
+        raise DomainError("Nobody is left to share the bill with.", field="people")
+    if total == 0:
+        return [Decimal(0).quantize(minor_unit(currency))] * len(weights)
+    return allocate(total, list(weights), currency)
 
 
 def _check_money(value: Decimal, currency: str, field: str) -> None:
@@ -78,20 +66,23 @@ def _check_money(value: Decimal, currency: str, field: str) -> None:
         raise DomainError(precision_error(currency), field=field)
 
 
-def split_by_subtotals(bill: Bill, subtotals: Sequence[Decimal], rounding: Sequence[Decimal]) -> list[SharedAmounts]:
+def _with_rounding(bill: Bill, shares: list[SharedAmounts], exact: Sequence[Fraction]) -> list[SharedAmounts]:
+    """Each share's total against its exact part, rounded half-up to the minor unit."""
+    for share, part in zip(shares, exact, strict=True):
+        difference = Fraction(share.total) - part
+        share.rounding = quantize(Decimal(difference.numerator) / Decimal(difference.denominator), bill.currency)
+    return shares
+
+
+def split_by_subtotals(bill: Bill, subtotals: Sequence[Decimal]) -> list[SharedAmounts]:
     """Tax, tip and fees shared in proportion to each person's subtotal (which already adds up to the bill's)."""
     weights = [Decimal(s) for s in subtotals]
     if not any(weights):
         weights = [Decimal(1)] * len(subtotals)  # a bill of only tax, tip or fees: shared evenly
-    taxes, tax_extra = _shared(bill.tax, weights, bill.currency)
-    tips, tip_extra = _shared(bill.tip, weights, bill.currency)
-    fees, fee_extra = _shared(bill.fees, weights, bill.currency)
-    return [
-        SharedAmounts(
-            subtotals[i], taxes[i], tips[i], fees[i], rounding[i] + tax_extra[i] + tip_extra[i] + fee_extra[i]
-        )
-        for i in range(len(subtotals))
-    ]
+    taxes = _shared(bill.tax, weights, bill.currency)
+    tips = _shared(bill.tip, weights, bill.currency)
+    fees = _shared(bill.fees, weights, bill.currency)
+    return [SharedAmounts(subtotals[i], taxes[i], tips[i], fees[i]) for i in range(len(subtotals))]
 
 
 def split_by_weights(bill: Bill, weights: Sequence[Decimal | int]) -> list[SharedAmounts]:
@@ -103,8 +94,10 @@ def split_by_weights(bill: Bill, weights: Sequence[Decimal | int]) -> list[Share
             raise DomainError("A share cannot be negative.", field="weights")
     if not any(Decimal(w) for w in weights):
         raise DomainError("Give at least one person a share.", field="weights")
-    subtotals, extras = _shared(bill.subtotal, [Decimal(w) for w in weights], bill.currency)
-    return split_by_subtotals(bill, subtotals, extras)
+    exact_weights = [Fraction(Decimal(w)) for w in weights]
+    shares = split_by_subtotals(bill, _shared(bill.subtotal, [Decimal(w) for w in weights], bill.currency))
+    total_weight = sum(exact_weights)
+    return _with_rounding(bill, shares, [Fraction(bill.amount) * w / total_weight for w in exact_weights])
 
 
 def split_by_items(bill: Bill, items: Sequence[tuple[Decimal, Sequence[int]]], people: int) -> list[SharedAmounts]:
@@ -122,18 +115,22 @@ def split_by_items(bill: Bill, items: Sequence[tuple[Decimal, Sequence[int]]], p
             field="items",
         )
     subtotals = [Decimal(0)] * people
-    rounding = [Decimal(0)] * people
+    exact_items = [Fraction(0)] * people
     for index, (amount, holders) in enumerate(items):
         holders = sorted(set(holders))
         if not holders:
             raise DomainError(f"Give item {index + 1} to someone.", field="items")
         if any(h < 0 or h >= people for h in holders):
             raise DomainError(f"Item {index + 1} went to someone who is not at the table.", field="items")
-        parts, extras = _shared(Decimal(amount), [1] * len(holders), bill.currency)
-        for holder, part, extra in zip(holders, parts, extras, strict=True):
+        for holder, part in zip(holders, _shared(Decimal(amount), [1] * len(holders), bill.currency), strict=True):
             subtotals[holder] += part
-            rounding[holder] += extra
-    return split_by_subtotals(bill, subtotals, rounding)
+            exact_items[holder] += Fraction(Decimal(amount)) / len(holders)
+    shares = split_by_subtotals(bill, subtotals)
+    if not bill.subtotal:
+        exact = [Fraction(bill.amount) / people] * people
+    else:
+        exact = [Fraction(bill.amount) * part / Fraction(bill.subtotal) for part in exact_items]
+    return _with_rounding(bill, shares, exact)
 
 
 def split_by_exact(bill: Bill, totals: Sequence[Decimal]) -> list[SharedAmounts]:
@@ -147,15 +144,15 @@ def split_by_exact(bill: Bill, totals: Sequence[Decimal]) -> list[SharedAmounts]
             f"The amounts add up to {sum(totals, Decimal(0))}, not the {bill.amount} paid.", field="amounts"
         )
     weights = [Decimal(t) for t in totals]
-    taxes, _ = _shared(bill.tax, weights, bill.currency)
-    tips, _ = _shared(bill.tip, weights, bill.currency)
-    fees, _ = _shared(bill.fees, weights, bill.currency)
+    taxes = _shared(bill.tax, weights, bill.currency)
+    tips = _shared(bill.tip, weights, bill.currency)
+    fees = _shared(bill.fees, weights, bill.currency)
     shares = []
     for i, total in enumerate(totals):
         subtotal = Decimal(total) - taxes[i] - tips[i] - fees[i]
         if subtotal < 0:
             raise DomainError("An amount is smaller than its part of the tax, tip and fees.", field="amounts")
-        shares.append(SharedAmounts(subtotal, taxes[i], tips[i], fees[i], Decimal(0)))  # the total is as typed
+        shares.append(SharedAmounts(subtotal, taxes[i], tips[i], fees[i]))  # the total is as typed: no rounding
     return shares
 
 

@@ -118,8 +118,8 @@ def balance_with(request, user_pk):
             messages.success(request, "Settlement recorded.")
             return redirect("balance_with", user_pk=other.pk)
     standing = balances_for(request.user, other=other)
-    if not form.is_bound and standing:
-        owed = next((b for b in standing if b.net), standing[0])
+    owed = next((b for b in standing if b.net), None)
+    if not form.is_bound and owed is not None:
         form = SettleUpForm(initial={"direction": "received" if owed.net > 0 else "paid", "amount": abs(owed.net),
                                      "currency": owed.currency})  # fmt: skip
     context = {
