@@ -309,8 +309,9 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-# --- Receipt readings and loyalty (read-only here: users write them through the services) ----------------
-from expenses.models import MerchantRewardsLink, ReceiptReading, RewardsMembership, RewardsProgram  # noqa: E402
+# --- Receipt readings (read-only) and loyalty (expenses/admin_loyalty.py) -------------------------------------
+from expenses import admin_loyalty  # noqa: E402, F401  (programmes, accounts and links, through the services)
+from expenses.models import ReceiptReading  # noqa: E402
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -327,31 +328,6 @@ class ReceiptReadingAdmin(ReadOnlyAdmin):
     list_filter = ["backend"]
     list_select_related = ["receipt"]
     raw_id_fields = ["receipt"]
-
-
-@admin.register(RewardsProgram)
-class RewardsProgramAdmin(ReadOnlyAdmin):
-    list_display = ["name", "owner", "website", "email", "phone"]
-    search_fields = ["name", "owner__email"]
-    list_select_related = ["owner"]
-
-
-@admin.register(RewardsMembership)
-class RewardsMembershipAdmin(ReadOnlyAdmin):
-    # The account number stays masked even for admins: it is the member's secret, encrypted at rest.
-    list_display = ["program", "owner", "account_number_masked", "tier", "points_balance"]
-    fields = ["owner", "program", "membership_email", "membership_phone", "account_number_masked", "tier",
-              "points_balance", "notes"]  # fmt: skip
-    readonly_fields = fields
-    search_fields = ["program__name", "owner__email"]
-    list_select_related = ["owner", "program"]
-
-
-@admin.register(MerchantRewardsLink)
-class MerchantRewardsLinkAdmin(ReadOnlyAdmin):
-    list_display = ["merchant", "program", "owner"]
-    search_fields = ["merchant__name", "program__name", "owner__email"]
-    list_select_related = ["merchant", "program", "owner"]
 
 
 @admin.register(MealPolicy)
