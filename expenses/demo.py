@@ -17,6 +17,7 @@ from accounts.services import team_create, user_create
 from expenses import services
 from expenses.choices import MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
+from expenses.split_demo import seed_split_demo
 from expenses.trip_demo import seed_trip_demo
 from mealtracker.money import quantize
 
@@ -181,6 +182,7 @@ def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogi
                 if progress:
                     progress()
     seed_trip_demo(users[2], now=now)  # Alice: a trip with per-diem days, a weekday coffee to confirm
+    seed_split_demo(users[2], users[3], now=now)  # Alice's dinner split with Bob and two guests; Bob settled up
     return logins
 
 
