@@ -37,6 +37,7 @@ EXPORTS = [
     ("breakdown", "By trip", {"by": "trip"}),
     ("breakdown", "By weekday", {"by": "weekday"}),
     ("breakdown", "By hour", {"by": "hour"}),
+    ("breakdown", "By exchange rate used", {"by": "rate_source"}),
     ("top-restaurants", "Top restaurants", {"by": "spend"}),
     ("heatmap", "Calendar heat map", {}),
     ("over-policy", "Over-policy expenses", {}),

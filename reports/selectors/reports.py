@@ -10,7 +10,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 
 from accounts.models import User
-from expenses.choices import ExpenseStatus, MealType, OrderType
+from expenses.choices import ExpenseStatus, MealType, OrderType, RateSource
 from expenses.models import Expense
 from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
@@ -165,6 +165,8 @@ def _dimension(viewer: User, by: str):
         "hour": ({"key": ExtractHour("occurred_at", tzinfo=tz)}, None),
         "owner": ({"key": F("owner_id"), "name": F("owner__email")}, None),
         "trip": (trip_of_meal(viewer), "No trip"),
+        # Which rate converted each meal: none needed, typed, the card's, or the stored (ECB) rate of the day.
+        "rate_source": ({"key": F("rate_source")}, None),
     }
     if by not in dimensions:
         raise DomainError(f"Break down by one of {', '.join(dimensions)}.", field="by")
@@ -180,6 +182,8 @@ def _dimension(viewer: User, by: str):
             return str(order_labels.get(key, key))
         if by == "status":
             return str(status_labels.get(key, key))
+        if by == "rate_source":
+            return str(dict(RateSource.choices).get(key, key))
         if by == "weekday":
             return WEEKDAYS[key - 1]
         if by == "hour":

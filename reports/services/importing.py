@@ -41,6 +41,8 @@ ALIASES = {
     "tax": ["tax", "tax_amount", "sales_tax", "vat"],
     "tip": ["tip", "tip_amount", "gratuity"],
     "exchange_rate": ["exchange_rate", "rate", "fx_rate"],
+    "charged_amount": ["charged_amount", "card_charged", "card_amount", "billed_amount", "billing_amount"],
+    "charged_currency": ["charged_currency", "card_currency", "billing_currency"],
     "meal_type": ["meal_type", "meal"],
     "order_type": ["order_type", "order"],
     "party_size": ["party_size", "party", "guests", "people", "covers", "headcount"],
@@ -427,6 +429,13 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
             values["exchange_rate"] = str(rate)
         except InvalidOperation:
             errors["exchange_rate"] = f"{cells['exchange_rate']!r} is not a positive rate"
+    if not _blank(cells.get("charged_amount")):  # dual-amount entry: what the card charged, in the card's currency
+        charged_currency = str(cells.get("charged_currency") or "").strip().upper() or default_currency
+        if not is_currency_code(charged_currency):
+            errors["charged_currency"] = f"{charged_currency!r} is not a supported currency code"
+        else:
+            values["charged_currency"] = charged_currency
+            values["charged_amount"] = _money(cells["charged_amount"], charged_currency, "charged_amount", errors)
     values["meal_type"] = _choice(cells.get("meal_type"), MealType.values, MEAL_SYNONYMS, "other", "meal_type", errors)
     values["order_type"] = _choice(
         cells.get("order_type"), OrderType.values, ORDER_SYNONYMS, "dine_in", "order_type", errors

@@ -26,7 +26,7 @@ EDITABLE_VALUES = {
     "date", "time", "datetime_utc", "amount", "currency", "tax", "tip", "exchange_rate", "meal_type", "order_type",
     "party_size", "payment_method", "category_name", "tags", "restaurant_name", "restaurant_city",
     "restaurant_country", "notes", "is_business", "business_purpose", "attendees", "cleared_date", "timezone",
-    "occurred_at",
+    "occurred_at", "charged_amount", "charged_currency",
 }  # fmt: skip
 
 
@@ -138,6 +138,8 @@ def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
     """A foreign-currency row without a rate must find one now, or ask the user for it (never 1.0)."""
     currency = values.get("currency")
     if currency == settings.REPORTING_CURRENCY or values.get("exchange_rate") or not values.get("occurred_at"):
+        return
+    if values.get("charged_amount"):  # the card's amount gives the rate
         return
     day = _moment(values, owner).astimezone(owner.tzinfo).date()
     key = (currency, day)
@@ -361,6 +363,8 @@ def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) 
         "is_business": values.get("is_business", False),
         "business_purpose": values.get("business_purpose", ""),
         "attendees": values.get("attendees", ""),
+        "charged_amount": Decimal(values["charged_amount"]) if values.get("charged_amount") else None,
+        "charged_currency": values.get("charged_currency", "") if values.get("charged_amount") else "",
     }
 
 

@@ -25,7 +25,7 @@ from expenses.services.loyalty import (
     rewards_program_create,
 )
 from expenses.services.receipts import receipt_attach
-from expenses.tests.factories import MerchantFactory
+from expenses.tests.factories import ExchangeRateFactory, MerchantFactory
 from reports.models import Budget
 from reports.services.backups import RESTAURANT_FIELDS, user_data_import
 from reports.services.budgets import budget_create
@@ -67,10 +67,12 @@ def full_meal(member, manager):
         longitude=Decimal("-71.055200"), merchant=spoon,
     )  # fmt: skip
     category = services.category_create(owner=member, name="Client meals", color="#123456", icon="briefcase")
+    ExchangeRateFactory(currency="EUR", date=datetime.date(2026, 3, 1), rate=Decimal("1.08"))  # the card fee's basis
     services.tag_create(owner=member, name="client", color="#abcdef", description="Paid by the client")
     expense = services.expense_create(
         owner=member, occurred_at=local(2026, 3, 2, 19, 45), amount=Decimal("120.00"), tax=Decimal("8.00"),
-        tip=Decimal("12.00"), currency="EUR", exchange_rate=Decimal("1.08123456"),
+        tip=Decimal("12.00"), currency="EUR", exchange_rate=Decimal("1.08123456"), charged_amount=Decimal("131.10"),
+        charged_currency="USD",
         cleared_on=datetime.date(2026, 3, 4), meal_type="dinner", order_type="catering", party_size=3,
         payment_method="corporate_card", notes='Tried the "chef\'s special", twice\nand the soup',
         is_business=True, business_purpose="Pitch to =ACME, Inc.",
