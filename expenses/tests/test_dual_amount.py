@@ -201,3 +201,18 @@ def test_the_expense_page_says_which_rate_was_used(member, web_client_for, euro_
 
     assert "Card statement" in page
     assert "card fee" in page.lower()
+
+
+def test_the_admin_form_takes_the_card_amount_and_shows_the_rates_record(site_admin, member, web_client_for, euro_rate):
+    expense = expense_create(
+        owner=member, amount=Decimal("40.00"), currency="EUR", occurred_at=LUNCH, charged_amount=Decimal("44.20")
+    )
+    client = web_client_for(site_admin)
+
+    add_page = client.get(reverse("admin:expenses_expense_add")).content.decode()
+    change_page = client.get(reverse("admin:expenses_expense_change", args=[expense.pk])).content.decode()
+
+    assert 'name="charged_amount"' in add_page
+    assert 'name="charged_currency"' in add_page
+    assert 'name="card_fee"' not in change_page  # derived: shown, not typed
+    assert "Card statement" in change_page
