@@ -90,14 +90,6 @@ class ExpenseForm(Form):
         help_text="Service charge, delivery.",
         widget=forms.NumberInput(MONEY_ATTRS),
     )
-    fees = forms.DecimalField(
-        label="Fees",
-        max_digits=12,
-        min_value=0,
-        required=False,
-        help_text="Service charge, delivery.",
-        widget=forms.NumberInput(MONEY_ATTRS),
-    )
     exchange_rate = forms.DecimalField(
         label="Exchange rate",
         max_digits=18,
@@ -141,6 +133,14 @@ class ExpenseForm(Form):
         required=False,
         help_text="JPEG, PNG, WebP, HEIC or PDF, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["restaurant"].queryset = restaurants_owned_by(owner)
+        self.fields["category"].queryset = categories_owned_by(owner)
         self.fields["attendees"].queryset = colleagues_of(owner)
         self._add_guest_rows()
 
@@ -159,14 +159,6 @@ class ExpenseForm(Form):
     def guest_rows(self) -> list[list]:
         """The guest inputs by row, for the template."""
         return [[self[f"guest_{index}_{part}"] for part in GUEST_PARTS] for index in range(self.guest_count)]
-    )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, owner: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-        self.fields["restaurant"].queryset = restaurants_owned_by(owner)
-        self.fields["category"].queryset = categories_owned_by(owner)
 
     @classmethod
     def initial_for_new(cls, owner: User) -> dict:
@@ -201,12 +193,6 @@ class ExpenseForm(Form):
         initial.pop("exchange_rate", None)
         return initial
 
-        guests = []
-        for index in range(self.guest_count):
-            guest = {part: data.pop(f"guest_{index}_{part}", "") or "" for part in GUEST_PARTS}
-            if guest["name"].strip():
-                guests.append(guest)
-        data["attendees"] = [*data.get("attendees", ()), *guests]
     def clean_tags(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
 
@@ -218,7 +204,12 @@ class ExpenseForm(Form):
         data["tax"] = data["tax"] or 0
         data["tip"] = data["tip"] or 0
         data["fees"] = data["fees"] or 0
-        data["fees"] = data["fees"] or 0
+        guests = []
+        for index in range(self.guest_count):
+            guest = {part: data.pop(f"guest_{index}_{part}", "") or "" for part in GUEST_PARTS}
+            if guest["name"].strip():
+                guests.append(guest)
+        data["attendees"] = [*data.get("attendees", ()), *guests]
         if data["exchange_rate"] is None:
             data.pop("exchange_rate")
         return data
