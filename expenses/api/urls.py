@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import attendees, loyalty, receipt_uploads, splits, trips, views
+from expenses.api import attendees, loyalty, places, receipt_uploads, splits, trips, views
 
 app_name = "expenses_api"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("receipts/uploads/", receipt_uploads.ReceiptUploadStart.as_view(), name="receipt-upload-start"),
     path("receipts/uploads/complete/", receipt_uploads.ReceiptUploadComplete.as_view(), name="receipt-upload-complete"),
     path("colleagues/", attendees.ColleagueList.as_view(), name="colleague-list"),
+    path("places/", places.PlaceSearchView.as_view(), name="place-search"),
+    path("places/<str:place_id>/", places.PlaceDetailView.as_view(), name="place-detail"),
+    path("places/<str:place_id>/add/", places.PlaceAddView.as_view(), name="place-add"),
     path("expenses/<int:pk>/items/", splits.LineItemsView.as_view(), name="expense-items"),
     path("expenses/<int:pk>/split/", splits.ExpenseSplitView.as_view(), name="expense-split"),
     path("shares/", splits.ShareListView.as_view(), name="share-list"),

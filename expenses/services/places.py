@@ -58,6 +58,12 @@ def _place_fields(place_id: str) -> dict:
     return place_to_restaurant_fields(place)
 
 
+def place_details(*, place_id: str) -> dict:
+    """One place's details as restaurant fields plus its formatted address (a Pro-tier lookup, cached)."""
+    place = _client().place(place_id, tier=_tier_at_least("pro"))
+    return {**place_to_restaurant_fields(place), "formatted_address": place.get("formattedAddress", "")}
+
+
 def place_search(
     *, user: User, query: str, latitude=None, longitude=None, radius_km: float | None = None, max_results: int = 10
 ) -> list[dict]:

@@ -112,6 +112,15 @@ ROWS += [
     Row("expenses_api:receipt-mismatches", "get", EXPENSE_READ, kwargs=_pk("receipt")),
 ]  # fmt: skip
 
+# Google places (expenses/api/places.py), against the recorded fake Places server: anyone signed in; a place
+# added becomes the caller's own restaurant.
+GOLDEN_SPOON = "ChIJgoldenspoon0001"
+ROWS += [
+    Row("expenses_api:place-search", "get", SIGNED_IN_200, data={"query": "golden spoon"}),
+    Row("expenses_api:place-detail", "get", SIGNED_IN_200, kwargs={"place_id": GOLDEN_SPOON}),
+    Row("expenses_api:place-add", "post", SIGNED_IN_201, kwargs={"place_id": GOLDEN_SPOON}),
+]  # fmt: skip
+
 
 # Trips, favourites and recurring meals to confirm (expenses/api/trips.py). A trip is its owner's; a manager reads
 # a team member's trip once it holds a submitted business meal ("claimed"), and never changes it.

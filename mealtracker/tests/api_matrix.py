@@ -116,3 +116,22 @@ def receipts_bucket(settings, monkeypatch):
 
         boto3.client("s3").create_bucket(Bucket="matrix-receipts")
         yield
+
+
+@pytest.fixture(scope="session")
+def fake_places_server():
+    from expenses.tests.places_server import FakePlaces
+
+    fake = FakePlaces().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def places_server(settings, fake_places_server):
+    """Google places answered by the recorded fake server on 127.0.0.1, for the place rows."""
+    settings.PLACES_API_KEY = "test-server-key"
+    settings.PLACES_API_BASE_URL = fake_places_server.base_url
+    settings.PLACES_FIELD_TIER = "enterprise"
+    settings.PLACES_TIMEOUT_SECONDS = 2
+    return fake_places_server

@@ -29,7 +29,14 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from mealtracker.tests.api_matrix import ROLES, Row, World, receipts_bucket  # noqa: F401 - autouse fixture
+from mealtracker.tests.api_matrix import (  # noqa: F401 - autouse fixtures
+    ROLES,
+    Row,
+    World,
+    fake_places_server,
+    places_server,
+    receipts_bucket,
+)
 
 ROW_MODULES = [
     "accounts.tests.api_matrix_rows",

@@ -13,7 +13,13 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from mealtracker.tests.api_matrix import ROLES, World, receipts_bucket  # noqa: F401 - autouse fixture
+from mealtracker.tests.api_matrix import (  # noqa: F401 - autouse fixtures
+    ROLES,
+    World,
+    fake_places_server,
+    places_server,
+    receipts_bucket,
+)
 from mealtracker.tests.test_api_permission_matrix import ROWS, call
 
 

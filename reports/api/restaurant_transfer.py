@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports.api.serializers import ImportBatchSerializer, ImportUploadSerializer
-from reports.models import ImportAction, ImportRow
+from reports.models import ImportRow
 from reports.services import restaurant_imports as services
 from reports.services.exports import CONTENT_TYPES, attachment
 from reports.services.restaurant_transfer import restaurants_csv, restaurants_for_export, restaurants_json
@@ -74,7 +74,7 @@ class RestaurantImportRowPageSerializer(serializers.Serializer):
 
 
 class RestaurantImportRowChoiceSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=ImportAction.choices)
+    action = serializers.ChoiceField(choices=["apply", "skip"])
 
 
 def _body(batch, **extra) -> dict:
