@@ -12,9 +12,10 @@ from accounts.models import User
 from expenses.attendee_selectors import colleagues_of
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.fields import EDITABLE_FIELD_NAMES
-from expenses.models import Category, Restaurant, Tag
+from expenses.models import Category, Restaurant, Tag, Trip
 from expenses.page_selectors import RESTAURANT_SORTS
 from expenses.selectors import categories_owned_by, restaurants_owned_by
+from expenses.trip_selectors import trips_owned_by
 from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
@@ -229,6 +230,7 @@ class ExpenseFilterForm(Form):
     order_type = forms.ChoiceField(label="Order type", choices=[("", "Any"), *OrderType.choices], required=False)
     tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any", to_field_name="name")
     status = forms.ChoiceField(choices=[("", "Any"), *ExpenseStatus.choices], required=False)
+    trip = forms.ModelChoiceField(queryset=Trip.objects.none(), required=False, empty_label="Any")
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest first"),
@@ -246,6 +248,7 @@ class ExpenseFilterForm(Form):
         self.fields["category"].queryset = categories_owned_by(owner)
         self.fields["restaurant"].queryset = restaurants_owned_by(owner)
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
+        self.fields["trip"].queryset = trips_owned_by(owner)
 
     def query(self, names: Iterable[str] | None = None) -> QueryDict:
         """The page's filters as the list's query parameters (expenses.filters reads them for the web list, the API
