@@ -33,3 +33,57 @@ class UserTimezoneMiddleware:
         except DATABASE_ERRORS:
             # Leave it to the view: there the lost database becomes the site's 503 page, not a 500.
             return None
+
+
+# What an auditor may still send: signing in and out, their own password and profile, and asking for a report's
+# bundle to be built (it adds a file to read, it changes no expense).
+AUDITOR_WRITABLE_PREFIXES = ("/accounts/", "/admin/login/", "/admin/logout/", "/api/v1/auth/")
+AUDITOR_WRITABLE_VIEWS = {"expenses:report_bundle", "expenses_api:report-bundle"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class AuditorReadOnlyMiddleware:
+    """Auditors read and never write: any other request that could change something is a 403, on pages, in the
+    admin and in the API (whether signed in by session or by bearer token). Services stay the second guard."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS or request.path_info.startswith(AUDITOR_WRITABLE_PREFIXES):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in AUDITOR_WRITABLE_VIEWS:
+            return None
+        user = self._user_of(request)
+        if user is None or not user.is_auditor:
+            return None
+        detail = "Auditors read only; they cannot change anything."
+        if request.path_info.startswith(API_PATH_PREFIX):
+            from mealtracker.api.problems import problem_json_response
+
+            return problem_json_response(403, detail=detail, code="read_only_role")
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(detail)
+
+    @staticmethod
+    def _user_of(request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        if not request.path_info.startswith(API_PATH_PREFIX) or "HTTP_AUTHORIZATION" not in request.META:
+            return None
+        # A bearer token is read by the API views themselves; read it here too so the rule has one place.
+        from rest_framework.exceptions import APIException
+        from rest_framework.request import Request
+        from rest_framework_simplejwt.authentication import JWTAuthentication
+
+        try:
+            found = JWTAuthentication().authenticate(Request(request))
+        except APIException:
+            return None  # the view answers 401 itself
+        return found[0] if found else None

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
     MANAGER = "manager", "Manager"
     ADMIN = "admin", "Admin"
+    FINANCE = "finance", "Finance"  # second approver, reimbursement batches
+    AUDITOR = "auditor", "Auditor"  # reads the teams assigned to them, changes nothing
 
 
 # What each role may do in the Django admin, by permission codename. Admins hold every permission.
@@ -27,12 +29,26 @@ ROLE_PERMISSIONS = {
             "expenses.approve_expense",
             "expenses.view_receipt",
             "expenses.view_approvalevent",
+            "expenses.view_attendee",
             "expenses.view_lineitem",
             "expenses.view_share",
             "expenses.view_settlement",
         }
     ),
 }
+# Auditors read what managers read in the back office (scoped to their assigned teams), and the reports around it.
+ROLE_PERMISSIONS[Role.AUDITOR] = ROLE_PERMISSIONS[Role.MANAGER] - {"expenses.approve_expense"} | {
+    "expenses.view_expensereport",
+    "expenses.view_reimbursementbatch",
+}
+# Finance decides second approvals and pays batches; it reads the business meals of every team.
+ROLE_PERMISSIONS[Role.FINANCE] = ROLE_PERMISSIONS[Role.AUDITOR] | {
+    "expenses.approve_expense",
+    "expenses.add_reimbursementbatch",
+    "expenses.change_reimbursementbatch",
+}
+# Roles that sign in to the back office.
+STAFF_ROLES = (Role.MANAGER, Role.ADMIN, Role.FINANCE, Role.AUDITOR)
 
 
 class Team(models.Model):
@@ -49,6 +65,26 @@ class Team(models.Model):
     )
     substantiation_blocking = models.BooleanField(
         default=False, help_text="Refuse to submit a business meal while its substantiation is incomplete."
+    )
+    auditors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="audited_teams", blank=True, help_text="Auditors who read this team."
+    )
+    # Second approval by finance: above an amount (reporting currency), for meals over policy, for some categories.
+    second_approval_above = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Business meals above this amount, in the reporting currency, also need finance's approval.",
+    )
+    second_approval_over_policy = models.BooleanField(
+        default=False, help_text="Meals over the team's meal policy also need finance's approval."
+    )
+    second_approval_categories = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Category names, separated by commas, whose meals also need finance's approval.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -138,7 +174,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         # Staff and superuser flags follow the role so there is one source of truth for access.
-        self.is_staff = self.role in (Role.MANAGER, Role.ADMIN)
+        self.is_staff = self.role in STAFF_ROLES
         self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
@@ -158,6 +194,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.ADMIN
 
     @property
+    def is_finance(self) -> bool:
+        return self.role == Role.FINANCE
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
@@ -174,3 +218,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_admin:
             return True
         return any(p.startswith(f"{app_label}.") for p in ROLE_PERMISSIONS.get(self.role, frozenset()))
+
+
+class ApprovalDelegation(models.Model):
+    """While a manager is away (`starts_on`..`ends_on`, both included), `delegate` decides for their teams."""
+
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given")
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"], name="accounts_delegation_delegate")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="accounts_delegation_dates"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("delegate")), name="accounts_delegation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} for {self.manager}, {self.starts_on} to {self.ends_on}"

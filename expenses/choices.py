@@ -38,6 +38,7 @@ class ExpenseStatus(models.TextChoices):
     RECORDED = "recorded", "Recorded"  # personal expenses: no approval flow
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    SECOND_REVIEW = "second_review", "Awaiting finance"  # approved by the manager, finance approves too
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     REIMBURSED = "reimbursed", "Reimbursed"
@@ -46,6 +47,7 @@ class ExpenseStatus(models.TextChoices):
 BUSINESS_STATUSES = [
     ExpenseStatus.DRAFT,
     ExpenseStatus.SUBMITTED,
+    ExpenseStatus.SECOND_REVIEW,
     ExpenseStatus.APPROVED,
     ExpenseStatus.REJECTED,
     ExpenseStatus.REIMBURSED,
@@ -54,7 +56,8 @@ BUSINESS_STATUSES = [
 # The approval workflow: from-status -> statuses it may move to.
 TRANSITIONS = {
     ExpenseStatus.DRAFT: {ExpenseStatus.SUBMITTED},
-    ExpenseStatus.SUBMITTED: {ExpenseStatus.APPROVED, ExpenseStatus.REJECTED},
+    ExpenseStatus.SUBMITTED: {ExpenseStatus.APPROVED, ExpenseStatus.SECOND_REVIEW, ExpenseStatus.REJECTED},
+    ExpenseStatus.SECOND_REVIEW: {ExpenseStatus.APPROVED, ExpenseStatus.REJECTED},
     ExpenseStatus.REJECTED: {ExpenseStatus.SUBMITTED},
     ExpenseStatus.APPROVED: {ExpenseStatus.REIMBURSED},
     ExpenseStatus.REIMBURSED: set(),

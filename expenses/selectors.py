@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from accounts.selectors import teams_managed_by
-from expenses.choices import ExpenseStatus
+from accounts.selectors import teams_readable_by
+from expenses.choices import BUSINESS_STATUSES, ExpenseStatus
 from expenses.filters import ExpenseFilter, expense_order_by
 from expenses.models import Attendee, Category, Expense, LineItem, Merchant, Receipt, Restaurant, Tag
 from expenses.services.validation import InvalidFields
@@ -17,30 +17,39 @@ from mealtracker.money import as_money, average
 
 
 def expenses_visible_to(user: User) -> QuerySet[Expense]:
-    """Own expenses; plus the team's for a manager; everything for an admin."""
+    """Own expenses; plus the teams' for a manager (or a delegate) and an auditor; sent business meals of every team
+    for finance; everything for an admin."""
     expenses = Expense.objects.select_related("owner", "restaurant", "restaurant__merchant", "category")
     if user.is_admin:
         return expenses
-    if user.is_manager:
-        # `owner_id IN (those users)`, not an OR across a join to the users table, so the planner can use the
-        # (owner, -occurred_at) index instead of scanning every expense with the status filters (docs/performance.md).
-        # The ids are read first (a team is tens of people): a literal list is estimated exactly, where a subquery
-        # was guessed at half of all users and turned into a sequential scan of every expense.
-        owners = [user.pk, *User.objects.filter(team__in=teams_managed_by(user)).values_list("pk", flat=True)]
-        return expenses.filter(owner__in=owners)
-    return expenses.filter(owner=user)
+    if not (user.is_manager or user.is_finance or user.is_auditor):
+        return expenses.filter(owner=user)
+    if user.is_finance:
+        # Finance reads every team's business meals once they are sent for approval (never drafts or personal meals).
+        sent = [s for s in BUSINESS_STATUSES if s != ExpenseStatus.DRAFT]
+        return expenses.filter(Q(owner=user) | Q(is_business=True, status__in=sent))
+    # Managers (and delegates standing in for one) read their teams; auditors the teams assigned to them.
+    # `owner_id IN (those users)`, not an OR across a join to the users table, so the planner can use the
+    # (owner, -occurred_at) index instead of scanning every expense with the status filters (docs/performance.md).
+    # The ids are read first (a team is tens of people): a literal list is estimated exactly, where a subquery
+    # was guessed at half of all users and turned into a sequential scan of every expense.
+    team_members = User.objects.filter(team__in=teams_readable_by(user)).values_list("pk", flat=True)
+    owners = [user.pk, *team_members]
+    return expenses.filter(owner__in=owners)
 
 
 def expenses_awaiting_review_by(user: User) -> QuerySet[Expense]:
-    """Submitted expenses this user may decide on (never their own)."""
-    if not (user.is_admin or user.is_manager):
+    """Expenses waiting for this user's decision (never their own): submitted ones of the teams they manage or stand
+    in for; for finance, those awaiting the second approval (admins see both)."""
+    if user.is_admin:
+        statuses = [ExpenseStatus.SUBMITTED, ExpenseStatus.SECOND_REVIEW]
+    elif user.is_finance:
+        statuses = [ExpenseStatus.SECOND_REVIEW]
+    elif not user.is_auditor and teams_readable_by(user).exists():
+        statuses = [ExpenseStatus.SUBMITTED]
+    else:
         return Expense.objects.none()
-    return (
-        expenses_visible_to(user)
-        .filter(status=ExpenseStatus.SUBMITTED)
-        .exclude(owner=user)
-        .order_by("occurred_at", "id")
-    )
+    return expenses_visible_to(user).filter(status__in=statuses).exclude(owner=user).order_by("occurred_at", "id")
 
 
 def expense_get(*, user: User, pk) -> Expense:
@@ -71,7 +80,7 @@ def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]
     """The expense list: the caller's own (`mine`) or everything they review (`team`), ready to serialize."""
     expenses = expenses_visible_to(user)
     if scope == "team":
-        if not (user.is_manager or user.is_admin):
+        if not (user.is_manager or user.is_admin or user.is_finance or user.is_auditor):
             raise NotAllowed("Only managers and admins can list a team's expenses.", field="scope")
     else:
         expenses = expenses.filter(owner=user)

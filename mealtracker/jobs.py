@@ -44,3 +44,11 @@ def purge_rate_counters(event=None, context=None):
 
 def create_recurring_meals(event=None, context=None):
     call_command("create_recurring_meals")
+
+
+def build_report_bundles(event=None, context=None):
+    call_command("build_report_bundles")
+
+
+def send_approval_reminders(event=None, context=None):
+    call_command("send_approval_reminders", "--days", str(settings.APPROVAL_REMINDER_DAYS))

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages and the admin in the signed-in user's timezone (the API keeps its own, explicit timezones).
     "accounts.middleware.UserTimezoneMiddleware",
+    # Auditors read only: every write they send is refused here, whatever the surface.
+    "accounts.middleware.AuditorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "mealtracker.api.problems.DatabaseUnavailableMiddleware",
@@ -298,6 +300,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 RECEIPTS_BUCKET = env.str("RECEIPTS_BUCKET", default="")
 RECEIPTS_KMS_KEY_ID = env.str("RECEIPTS_KMS_KEY_ID", default="")
 PRESIGNED_URL_SECONDS = env.int("PRESIGNED_URL_SECONDS", default=300)
+# Expense report bundles (PDF + ZIP) of up to this many meals are built in the request; larger ones by a job.
+REPORT_BUNDLE_INLINE_LINES = env.int("REPORT_BUNDLE_INLINE_LINES", default=25)
+# Approvers are reminded of meals waiting for them longer than this many days (a scheduled job, weekdays).
+APPROVAL_REMINDER_DAYS = env.int("APPROVAL_REMINDER_DAYS", default=3)
 MEDIA_STORAGE = (
     {
         "BACKEND": "storages.backends.s3.S3Storage",

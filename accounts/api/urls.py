@@ -3,12 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import delegations, views
 
 app_name = "accounts_api"
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
+router.register("delegations", delegations.DelegationViewSet, basename="delegation")
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="register"),

@@ -37,3 +37,11 @@ class ManagerFactory(UserFactory):
 
 class AdminFactory(UserFactory):
     role = Role.ADMIN
+
+
+class FinanceFactory(UserFactory):
+    role = Role.FINANCE
+
+
+class AuditorFactory(UserFactory):
+    role = Role.AUDITOR

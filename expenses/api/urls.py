@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import attendees, loyalty, places, receipt_uploads, splits, trips, views
+from expenses.api import attendees, expense_reports, loyalty, places, receipt_uploads, splits, trips, views
 
 app_name = "expenses_api"
 
@@ -20,6 +20,8 @@ router.register("meals-to-confirm", trips.PendingMealViewSet, basename="pending-
 router.register("rewards-programs", loyalty.RewardsProgramViewSet, basename="rewards-program")
 router.register("rewards-memberships", loyalty.RewardsMembershipViewSet, basename="rewards-membership")
 router.register("rewards-links", loyalty.MerchantRewardsLinkViewSet, basename="rewards-link")
+router.register("reports", expense_reports.ExpenseReportViewSet, basename="report")
+router.register("reimbursement-batches", expense_reports.ReimbursementBatchViewSet, basename="batch")
 
 urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.

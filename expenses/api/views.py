@@ -96,7 +96,8 @@ class ExpenseViewSet(CrudViewSet):
         return selectors.expenses_listed_for(self.request.user, scope="team" if self._reviews() else "mine")
 
     def _reviews(self) -> bool:
-        return self.request.user.is_manager or self.request.user.is_admin
+        user = self.request.user
+        return user.is_manager or user.is_admin or user.is_finance or user.is_auditor
 
     def list(self, request, *args, **kwargs):
         expenses = self.filter_queryset(self.get_queryset())

@@ -9,6 +9,15 @@ from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, Rewa
 from expenses.models.meal_templates import MealTemplate, PendingMeal, PendingStatus, Repeat
 from expenses.models.policies import MealPolicy, PolicyBasis, PolicyFlag
 from expenses.models.receipts import Receipt, ReceiptReading, receipt_storage_key, receipt_thumbnail_key
+from expenses.models.reports import (
+    BatchStatus,
+    BundleStatus,
+    ExpenseReport,
+    ReimbursementBatch,
+    ReportBasis,
+    ReportBundle,
+    ReportStatus,
+)
 from expenses.models.splits import LineItem, Settlement, Share, Split, SplitMethod
 from expenses.models.trips import PerDiemRate, Trip, TripMealsProvided
 
@@ -16,9 +25,12 @@ __all__ = [
     "MONEY",
     "ApprovalEvent",
     "Attendee",
+    "BatchStatus",
+    "BundleStatus",
     "Category",
     "ExchangeRate",
     "Expense",
+    "ExpenseReport",
     "ExpenseTag",
     "LineItem",
     "MealPolicy",
@@ -33,7 +45,11 @@ __all__ = [
     "PolicyFlag",
     "Receipt",
     "ReceiptReading",
+    "ReimbursementBatch",
     "Repeat",
+    "ReportBasis",
+    "ReportBundle",
+    "ReportStatus",
     "Restaurant",
     "RestaurantAlias",
     "RewardsMembership",

@@ -64,6 +64,12 @@ class Expense(models.Model):
     is_business = models.BooleanField(default=False)
     business_purpose = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.RECORDED)
+    report = models.ForeignKey(
+        "expenses.ExpenseReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="lines"
+    )
+    batch = models.ForeignKey(
+        "expenses.ReimbursementBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="expenses"
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every write (optimistic locking).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -180,6 +186,10 @@ class ApprovalEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     from_status = models.CharField(max_length=20, choices=ExpenseStatus.choices)
     to_status = models.CharField(max_length=20, choices=ExpenseStatus.choices)
+    # A delegate deciding while the manager is away: the decision is the delegate's, made for this manager.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -3,15 +3,20 @@
 from django.db import transaction
 
 from accounts.models import User
+from accounts.selectors import delegated_manager_for, is_manager_of
+from expenses.approval_chain import second_approval_reasons
 from expenses.choices import TRANSITIONS, ExpenseStatus
 from expenses.models import ApprovalEvent, Expense
 from expenses.permissions import can_review_expense
 from expenses.services.policies import policy_flags_refresh
+from expenses.services.product_events import publish_event
 from expenses.substantiation import substantiation_check
 from mealtracker.errors import Conflict, DomainError, NotAllowed
 
 
-def _transition(expense: Expense, *, actor: User, to_status: str, comment: str = "") -> Expense:
+def _transition(
+    expense: Expense, *, actor: User, to_status: str, comment: str = "", on_behalf_of: User | None = None
+) -> Expense:
     current = Expense.objects.select_for_update().select_related("owner").get(pk=expense.pk)
     if to_status not in TRANSITIONS.get(current.status, set()):
         raise Conflict(
@@ -20,7 +25,12 @@ def _transition(expense: Expense, *, actor: User, to_status: str, comment: str =
             code="illegal_transition",
         )
     ApprovalEvent.objects.create(
-        expense=current, actor=actor, from_status=current.status, to_status=to_status, comment=comment.strip()
+        expense=current,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        from_status=current.status,
+        to_status=to_status,
+        comment=comment.strip(),
     )
     current.status = to_status
     current.version += 1
@@ -44,27 +54,71 @@ def expense_submit(*, expense: Expense, actor: User, comment: str = "") -> Expen
     return submitted
 
 
+def _standing_in_for(actor: User, expense: Expense) -> User | None:
+    """The away manager a delegate decides for (None when the actor decides in their own right)."""
+    if actor.is_admin or expense.status != ExpenseStatus.SUBMITTED or is_manager_of(actor, expense.owner):
+        return None
+    return delegated_manager_for(actor, expense.owner)
+
+
+def _first_approver(expense: Expense) -> int | None:
+    event = expense.approval_events.filter(to_status=ExpenseStatus.SECOND_REVIEW).order_by("-created_at", "-id")
+    return event.values_list("actor_id", flat=True).first()
+
+
 @transaction.atomic
 def expense_approve(*, expense: Expense, actor: User, comment: str = "") -> Expense:
-    """A manager of the owner's team, or an admin, approves; nobody approves their own meal."""
+    """A manager of the owner's team (or their delegate), or an admin, approves; where the team asks for it
+    (amount, over policy, category) finance approves second. Nobody approves their own meal, nor both steps."""
+    expense = Expense.objects.select_related("owner__team", "category").get(pk=expense.pk)
+    if expense.owner_id == actor.pk:
+        raise NotAllowed("Nobody approves their own expense.", code="own_expense")
     if not can_review_expense(actor, expense):
         raise NotAllowed("You cannot approve this expense.")
-    return _transition(expense, actor=actor, to_status=ExpenseStatus.APPROVED, comment=comment)
+    if expense.status == ExpenseStatus.SECOND_REVIEW:
+        if _first_approver(expense) == actor.pk:
+            raise NotAllowed("The second approval must come from someone else.", code="same_approver")
+        approved = _transition(expense, actor=actor, to_status=ExpenseStatus.APPROVED, comment=comment)
+    else:
+        reasons = second_approval_reasons(expense) if expense.status == ExpenseStatus.SUBMITTED else []
+        to_status = ExpenseStatus.SECOND_REVIEW if reasons else ExpenseStatus.APPROVED
+        approved = _transition(
+            expense,
+            actor=actor,
+            to_status=to_status,
+            comment=comment,
+            on_behalf_of=_standing_in_for(actor, expense),
+        )
+    if approved.status == ExpenseStatus.APPROVED:
+        publish_event("expense.approved", actor=actor, expense=approved)
+    return approved
 
 
 @transaction.atomic
 def expense_reject(*, expense: Expense, actor: User, comment: str) -> Expense:
     """Rejecting needs a reason the owner can act on."""
+    expense = Expense.objects.select_related("owner__team").get(pk=expense.pk)
     if not can_review_expense(actor, expense):
         raise NotAllowed("You cannot reject this expense.")
     if not (comment or "").strip():
         raise DomainError("Say why the expense is rejected.", field="comment")
-    return _transition(expense, actor=actor, to_status=ExpenseStatus.REJECTED, comment=comment)
+    rejected = _transition(
+        expense,
+        actor=actor,
+        to_status=ExpenseStatus.REJECTED,
+        comment=comment,
+        on_behalf_of=_standing_in_for(actor, expense),
+    )
+    publish_event("expense.rejected", actor=actor, expense=rejected)
+    return rejected
 
 
 @transaction.atomic
 def expense_reimburse(*, expense: Expense, actor: User, comment: str = "") -> Expense:
     """Record that an approved expense has been paid back."""
+    expense = Expense.objects.select_related("owner__team").get(pk=expense.pk)
     if not can_review_expense(actor, expense):
         raise NotAllowed("You cannot mark this expense reimbursed.")
-    return _transition(expense, actor=actor, to_status=ExpenseStatus.REIMBURSED, comment=comment)
+    reimbursed = _transition(expense, actor=actor, to_status=ExpenseStatus.REIMBURSED, comment=comment)
+    publish_event("expense.reimbursed", actor=actor, expense=reimbursed)
+    return reimbursed
