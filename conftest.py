@@ -19,6 +19,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _report_figures_uncached(settings):
+    # Tests that change rows with factories between two reads expect fresh figures; the figures cache has its own
+    # tests (mealtracker/tests/test_report_cache.py), which switch it on.
+    settings.REPORT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Uploaded receipts go to a throwaway folder, never the developer's media/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -9,3 +9,7 @@ class MealtrackerConfig(AppConfig):
         from mealtracker.heap import freeze_after_first_request
 
         freeze_after_first_request()
+
+        from mealtracker import tracing
+
+        tracing.install()  # X-Ray and Sentry, when the settings ask for them

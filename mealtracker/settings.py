@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (logs, X-Request-ID) and the request's metrics line time everything below.
+    "mealtracker.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files get the frame and content-security headers too (WhiteNoise answers them
     # without calling the middleware below it).
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reports, exports, dashboards and lists read from the replica, except just after the user's own write.
+    "mealtracker.db_router.ReplicaReadsMiddleware",
     # Pages and the admin in the signed-in user's timezone (the API keeps its own, explicit timezones).
     "accounts.middleware.UserTimezoneMiddleware",
     # Auditors read only: every write they send is refused here, whatever the surface.
@@ -173,10 +177,60 @@ DATABASE_ADMIN = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    # The database cache is shared by every process and Lambda instance, so lockouts and place lookups hold.
-    "default": env.cache("CACHE_URL", default="dbcache://django_cache"),
-}
+# Read replica (optional): reports, exports, dashboards and list pages read from it (rules in mealtracker/db_router.py).
+# On AWS the function reaches it through the RDS Proxy read-only endpoint (DATABASE_REPLICA_HOST) with the same role
+# and IAM sign-in as the primary; elsewhere DATABASE_REPLICA_URL names it. Without either, the alias `replica` is the
+# primary under a second name and nothing is routed to it.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_HOST = env.str("DATABASE_REPLICA_HOST", default="")
+if DATABASE_REPLICA_HOST and DATABASES["default"]["ENGINE"] == "mealtracker.rds_iam":
+    _replica = {**DATABASES["default"], "HOST": DATABASE_REPLICA_HOST}
+elif DATABASE_REPLICA_URL:
+    _replica = environ.Env.db_url_config(DATABASE_REPLICA_URL)
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+else:
+    _replica = None
+DATABASE_REPLICA_ENABLED = _replica is not None
+DATABASES["replica"] = _replica or {**DATABASES["default"]}
+DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **DATABASES["replica"].get("OPTIONS", {})}
+if DATABASES["replica"]["ENGINE"] in {"django.db.backends.postgresql", "mealtracker.rds_iam"}:
+    # A replica that does not answer is skipped quickly (reads fall back to the primary).
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT_SECONDS", default=2)
+    )
+# Tests use the primary's test database under the replica's name (a real standby is tested by its own module).
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["mealtracker.db_router.PrimaryReplicaRouter"]
+# Reads go back to the primary when the replica lags by more than this (seconds of replay) or does not answer.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How long each process keeps the replica's verdict before asking again (one cheap query).
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+# A user who changed data reads from the primary for this long: they always see their own writes.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
+
+# --- Cache --------------------------------------------------------------------------------------------
+# Shared by every process and Lambda instance: login lockouts, place lookups, report figures and write stamps.
+# Redis (ElastiCache Serverless on AWS, `rediss://` with TLS) when REDIS_URL is set; the database cache otherwise.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mealtracker"),
+            "OPTIONS": {
+                # A cache that does not answer fails fast; the callers that can do without it do.
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=1.0),
+                "socket_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=1.0),
+            },
+        }
+    }
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+# Report and dashboard figures stay cached this long at most (0 turns the figures cache off); a write changes their
+# key at once (mealtracker/report_cache.py).
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=300)
 
 # --- Internationalisation, time and money ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -427,13 +481,34 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # "json" on Lambda: one JSON
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "mealtracker.logs.JsonLineFormatter"}},
+    # Every line carries its request's id (mealtracker/request_context.py), also sent as X-Request-ID.
+    "filters": {"request_id": {"()": "mealtracker.request_context.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "mealtracker.logs.JsonLineFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Metrics, traces and errors -----------------------------------------------------------------------
+# CloudWatch Embedded Metric Format lines on stdout, one per request and per business event (mealtracker/metrics.py).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_NAMESPACE = env.str("METRICS_NAMESPACE", default="MealTracker")
+# X-Ray subsegments for SQL, S3, Textract and Places calls: on Lambda with active tracing and aws-xray-sdk installed.
+# Lambda sets AWS_XRAY_DAEMON_ADDRESS only when the function's active tracing is on.
+XRAY_TRACING = env.bool("XRAY_TRACING", default=ON_LAMBDA and bool(env.str("AWS_XRAY_DAEMON_ADDRESS", default="")))
+# Error tracking with the Sentry SDK when a DSN is given (no personal data is sent: mealtracker/tracing.py).
+SENTRY_DSN = APP_SECRET.get("SENTRY_DSN") or env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=env.str("STAGE", default="local"))
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 
 # --- Receipts OCR and places --------------------------------------------------------------------------
 # Receipt OCR: "tesseract" (local binary, see scripts/setup-ocr.sh), "textract" (AWS AnalyzeExpense) or "none".

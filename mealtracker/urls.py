@@ -11,6 +11,7 @@ admin.site.index_title = "Back office"
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("health/ready/", views.health_ready, name="health_ready"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),

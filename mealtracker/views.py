@@ -2,9 +2,12 @@
 
 import json
 import logging
+import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,6 +15,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from mealtracker import db_router
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +37,67 @@ def health(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "database": database, "version": settings.APP_VERSION},
         status=200 if healthy else 503,
+    )
+
+
+def _check_primary() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Readiness: the primary database did not answer")
+        return "unavailable"
+    return "ok"
+
+
+def _check_replica() -> str:
+    if not db_router.replica_configured():
+        return "not configured"
+    status = db_router.replica_status(fresh=True)
+    if status.lag_seconds is None:
+        return "unavailable"
+    return "ok" if status.usable else f"lagging {status.lag_seconds:.1f}s"
+
+
+def _check_cache() -> str:
+    key = f"health:ready:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", 10)
+        answered = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:
+        logger.exception("Readiness: the cache did not answer")
+        return "unavailable"
+    return "ok" if answered else "unavailable"
+
+
+def _check_storage() -> str:
+    try:
+        default_storage.exists("health/ready")  # a HEAD on S3, a stat locally
+    except Exception:
+        logger.exception("Readiness: file storage did not answer")
+        return "unavailable"
+    return "ok"
+
+
+READINESS_CHECKS = {
+    "database": _check_primary,
+    "replica": _check_replica,
+    "cache": _check_cache,
+    "storage": _check_storage,
+}
+
+
+@require_GET
+@never_cache
+def health_ready(request):
+    """Readiness: the primary, the read replica, the cache and file storage; 503 names what failed."""
+    checks = {name: check() for name, check in READINESS_CHECKS.items()}
+    failed = sorted(name for name, verdict in checks.items() if verdict not in {"ok", "not configured"})
+    return JsonResponse(
+        {"status": "error" if failed else "ok", "checks": checks, "failed": failed, "version": settings.APP_VERSION},
+        status=503 if failed else 200,
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mealtracker.errors import DomainError, NotFound
+from mealtracker.report_cache import cached_figures
 from mealtracker.web import is_htmx
 from reports.forms import BudgetForm, ImportRowEditForm, ImportUploadForm, ReportFilterForm
 from reports.selectors import (
@@ -61,6 +62,20 @@ def people_and_tips(viewer, filters, *, period: str) -> dict:
     }
 
 
+def reports_page_figures(viewer, filters, *, period: str) -> dict:
+    """Every figure of the Reports page, cached per viewer and filter until their data changes."""
+
+    def compute():
+        return {
+            "summary": summary_report(viewer, filters),
+            "categories": breakdown_report(viewer, filters, by="category"),
+            "top": top_restaurants_report(viewer, filters, by="spend", limit=10),
+            "people_and_tips": people_and_tips(viewer, filters, period=period),
+        }
+
+    return cached_figures(viewer, "reports_page", (filters, period), compute)
+
+
 @require_GET
 @login_required
 def reports_page(request):
@@ -69,15 +84,12 @@ def reports_page(request):
     filters = form.to_filters()
     error = None
     try:
-        summary = summary_report(request.user, filters)
-        categories = breakdown_report(request.user, filters, by="category")
-        top = top_restaurants_report(request.user, filters, by="spend", limit=10)
+        figures = reports_page_figures(request.user, filters, period=form.chosen_period())
     except DomainError as exc:
         error = exc.message
         filters = ReportFilterForm(user=request.user).to_filters()
-        summary = summary_report(request.user, filters)
-        categories = breakdown_report(request.user, filters, by="category")
-        top = top_restaurants_report(request.user, filters, by="spend", limit=10)
+        figures = reports_page_figures(request.user, filters, period=form.chosen_period())
+    summary, categories, top = figures["summary"], figures["categories"], figures["top"]
     query = {
         "scope": filters.scope,
         "date_from": summary.date_from.isoformat(),
@@ -109,7 +121,7 @@ def reports_page(request):
         for fmt in ("csv", "xlsx", "pdf", "json")
     ]
     context = {
-        **people_and_tips(request.user, filters, period=form.chosen_period()),
+        **figures["people_and_tips"],
         "form": form,
         "error": error,
         "summary": summary.rows[0],

@@ -18,8 +18,10 @@ from expenses.services.currency import conversion_for
 from expenses.services.policies import policy_flags_refresh
 from expenses.services.splits import BILL_FIELDS, split_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
+from mealtracker import metrics
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
 from mealtracker.money import MAX_AMOUNT, has_valid_precision, is_currency_code, precision_error
+from mealtracker.write_stamps import data_changed
 
 # A meal can be logged a little ahead (timezones, clock drift) but not booked into the future.
 FUTURE_TOLERANCE = datetime.timedelta(days=1)
@@ -176,6 +178,7 @@ def expense_create(
     if rows:
         attendees_replace(expense=expense, rows=rows)
     policy_flags_refresh([expense])
+    metrics.business_event_on_commit("meal_logged")
     return expense
 
 
@@ -223,6 +226,7 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
             people.append(row)
     Attendee.objects.bulk_create(people, batch_size=BULK_BATCH_SIZE)
     policy_flags_refresh(expenses)
+    metrics.business_event_on_commit("meal_logged", count=len(expenses))
     return expenses
 
 
@@ -361,4 +365,5 @@ def expense_delete(*, expense: Expense, actor: User, expected_version: int | Non
         raise NotAllowed(f"A {current.get_status_display().lower()} expense cannot be deleted.")
     files = [(receipt.file.storage, receipt.file.name) for receipt in current.receipts.all()]
     current.delete()
+    data_changed(user_ids=[current.owner_id])
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])

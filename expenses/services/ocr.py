@@ -14,6 +14,7 @@ from django.db import transaction
 from expenses.models import Expense, Receipt, ReceiptReading, Restaurant, RestaurantAlias
 from expenses.ocr import OcrBackend, ReceiptFields, get_backend
 from expenses.services.splits import line_items_fill_from_receipt
+from mealtracker import metrics
 
 logger = logging.getLogger(__name__)
 TOLERANCE = Decimal("0.01")
@@ -29,6 +30,10 @@ def receipt_read(receipt: Receipt, *, backend: OcrBackend | None = None) -> Rece
     with transaction.atomic():
         _store_reading(receipt, fields, backend.name)
     logger.info("receipt %s read by %s: %d fields", receipt.pk, backend.name, len(receipt.ocr_confidence))
+    confidences = [float(value) for value in receipt.ocr_confidence.values() if value is not None]
+    metrics.business_event_on_commit(
+        "ocr_read", backend=backend.name, confidence=sum(confidences) / len(confidences) if confidences else 0.0
+    )
     return receipt
 
 

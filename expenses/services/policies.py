@@ -15,6 +15,7 @@ from accounts.selectors import teams_managed_by
 from expenses.models import Expense, MealPolicy, PolicyBasis, PolicyFlag
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.money import has_valid_precision, per_person, precision_error, quantize
+from mealtracker.write_stamps import data_changed
 
 # Expenses of a team re-judged per round trip when a policy changes, and the fields a verdict reads.
 REFRESH_CHUNK = 2000
@@ -75,6 +76,8 @@ def policy_flags_refresh(expenses: Iterable[Expense], *, team_id_of=None) -> Non
         PolicyFlag.objects.bulk_update(changed, ["policy", "basis", "limit_per_person", "per_person", "over_by"])
     if new:
         PolicyFlag.objects.bulk_create(new, batch_size=1000)
+    # Every expense write passes here: cached report and dashboard figures of these owners and teams go stale.
+    data_changed(user_ids={expense.owner_id for expense in expenses}, team_ids=team_ids)
 
 
 def policy_flags_refresh_team(*, team: Team, meal_type: str) -> None:

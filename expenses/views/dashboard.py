@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants
 from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
+from mealtracker.report_cache import cached_figures
 from mealtracker.web import user_page
 
 # The budgets card is a template the reports app provides; the dashboard shows it when it is installed, so this
@@ -27,17 +28,31 @@ def _optional_template(name: str) -> str | None:
     return name
 
 
+def dashboard_figures(user, today) -> dict:
+    """The dashboard's sums, cached per user until their data changes (the recent meals are always read)."""
+
+    def compute():
+        restaurants = list(top_restaurants(user))
+        for restaurant in restaurants:
+            restaurant.per_person = per_person(restaurant.total, restaurant.people)
+        return {
+            "series": spend_by_month(user, today),
+            "top_restaurants": restaurants,
+            "summary": month_summary(user, today),
+        }
+
+    return cached_figures(user, "dashboard", today, compute)
+
+
 @user_page
 @require_GET
 def home(request):
     """The dashboard: this month against last month, the spend chart, recent meals, top restaurants."""
     today = timezone.localdate()
-    series = spend_by_month(request.user, today)
-    restaurants = list(top_restaurants(request.user))
-    for restaurant in restaurants:
-        restaurant.per_person = per_person(restaurant.total, restaurant.people)
+    figures = dashboard_figures(request.user, today)
+    series, restaurants = figures["series"], figures["top_restaurants"]
     context = {
-        "summary": month_summary(request.user, today),
+        "summary": figures["summary"],
         "expenses": recent_expenses(request.user, limit=8).prefetch_related("tags"),
         "top_restaurants": restaurants,
         "chart_labels": json.dumps([label for label, _ in series]),

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mealtracker.report_cache import cached_figures
 from reports.api.serializers import ReportIndexSerializer, ReportQuerySerializer, ReportSerializer, report_to_json
 from reports.selectors import REPORTS, build_report
 
@@ -23,7 +24,13 @@ class ReportView(APIView):
     @extend_schema(operation_id="reports_retrieve", parameters=[ReportQuerySerializer], responses=ReportSerializer)
     def get(self, request, kind: str):
         filters, options = parse_report_query(request, kind)
-        return Response(report_to_json(build_report(kind, request.user, filters, **options)))
+        report = cached_figures(
+            request.user,
+            f"report:{kind}",
+            (filters, sorted(options.items())),
+            lambda: build_report(kind, request.user, filters, **options),
+        )
+        return Response(report_to_json(report))
 
 
 class ReportIndexView(APIView):

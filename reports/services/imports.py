@@ -17,6 +17,7 @@ from expenses.models import Category, Expense, Restaurant
 from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
+from mealtracker import metrics
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.importing import normalise_row, read_rows
@@ -315,6 +316,7 @@ def import_batch_apply(
         raise ImportFailed(failures) from None
     batch.refresh_from_db()
     skipped = batch.rows.filter(action=ImportAction.SKIP).count()
+    metrics.business_event_on_commit("import_applied", meals=len(expenses))
     return {"created": len(expenses), "skipped": skipped, "failed": 0}
 
 
