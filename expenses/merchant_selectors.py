@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import User
-from expenses.models import Merchant, MerchantAlias, Restaurant
+from expenses.models import Merchant, Restaurant
 
 BATCH = 200  # candidate keys per query
 MIN_PREFIX = 3
@@ -81,19 +81,20 @@ def _by_name(restaurants: list[Restaurant]) -> dict[int, Merchant]:
     by_key: dict[str, Merchant] = {}
     for start in range(0, len(keys), BATCH):
         chunk = keys[start : start + BATCH]
-        # lower(name) IN (...) is served by the unique index on lower(name).
-        merchants = Merchant.objects.annotate(key=Lower("name"), short_key=Lower("short_name")).filter(
-            Q(key__in=chunk) | Q(short_key__in=chunk)
-        )
+        # lower(name) IN (...) is served by the unique index on lower(name). A name a merge folded into another
+        # brand (MerchantAlias) still finds that brand: joined in the same query, one row per alias.
+        merchants = Merchant.objects.annotate(
+            key=Lower("name"), short_key=Lower("short_name"), alias_key=Lower("aliases__name")
+        ).filter(Q(key__in=chunk) | Q(short_key__in=chunk) | Q(alias_key__in=chunk))
         merchants = list(merchants.order_by("pk"))
-        for merchant in merchants:  # a full name is a stronger claim than another brand's short name
+        for merchant in merchants:  # a full name is a stronger claim than another brand's short name or old name
             by_key.setdefault(merchant.key, merchant)
         for merchant in merchants:
             if merchant.short_key:
                 by_key.setdefault(merchant.short_key, merchant)
-        # A name a merge folded into another brand still finds that brand.
-        for alias in MerchantAlias.objects.annotate(key=Lower("name")).filter(key__in=chunk).select_related("merchant"):
-            by_key.setdefault(alias.key, alias.merchant)
+        for merchant in merchants:
+            if merchant.alias_key:
+                by_key.setdefault(merchant.alias_key, merchant)
     found = {}
     for restaurant in restaurants:
         for prefix in wanted[id(restaurant)]:  # longest prefix first: "Pizza Hut Express" over "Pizza"

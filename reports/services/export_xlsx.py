@@ -47,6 +47,7 @@ class Cell(enum.Enum):
     LOCAL_DATETIME = "local_datetime"  # "...Z" -> an Excel date-time in the row's time zone
     MONEY = "money"  # in the row's currency
     REPORTING_MONEY = "reporting_money"  # in the reporting currency
+    CHARGED_MONEY = "charged_money"  # in the card's currency (dual-amount entry); not added to the row's totals
     RATE = "rate"
 
 
@@ -73,10 +74,15 @@ KIND_CELLS = {
 }
 # Column widths in characters, by how a column is written; text columns people write more in are wider.
 WIDTHS = {Cell.DATE: 11, Cell.TIME: 7, Cell.UTC_DATETIME: 19, Cell.LOCAL_DATETIME: 19, Cell.MONEY: 14,
-          Cell.REPORTING_MONEY: 14, Cell.RATE: 12, Cell.BOOLEAN: 9, Cell.CHOICE: 12}  # fmt: skip
+          Cell.REPORTING_MONEY: 14, Cell.CHARGED_MONEY: 14, Cell.RATE: 12, Cell.BOOLEAN: 9,
+          Cell.CHOICE: 12}  # fmt: skip
 WIDE_COLUMNS = {"restaurant_name": 28, "restaurant_address": 28, "notes": 40, "business_purpose": 28,
                 "attendees": 28, "owner_email": 26, "category_name": 16, "tags": 18, "timezone": 18,
                 "restaurant_google_place_id": 18}  # fmt: skip
+
+
+# Amounts in the card's currency rather than the meal's (expenses/services/currency.py).
+CHARGED_MONEY_FIELDS = {"charged_amount", "card_fee"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +102,8 @@ def _columns() -> list[Column]:
                 cell = OCCURRED_AT_CELLS[name]
             elif field.name == "reporting_amount":
                 cell = Cell.REPORTING_MONEY if name == "reporting_amount" else Cell.PLAIN
+            elif field.name in CHARGED_MONEY_FIELDS:
+                cell = Cell.CHARGED_MONEY
             elif len(field.columns) == 1 or field.is_relation:
                 cell = KIND_CELLS[field.kind]
             else:
@@ -108,6 +116,7 @@ def _columns() -> list[Column]:
 
 COLUMNS = _columns()
 _CURRENCY = EXPENSE_COLUMNS.index("currency")
+_CHARGED_CURRENCY = EXPENSE_COLUMNS.index("charged_currency")
 _TIMEZONE = EXPENSE_COLUMNS.index("timezone")
 _MONEY = [index for index, column in enumerate(COLUMNS) if column.cell is Cell.MONEY]
 _REPORTING = EXPENSE_COLUMNS.index("reporting_amount")
@@ -220,6 +229,8 @@ def _typed_row(sheet: _Sheet, row: list) -> list:
             cells.append(sheet.cell(datetime.time.fromisoformat(value), TIME_FORMAT))
         elif kind is Cell.REPORTING_MONEY:
             cells.append(sheet.cell(value, money_format(settings.REPORTING_CURRENCY)))
+        elif kind is Cell.CHARGED_MONEY:
+            cells.append(None if value is None else sheet.cell(value, money_format(row[_CHARGED_CURRENCY])))
         elif kind is Cell.RATE:
             cells.append(sheet.cell(value, RATE_FORMAT))
         elif kind is Cell.BOOLEAN:

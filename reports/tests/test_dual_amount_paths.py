@@ -82,3 +82,24 @@ def test_a_report_breaks_spending_down_by_the_rate_used(member, euro_rate):
         ("Stored reference rate", Decimal("10.80")),
         ("No conversion", Decimal("5.00")),
     ]
+
+
+def test_the_workbook_writes_the_card_amount_in_the_cards_currency(member, api_client_for, euro_rate):
+    import openpyxl
+
+    expense_create(owner=member, amount=Decimal("40.00"), currency="EUR", occurred_at=local(2026, 3, 2, 12, 30),
+                   charged_amount=Decimal("44.20"))  # fmt: skip
+
+    response = api_client_for(member).get(
+        reverse("reports_api:export-expenses", args=["xlsx"]), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows())
+    header = next(index for index, row in enumerate(rows) if any(cell.value == "Card charged" for cell in row))
+    column = [cell.value for cell in rows[header]].index("Card charged")
+    charged = rows[header + 1][column]
+    assert Decimal(str(charged.value)) == Decimal("44.20")
+    assert '"USD"' in charged.number_format
