@@ -33,6 +33,7 @@ ROLE_PERMISSIONS = {
             "expenses.view_lineitem",
             "expenses.view_share",
             "expenses.view_settlement",
+            "expenses.view_trip",
         }
     ),
 }
