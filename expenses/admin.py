@@ -4,10 +4,12 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from expenses import services
+from expenses.admin_attendees import AttendeeInline, attendees_save
 from expenses.admin_merges import merge_merchants, merge_restaurants
 from expenses.fields import EXPENSE_FIELDS, ROW_RELATIONS, TEXT_FIELD_NAMES
 from expenses.models import (
     ApprovalEvent,
+    Attendee,
     Category,
     ExchangeRate,
     Expense,
@@ -23,6 +25,7 @@ from expenses.selectors import expenses_visible_to
 from expenses.services import policies
 from expenses.services.receipts import can_change_receipts, receipt_delete
 from expenses.services.restaurants import RESTAURANT_FIELDS
+from expenses.substantiation import substantiation_gaps
 from mealtracker.errors import DomainError
 
 
@@ -87,9 +90,9 @@ class ExpenseAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     list_select_related = ["owner", "restaurant", "restaurant__merchant", "category"]
     raw_id_fields = ["restaurant", "category"]
-    readonly_fields = EXPENSE_READ_ONLY_FIELDS
+    readonly_fields = [*EXPENSE_READ_ONLY_FIELDS, "missing_substantiation"]
     fields = ["owner", *EXPENSE_WRITE_FIELDS, *readonly_fields]
-    inlines = [ReceiptInline, ApprovalEventInline]
+    inlines = [AttendeeInline, ReceiptInline, ApprovalEventInline]
     actions = ["approve_selected", "reject_selected"]
 
     def get_queryset(self, request):
@@ -111,9 +114,22 @@ class ExpenseAdmin(admin.ModelAdmin):
     def has_approve_permission(self, request):
         return request.user.has_perm("expenses.approve_expense")
 
+    @admin.display(description="Missing for substantiation")
+    def missing_substantiation(self, expense):
+        gaps = substantiation_gaps(expense) if expense.pk else []
+        return " ".join(gap.message for gap in gaps) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        # The attendees (and the party size that counts them) go through the expense service, never the inline.
+        people = [formset for formset in formsets if formset.model is Attendee]
+        super().save_related(request, form, [formset for formset in formsets if formset.model is not Attendee], change)
+        attendees_save(request=request, expense=form.instance, form=form, formset=people[0] if people else None)
+
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in EXPENSE_WRITE_FIELDS if name in form.cleaned_data}
         if change:
+            # The party size is written with the attendees (save_related), so both are judged together.
+            values.pop("party_size", None)
             saved = services.expense_update(expense=obj, actor=request.user, **values)
         else:
             saved = services.expense_create(

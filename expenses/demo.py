@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, Team, User
 from accounts.services import team_create, user_create
 from expenses import services
+from expenses.attendee_demo import seed_attendee_demo
 from expenses.choices import MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
 from expenses.split_demo import seed_split_demo
@@ -183,6 +184,7 @@ def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogi
                     progress()
     seed_trip_demo(users[2], now=now)  # Alice: a trip with per-diem days, a weekday coffee to confirm
     seed_split_demo(users[2], users[3], now=now)  # Alice's dinner split with Bob and two guests; Bob settled up
+    seed_attendee_demo(users[3], users[2], now=now)  # Bob's business dinner with Alice and a Globex client
     return logins
 
 

@@ -57,3 +57,13 @@ def test_seed_demo_gives_restaurants_of_an_earlier_demo_their_position():
 
     assert not Restaurant.objects.filter(latitude__isnull=True).exists()
     assert Restaurant.objects.count() == 45
+
+
+def test_the_demo_has_a_business_dinner_with_a_colleague_and_a_guest():
+    call_command("seed_demo", "--expenses", "10", "--no-progress", stdout=StringIO())
+
+    dinner = Expense.objects.get(attendees__company="Globex")
+    people = list(dinner.attendees.values_list("user__email", "name", "relationship"))
+    assert people == [("alice@demo.mealtracker.test", "Alice Member", ""), (None, "Priya Shah", "client")]
+    assert (dinner.owner.email, dinner.status, dinner.party_size) == ("bob@demo.mealtracker.test", "submitted", 4)
+    assert dinner.business_purpose == "Renewal dinner with Globex"
