@@ -75,6 +75,8 @@ class PlaceLookup(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # a method the route does not offer: DRF answers 405
         if not places_enabled():
             raise Http404("Place lookup is not set up on this server.")
         if over_budget(request.user, "places", settings.PLACES_USER_CALLS_PER_MINUTE):
