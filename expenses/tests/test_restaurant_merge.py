@@ -378,3 +378,12 @@ def test_merged_totals_add_up(member, twins):
     restaurant_merge(owner=member, restaurant_ids=[other.pk], keep_id=kept.pk)
 
     assert sum(e.reporting_amount for e in Expense.objects.filter(restaurant=kept)) == Decimal("15.50")
+
+
+def test_the_kept_restaurants_page_lists_the_names_it_also_goes_by(member, twins, web_client_for):
+    kept, other = twins
+    restaurant_merge(owner=member, restaurant_ids=[other.pk], keep_id=kept.pk)
+
+    page = web_client_for(member).get(reverse("restaurant_detail", args=[kept.pk])).content.decode()
+
+    assert "Also known as: BLUE DOOR CAFE BOSTON (Boston)" in page
