@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from expenses.api.serializers import ExpenseSerializer
-from expenses.api.views import IF_MATCH_HEADER, CrudViewSet
+from expenses.api.views import IDEMPOTENCY_HEADER, IF_MATCH_HEADER, CrudViewSet
 from expenses.meal_template_selectors import meal_templates_of, pending_meals_of
 from expenses.models import Category, MealTemplate, PendingMeal, Repeat, Restaurant, Trip
 from expenses.per_diem_selectors import PerDiemDay, TripPerDiem, trip_per_diem
@@ -26,6 +26,7 @@ from expenses.services.meal_templates import (
 from expenses.services.trips import trip_create, trip_delete, trip_meals_provided_set, trip_update
 from expenses.trip_selectors import trips_visible_to
 from mealtracker.api.conditional import etag_for, expected_version
+from mealtracker.api.idempotency import run_idempotently
 from mealtracker.money import amount_text
 
 
@@ -209,12 +210,16 @@ class MealTemplateViewSet(CrudViewSet):
     def perform_destroy(self, instance):
         meal_template_delete(template=instance, actor=self.request.user)
 
-    @extend_schema(request=None, responses={201: ExpenseSerializer})
+    @extend_schema(request=None, responses={201: ExpenseSerializer}, parameters=[IDEMPOTENCY_HEADER])
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def log(self, request, pk=None):
-        """One tap: log the favourite as a meal now."""
-        expense = meal_template_log(template=self.get_object(), actor=request.user)
-        return _expense_response(request, expense, self)
+        """One tap: log the favourite as a meal now (send an `Idempotency-Key` so a retry logs it once)."""
+        template = self.get_object()
+
+        def log_once():
+            return _expense_response(request, meal_template_log(template=template, actor=request.user), self)
+
+        return run_idempotently(request, log_once)
 
 
 def _expense_response(request, expense, view, status=HTTPStatus.CREATED):

@@ -155,3 +155,13 @@ def test_discard_a_recurring_meal(api, member):
     assert api.post(reverse("expenses_api:pending-meal-discard", args=[pending.pk])).status_code == 204
     pending.refresh_from_db()
     assert pending.status == PendingStatus.DISCARDED
+
+
+def test_logging_a_favourite_again_with_the_same_key_logs_it_once(api, member):
+    favourite = MealTemplateFactory(owner=member)
+    url = reverse("expenses_api:favourite-log", args=[favourite.pk])
+    first = api.post(url, HTTP_IDEMPOTENCY_KEY="coffee-1")
+    again = api.post(url, HTTP_IDEMPOTENCY_KEY="coffee-1")
+    assert (first.status_code, again.status_code) == (HTTPStatus.CREATED, HTTPStatus.CREATED)
+    assert first.json()["id"] == again.json()["id"]
+    assert Expense.objects.filter(owner=member).count() == 1

@@ -209,3 +209,13 @@ def test_the_favourites_page_costs_the_same_queries_for_many(web, member, django
         _pending(member, day=number + 1)
     with django_assert_max_num_queries(8):
         assert web.get(reverse("favourite_list")).status_code == HTTPStatus.OK
+
+
+def test_a_double_tap_on_log_now_logs_one_meal(web, member):
+    favourite = MealTemplateFactory(owner=member)
+    page = web.get(reverse("favourite_list"))
+    key = f"{page.context['idempotency_key']}-{favourite.pk}"
+    first = web.post(reverse("favourite_log", args=[favourite.pk]), {"idempotency_key": key})
+    second = web.post(reverse("favourite_log", args=[favourite.pk]), {"idempotency_key": key})
+    assert first["Location"] == second["Location"]
+    assert Expense.objects.filter(owner=member).count() == 1

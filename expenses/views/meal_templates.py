@@ -1,5 +1,7 @@
 """Favourites (meals logged with one tap), their schedules, and the recurring meals waiting to be confirmed."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -26,13 +28,18 @@ from expenses.services.meal_templates import (
 )
 from expenses.trip_forms import MealTemplateForm
 from mealtracker.errors import DomainError
+from mealtracker.idempotency import IdempotencyKeyReused, page_create_once
 from mealtracker.web import user_page
 
 
 @user_page
 @require_GET
 def favourite_list(request):
-    context = {"templates": list(meal_templates_of(request.user)), "pending": list(pending_meals_of(request.user))}
+    context = {
+        "templates": list(meal_templates_of(request.user)),
+        "pending": list(pending_meals_of(request.user)),
+        "idempotency_key": uuid.uuid4().hex,  # one per page shown: each "Log now" tap on it logs one meal
+    }
     return render(request, "expenses/favourites.html", context)
 
 
@@ -85,15 +92,21 @@ def favourite_delete(request, pk):
 @user_page
 @require_POST
 def favourite_log(request, pk):
-    """One tap: the favourite is logged now; its page offers to edit or delete it."""
+    """One tap: the favourite is logged now, once per tap (a double tap or a resent post gets the first meal)."""
     template = meal_template_get(user=request.user, pk=pk)
-    try:
+
+    def log():
         expense = meal_template_log(template=template, actor=request.user)
+        messages.success(request, f"Logged “{template.name}”.")
+        return redirect("expense_detail", pk=expense.pk)
+
+    try:
+        return page_create_once(request, log, replayed=lambda _: messages.info(request, "Already logged; here it is."))
+    except IdempotencyKeyReused:
+        return redirect("favourite_list")
     except DomainError as exc:
         messages.error(request, f"{exc.message} Log it from the form instead.")
         return redirect(f"{reverse('expense_create')}?template={template.pk}")
-    messages.success(request, f"Logged “{template.name}”.")
-    return redirect("expense_detail", pk=expense.pk)
 
 
 @user_page
