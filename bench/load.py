@@ -98,13 +98,13 @@ def load(*, rows: int, users: int, teams: int, restaurants: int, log=print) -> d
             f"""
             INSERT INTO expenses_expense (owner_id, restaurant_id, category_id, occurred_at, meal_type,
                 order_type, party_size, amount, tax, tip, currency, reporting_amount, exchange_rate,
-                payment_method, notes, is_business, business_purpose, attendees, status, version,
+                payment_method, notes, is_business, business_purpose, status, version,
                 created_at, updated_at)
             SELECT u.id, r.id, c.id, e.occurred_at, ({_array(MEAL_TYPES)})[1 + e.g %% 7],
                    ({_array(ORDER_TYPES)})[1 + e.g %% 5], 1 + e.g %% 4,
                    e.amount, round(e.amount * 0.08, 2), round(e.amount * 0.15, 2), 'USD', e.amount, 1,
                    'card', CASE WHEN e.g %% 10 = 0 THEN 'client dinner notes ' || e.g ELSE '' END,
-                   e.business, CASE WHEN e.business THEN 'Client meeting' ELSE '' END, '',
+                   e.business, CASE WHEN e.business THEN 'Client meeting' ELSE '' END,
                    CASE WHEN e.business THEN ({_array(BUSINESS_STATUSES)})[1 + (e.g / %(users)s / 5) %% 5]
                         ELSE 'recorded' END,
                    1, e.occurred_at, e.occurred_at

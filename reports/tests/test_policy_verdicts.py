@@ -90,11 +90,11 @@ def change_in_admin(client_for, admin, expense, after):
     form = {
         **values, "order_type": "dine_in", "occurred_at_0": moment.date().isoformat(),
         "occurred_at_1": moment.strftime("%H:%M:%S"), "restaurant": "", "category": "", "cleared_on": "",
-        "payment_method": "", "notes": "", "attendees": "",
+        "payment_method": "", "notes": "",
     }  # fmt: skip
     if not values["is_business"]:
         form.pop("is_business")
-    for prefix in ("receipts", "approval_events"):
+    for prefix in ("attendees", "receipts", "approval_events"):
         form.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = client_for(admin).post(reverse("admin:expenses_expense_change", args=[expense.pk]), form)
     assert response.status_code == HTTPStatus.FOUND
