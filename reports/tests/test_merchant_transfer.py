@@ -186,3 +186,10 @@ def test_the_command_exports_and_imports_and_needs_an_admin(catalogue, member, s
     assert "Dry run, nothing written: would create 2 merchants" in dry
     assert "Created 2 merchants, updated 0, 0 unchanged; 2 restaurant links." in done
     assert Restaurant.objects.get(owner=member).merchant.name == "Chipotle"
+
+
+def test_the_brands_page_links_admins_to_the_catalogue_files(site_admin, member, web_client_for):
+    url = reverse("merchant_link_review")
+
+    assert reverse("merchant_import") in web_client_for(site_admin).get(url).content.decode()
+    assert reverse("merchant_import") not in web_client_for(member).get(url).content.decode()
