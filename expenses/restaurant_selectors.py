@@ -136,3 +136,15 @@ def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[R
             found = next(iter(agreeing.values())) if len(agreeing) == 1 else None
         matches.append(found)
     return matches
+
+
+def restaurant_identities(restaurants: Iterable[Restaurant]) -> dict[int, set[Identity]]:
+    """Restaurant id -> every identity it answers to: its own and those its aliases keep from merges (one query).
+
+    An importer asking "is this line the same place as the restaurant it matched?" compares against all of them, so
+    a line naming a merged venue is a duplicate of the kept restaurant, not merely a possible match."""
+    restaurants = list(restaurants)
+    found = {restaurant.pk: {restaurant_identity(restaurant)} for restaurant in restaurants}
+    for alias in RestaurantAlias.objects.filter(restaurant__in=[r.pk for r in restaurants]):
+        found[alias.restaurant_id].update(alias_identities(alias))
+    return found

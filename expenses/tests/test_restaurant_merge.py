@@ -387,3 +387,17 @@ def test_the_kept_restaurants_page_lists_the_names_it_also_goes_by(member, twins
     page = web_client_for(member).get(reverse("restaurant_detail", args=[kept.pk])).content.decode()
 
     assert "Also known as: BLUE DOOR CAFE BOSTON (Boston)" in page
+
+
+def test_a_kept_restaurant_answers_to_its_own_identity_and_the_merged_ones(member, twins):
+    from expenses.restaurant_selectors import restaurant_identities, restaurant_identity
+
+    kept, other = twins
+    merged_identity = restaurant_identity(other)
+    restaurant_merge(owner=member, restaurant_ids=[other.pk], keep_id=kept.pk)
+
+    identities = restaurant_identities([kept])[kept.pk]
+
+    assert restaurant_identity(kept) in identities
+    assert merged_identity in identities  # ("place", "ChIJbluedoor")
+    assert ("address", "blue door cafe boston", "", "boston", "", "us") in identities
