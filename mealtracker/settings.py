@@ -341,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "ExpenseStatusEnum": "expenses.choices.ExpenseStatus",
         "MealTypeEnum": "expenses.choices.MealType",
         "OrderTypeEnum": "expenses.choices.OrderType",
+        "ReportBasisEnum": "reports.selectors.scope.Basis",
     },
 }
 

@@ -17,7 +17,7 @@ class ReportFilterForm(forms.Form):
     basis = forms.ChoiceField(
         required=False,
         label="Count",
-        choices=[(Basis.PAID, "What I paid"), (Basis.SHARE, "My share")],
+        choices=Basis.choices,
         help_text="My share: your part of split meals, and what you owe for meals others paid.",
     )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))

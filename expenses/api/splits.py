@@ -13,10 +13,11 @@ from http import HTTPStatus
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from expenses.models import Split, SplitMethod
+from expenses.models import Settlement, Split, SplitMethod
 from expenses.selectors import expense_get
 from expenses.services.splits import (
     expense_split,
@@ -51,6 +52,19 @@ class LineItemsInputSerializer(serializers.Serializer):
     items = LineItemSerializer(many=True, max_length=200)
 
 
+class LineItemOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    quantity = serializers.CharField()
+    amount = serializers.CharField()
+
+
+class LineItemsSerializer(serializers.Serializer):
+    items = LineItemOutSerializer(many=True)
+    items_total = serializers.CharField(allow_null=True, help_text="The items' sum; null without items.")
+    bill_mismatch = serializers.CharField(allow_null=True, help_text="items + tax + tip + fees - amount.")
+
+
 class ShareSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     expense = serializers.IntegerField(source="expense_id")
@@ -82,6 +96,34 @@ class ShareSerializer(serializers.Serializer):
         for column in ("subtotal", "tax", "tip", "fees", "total", "rounding"):
             data[column] = amount_text(getattr(share, column), currency)
         return data
+
+
+class SplitSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=SplitMethod.choices, allow_null=True, help_text="Null: not split.")
+    shares = ShareSerializer(many=True)
+
+
+class ShareListSerializer(serializers.Serializer):
+    results = ShareSerializer(many=True)
+
+
+class BalanceUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class BalanceSerializer(serializers.Serializer):
+    user = BalanceUserSerializer()
+    currency = serializers.CharField()
+    owed_to_me = serializers.CharField()
+    i_owe = serializers.CharField()
+    paid_to_me = serializers.CharField()
+    paid_by_me = serializers.CharField()
+    net = serializers.CharField(help_text="Positive: they owe me; negative: I owe them.")
+
+
+class BalanceListSerializer(serializers.Serializer):
+    results = BalanceSerializer(many=True)
 
 
 class SplitInputSerializer(serializers.Serializer):
@@ -158,12 +200,12 @@ def _items_body(expense) -> dict:
 class LineItemsView(APIView):
     """The bill's items; PUT replaces them (only the payer). A mismatch with the amount is shown, never fixed."""
 
-    @extend_schema(operation_id="expense_items_retrieve", responses=LineItemsInputSerializer)
+    @extend_schema(operation_id="expense_items_retrieve", responses=LineItemsSerializer)
     def get(self, request, pk):
         return Response(_items_body(_own_expense(request, pk)))
 
     @extend_schema(operation_id="expense_items_update", request=LineItemsInputSerializer,
-                   responses=LineItemsInputSerializer)  # fmt: skip
+                   responses=LineItemsSerializer)  # fmt: skip
     def put(self, request, pk):
         expense = _own_expense(request, pk)
         data = LineItemsInputSerializer(data=request.data)
@@ -181,12 +223,12 @@ def _split_body(request, expense) -> dict:
 class ExpenseSplitView(APIView):
     """A meal's shares (the payer sees all; a colleague who owes only their own via /shares/)."""
 
-    @extend_schema(operation_id="expense_split_retrieve", responses=ShareSerializer(many=True))
+    @extend_schema(operation_id="expense_split_retrieve", responses=SplitSerializer)
     def get(self, request, pk):
         return Response(_split_body(request, _own_expense(request, pk)))
 
     @extend_schema(operation_id="expense_split_update", request=SplitInputSerializer,
-                   responses=ShareSerializer(many=True))  # fmt: skip
+                   responses=SplitSerializer)  # fmt: skip
     def put(self, request, pk):
         expense = _own_expense(request, pk)
         data = SplitInputSerializer(data=request.data)
@@ -215,7 +257,7 @@ class ShareListView(GenericAPIView):
     @extend_schema(
         operation_id="shares_list",
         parameters=[OpenApiParameter("direction", str, enum=["owed_by_me", "owed_to_me"])],
-        responses=ShareSerializer(many=True),
+        responses=ShareListSerializer,
     )
     def get(self, request):
         direction = request.query_params.get("direction", "owed_by_me")
@@ -228,7 +270,7 @@ class ShareListView(GenericAPIView):
 class BalanceListView(APIView):
     """My running balance with each colleague, per currency: positive `net` when they owe me."""
 
-    @extend_schema(operation_id="balances_list", responses={200: None})
+    @extend_schema(operation_id="balances_list", responses=BalanceListSerializer)
     def get(self, request):
         return Response({"results": [
             {"user": {"id": b.other.pk, "display_name": str(b.other)}, "currency": b.currency,
@@ -239,18 +281,18 @@ class BalanceListView(APIView):
         ]})  # fmt: skip
 
 
-class SettlementListView(GenericAPIView):
+class SettlementListView(ListModelMixin, GenericAPIView):
     """Settlements I paid or received, newest first; POST records one (either of the two people may)."""
 
     serializer_class = SettlementSerializer
+    queryset = Settlement.objects.none()  # the model, for the schema; get_queryset() applies visibility
 
     def get_queryset(self):
         return settlements_visible_to(self.request.user)
 
     @extend_schema(operation_id="settlements_list")
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(SettlementSerializer(page, many=True).data)
+        return self.list(request)
 
     @extend_schema(operation_id="settlements_create", request=SettlementSerializer,
                    responses={201: SettlementSerializer})  # fmt: skip

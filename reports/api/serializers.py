@@ -42,7 +42,7 @@ class CommaSeparatedField(serializers.Field):
 class ReportQuerySerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=Scope.ALL, default=Scope.MINE)
     basis = serializers.ChoiceField(
-        choices=Basis.ALL,
+        choices=Basis.choices,
         default=Basis.PAID,
         help_text="paid: what was paid; share: my share of my meals (split meals and meals others paid), scope mine.",
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.functions import (
     TruncDay,
@@ -30,13 +31,12 @@ ZERO = Decimal("0.00")
 MAX_RANGE_DAYS = 366 * 10
 
 
-class Basis:
+class Basis(models.TextChoices):
     """What a report counts: what was paid (the whole bill of meals one paid) or one's share of every meal eaten
     (split meals count the share; meals others paid count what one owes them)."""
 
-    PAID = "paid"
-    SHARE = "share"
-    ALL = (PAID, SHARE)
+    PAID = "paid", "What I paid"
+    SHARE = "share", "My share"
 
 
 class Scope:
@@ -141,8 +141,8 @@ def resolve_range(viewer: User, filters: ReportFilters) -> tuple[datetime.date, 
 def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     """The viewer's visible expenses narrowed to the scope and filters (no date range), each with its `spend` and
     `people_fed` for the report's basis: what was paid, or (for one's own meals only) one's share of them."""
-    if filters.basis not in Basis.ALL:
-        raise DomainError(f"Count {' or '.join(Basis.ALL)}.", field="basis")
+    if filters.basis not in Basis.values:
+        raise DomainError(f"Count {' or '.join(Basis.values)}.", field="basis")
     if filters.basis == Basis.SHARE:
         if filters.scope != Scope.MINE:
             raise DomainError("My share is a report of your own meals: choose the scope mine.", field="basis")

@@ -40,6 +40,7 @@ ALIASES = {
     "currency": ["currency", "currency_code", "ccy"],
     "tax": ["tax", "tax_amount", "sales_tax", "vat"],
     "tip": ["tip", "tip_amount", "gratuity"],
+    "fees": ["fees", "fee", "service_charge", "delivery_fee"],
     "exchange_rate": ["exchange_rate", "rate", "fx_rate"],
     "charged_amount": ["charged_amount", "card_charged", "card_amount", "billed_amount", "billing_amount"],
     "charged_currency": ["charged_currency", "card_currency", "billing_currency"],
@@ -417,7 +418,7 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
         values["amount"] = _money(cells["amount"], currency, "amount", errors)
         if values["amount"] is not None and Decimal(values["amount"]) == 0:
             errors["amount"] = "the amount must be more than zero"
-    for field in ("tax", "tip"):
+    for field in ("tax", "tip", "fees"):
         values[field] = str(quantize(Decimal(0), currency))
         if not _blank(cells.get(field)):
             values[field] = _money(cells[field], currency, field, errors) or values[field]

@@ -24,7 +24,8 @@ from reports.services.importing import normalise_row, read_rows
 
 DUPLICATE_WINDOW = datetime.timedelta(days=3)
 EDITABLE_VALUES = {
-    "date", "time", "datetime_utc", "amount", "currency", "tax", "tip", "exchange_rate", "meal_type", "order_type",
+    "date", "time", "datetime_utc", "amount", "currency", "tax", "tip", "fees", "exchange_rate", "meal_type",
+    "order_type",
     "party_size", "payment_method", "category_name", "tags", "restaurant_name", "restaurant_city",
     "restaurant_country", "notes", "is_business", "business_purpose", "attendees", "cleared_date", "timezone",
     "occurred_at", "charged_amount", "charged_currency",
@@ -360,6 +361,7 @@ def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) 
         "party_size": values["party_size"],
         "tax": Decimal(values["tax"]),
         "tip": Decimal(values["tip"]),
+        "fees": Decimal(values.get("fees") or 0),
         "payment_method": values.get("payment_method", ""),
         "notes": values.get("notes", ""),
         "is_business": values.get("is_business", False),

@@ -71,7 +71,8 @@ def full_meal(member, manager):
     services.tag_create(owner=member, name="client", color="#abcdef", description="Paid by the client")
     expense = services.expense_create(
         owner=member, occurred_at=local(2026, 3, 2, 19, 45), amount=Decimal("120.00"), tax=Decimal("8.00"),
-        tip=Decimal("12.00"), currency="EUR", exchange_rate=Decimal("1.08123456"), charged_amount=Decimal("131.10"),
+        tip=Decimal("12.00"), fees=Decimal("3.50"), currency="EUR", exchange_rate=Decimal("1.08123456"),
+        charged_amount=Decimal("131.10"),
         charged_currency="USD",
         cleared_on=datetime.date(2026, 3, 4), meal_type="dinner", order_type="catering", party_size=3,
         payment_method="corporate_card", notes='Tried the "chef\'s special", twice\nand the soup',
