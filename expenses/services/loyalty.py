@@ -115,3 +115,27 @@ def rewards_account_numbers_reencrypt(*, batch_size: int = 500) -> int:
             membership.save(update_fields=["account_number"])  # written with the first
         rewritten += 1
     return rewritten
+
+
+@transaction.atomic
+def rewards_program_save(
+    *, owner: User, program: RewardsProgram | None = None, program_fields: dict, membership_fields: dict
+) -> RewardsProgram:
+    """Create or change a programme and the owner's account in it, all or nothing (the web form edits both).
+
+    A blank account number leaves the stored one as it is; the account is created when any of its fields is given."""
+    if program is None:
+        program = rewards_program_create(owner=owner, **program_fields)
+    else:
+        program = rewards_program_update(program=program, **program_fields)
+    given = {name: value for name, value in membership_fields.items() if value not in (None, "")}
+    if not given.get("account_number"):
+        given.pop("account_number", None)
+    membership = RewardsMembership.objects.filter(owner=owner, program=program).first()
+    if membership is None and given:
+        rewards_membership_create(owner=owner, program=program, **given)
+    elif membership is not None:
+        # Fields emptied on the form are emptied; the account number only changes when a new one is typed.
+        cleared = dict.fromkeys(MEMBERSHIP_FIELDS - {"account_number"} - set(given), "")
+        rewards_membership_update(membership=membership, **cleared, **given)
+    return program
