@@ -55,3 +55,26 @@ ROWS = [
     Row("accounts_api:team-list", "get", SIGNED_IN_200),
     Row("accounts_api:team-detail", "get", (401, 404, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.team.pk}),
 ]  # fmt: skip
+
+
+def _delegation(world):
+    """The manager's delegation to the other team's manager (who holds it)."""
+    if "_delegation" not in world.__dict__:
+        from django.utils import timezone
+
+        from accounts.delegations import delegation_create
+
+        today = timezone.localdate()
+        world.__dict__["_delegation"] = delegation_create(
+            manager=world.manager, delegate=world.other_manager, starts_on=today, ends_on=today
+        )
+    return {"pk": world.__dict__["_delegation"].pk}
+
+
+ROWS += [
+    Row("accounts_api:delegation-list", "get", SIGNED_IN_200),
+    Row("accounts_api:delegation-list", "post", (401, 403, 403, 201, 400, 403),
+        data=lambda w: {"delegate": w.other_manager.email, "starts_on": "2026-07-01", "ends_on": "2026-07-14"}),
+    Row("accounts_api:delegation-detail", "get", (401, 404, 404, 200, 200, 200), kwargs=_delegation, auditor=404),
+    Row("accounts_api:delegation-detail", "delete", (401, 404, 404, 204, 403, 204), kwargs=_delegation),
+]  # fmt: skip

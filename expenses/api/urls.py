@@ -20,7 +20,7 @@ router.register("meals-to-confirm", trips.PendingMealViewSet, basename="pending-
 router.register("rewards-programs", loyalty.RewardsProgramViewSet, basename="rewards-program")
 router.register("rewards-memberships", loyalty.RewardsMembershipViewSet, basename="rewards-membership")
 router.register("rewards-links", loyalty.MerchantRewardsLinkViewSet, basename="rewards-link")
-router.register("reports", expense_reports.ExpenseReportViewSet, basename="report")
+router.register("expense-reports", expense_reports.ExpenseReportViewSet, basename="report")
 router.register("reimbursement-batches", expense_reports.ReimbursementBatchViewSet, basename="batch")
 
 urlpatterns = [

@@ -135,11 +135,12 @@ class _Pen:
         self.y = PAGE_HEIGHT - MARGIN
 
     def new_page(self):
+        self.canvas.saveState()
         self.canvas.setFont(FONT, 7)
         self.canvas.setFillColor(colors.HexColor("#4a5a6a"))
         self.canvas.drawString(MARGIN, MARGIN / 2, f"{self.footer} · page {self.canvas.getPageNumber()}")
-        self.canvas.showPage()
-        self.canvas.setFillColor(colors.black)
+        self.canvas.restoreState()
+        self.canvas.showPage()  # nothing is drawn on the next page until there is something to say
         self.y = PAGE_HEIGHT - MARGIN
 
     def line(self, text: str, *, size: float = 9, bold: bool = False, gap: float = 3):

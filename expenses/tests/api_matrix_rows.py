@@ -306,3 +306,71 @@ ROWS += [
     Row("expenses_api:rewards-link-detail", "get", OWN_ONLY_200, kwargs=_link_pk),
     Row("expenses_api:rewards-link-detail", "delete", OWN_ONLY_204, kwargs=_link_pk),
 ]  # fmt: skip
+
+
+# Expense reports and reimbursement batches. The report is the member's, built once per world.
+def _report(world, status="draft"):
+    key = f"_report_{status}"
+    if key not in world.__dict__:
+        from expenses.models import Expense, ExpenseReport
+
+        report = ExpenseReport.objects.create(owner=world.member, title="Matrix report", status="open")
+        line = world.business_expense(status)
+        Expense.objects.filter(pk=line.pk).update(report=report)
+        if status != "draft":
+            ExpenseReport.objects.filter(pk=report.pk).update(status="submitted")
+        world.__dict__[key] = (report, line)
+    return world.__dict__[key]
+
+
+def _report_pk(status="draft"):
+    return lambda w: {"pk": _report(w, status)[0].pk}
+
+
+def _ready_bundle(world):
+    from expenses.services.report_bundles import bundle_request
+
+    report, _ = _report(world)
+    bundle_request(report=report, actor=world.member)
+    return {"pk": report.pk}
+
+
+def _batch(world):
+    if "_batch" not in world.__dict__:
+        from expenses.models import Expense
+        from expenses.tests.report_factories import ReimbursementBatchFactory
+
+        batch = ReimbursementBatchFactory(created_by=world.admin)
+        Expense.objects.filter(pk=world.business_expense("approved").pk).update(batch=batch)
+        world.__dict__["_batch"] = batch
+    return world.__dict__["_batch"]
+
+
+BATCH_READ = (401, 404, 404, 404, 404, 200)  # finance and admins; the team's auditor reads it too
+OWNER_ONLY_WRITE = (401, 200, 404, 403, 404, 403)
+
+ROWS += [
+    Row("expenses_api:report-list", "get", SIGNED_IN_200),
+    Row("expenses_api:report-list", "post", SIGNED_IN_201, data={"title": "March clients"}),
+    Row("expenses_api:report-detail", "get", EXPENSE_READ, kwargs=_report_pk()),
+    Row("expenses_api:report-detail", "patch", OWNER_ONLY_WRITE, kwargs=_report_pk(), data={"purpose": "Clients"}),
+    Row("expenses_api:report-detail", "delete", (401, 204, 404, 403, 404, 403), kwargs=_report_pk()),
+    Row("expenses_api:report-submit", "post", OWNER_ONLY_WRITE, kwargs=_report_pk(), data={}),
+    Row("expenses_api:report-approve", "post", REVIEW, kwargs=_report_pk("submitted"), data={}),
+    Row("expenses_api:report-reject-line", "post", REVIEW, kwargs=_report_pk("submitted"),
+        data=lambda w: {"expense": _report(w, "submitted")[1].pk, "comment": "No receipt."}),
+    Row("expenses_api:report-add-lines", "post", OWNER_ONLY_WRITE, kwargs=_report_pk(),
+        data=lambda w: {"expenses": [w.business_expense("draft").pk]}),
+    Row("expenses_api:report-remove-lines", "post", OWNER_ONLY_WRITE, kwargs=_report_pk(),
+        data=lambda w: {"expenses": [_report(w)[1].pk]}),
+    Row("expenses_api:report-bundle", "get", EXPENSE_READ, kwargs=_report_pk()),
+    Row("expenses_api:report-bundle", "post", (401, 201, 404, 201, 404, 201), kwargs=_report_pk()),
+    Row("expenses_api:report-bundle-download", "get", EXPENSE_READ, kwargs=_ready_bundle),
+    Row("expenses_api:batch-list", "get", SIGNED_IN_200),
+    Row("expenses_api:batch-list", "post", (401, 403, 403, 403, 403, 201),
+        data=lambda w: {"reference": "PAY-M", "payout_date": "2026-03-31",
+                        "expenses": [w.business_expense("approved").pk]}),
+    Row("expenses_api:batch-detail", "get", BATCH_READ, kwargs=lambda w: {"pk": _batch(w).pk}, auditor=200),
+    Row("expenses_api:batch-pay", "post", BATCH_READ, kwargs=lambda w: {"pk": _batch(w).pk}),
+    Row("expenses_api:batch-payout-csv", "get", BATCH_READ, kwargs=lambda w: {"pk": _batch(w).pk}, auditor=200),
+]  # fmt: skip

@@ -8,6 +8,18 @@ from typing import Any
 import pytest
 
 ROLES = ("anonymous", "member", "other_member", "manager", "other_manager", "admin")
+# The auditor of the member's team: reads what the team's manager reads and changes nothing (every write is a 403,
+# but signing in and out). A row states the auditor's status only where it differs from that rule.
+AUDITOR = "auditor"
+SAFE_METHODS = ("get", "head", "options")
+# Writes an auditor may still send (their own sign-in, sign-out, password and profile; building a report's bundle):
+# the auditor gets the member's status there.
+AUDITOR_WRITES = {
+    "rest_framework:login", "rest_framework:logout", "accounts_api:register", "accounts_api:token-obtain",
+    "accounts_api:token-refresh", "accounts_api:token-verify", "accounts_api:logout", "accounts_api:me",
+    "accounts_api:me-avatar", "accounts_api:password-change", "accounts_api:password-reset",
+    "accounts_api:password-reset-confirm", "expenses_api:report-bundle",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,16 @@ class Row:
     data: Callable[["World"], Any] | Any = None  # request body, from the world
     format: str = "json"  # or "multipart"
     label: str = ""  # tells two rows of the same route and method apart
+    auditor: int | None = None  # the auditor's status, when not the rule above
+
+    def expected(self, role: str) -> int:
+        if role != AUDITOR:
+            return self.expect[ROLES.index(role)]
+        if self.auditor is not None:
+            return self.auditor
+        if self.method in SAFE_METHODS:
+            return self.expect[ROLES.index("manager")]
+        return self.expect[ROLES.index("member")] if self.route in AUDITOR_WRITES else 403
 
     def __post_init__(self):
         assert len(self.expect) == len(ROLES), f"{self.route}: give one status per role {ROLES}"
@@ -43,12 +65,13 @@ class World:
     `manager` manages member's team; `other_manager` manages another team; `admin` is a site admin.
     """
 
-    def __init__(self, *, member, other_member, manager, other_manager, admin):
+    def __init__(self, *, member, other_member, manager, other_manager, admin, auditor=None):
         self.member = member
         self.other_member = other_member
         self.manager = manager
         self.other_manager = other_manager
         self.admin = admin
+        self.auditor = auditor
 
     def user_for(self, role: str):
         return None if role == "anonymous" else getattr(self, role)

@@ -30,6 +30,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from mealtracker.tests.api_matrix import (  # noqa: F401 - autouse fixtures
+    AUDITOR,
     ROLES,
     Row,
     World,
@@ -92,14 +93,30 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(member, teammate, manager, other_manager, site_admin):
-    return World(member=member, other_member=teammate, manager=manager, other_manager=other_manager, admin=site_admin)
+    from accounts.tests.factories import AuditorFactory
+
+    auditor = AuditorFactory(email="auditor@example.com")
+    auditor.audited_teams.add(member.team)
+    return World(
+        member=member,
+        other_member=teammate,
+        manager=manager,
+        other_manager=other_manager,
+        admin=site_admin,
+        auditor=auditor,
+    )
 
 
 def call(row: Row, world: World, role: str):
     kwargs, data = row.resolve(world)
     client = APIClient()
     user = world.user_for(role)
-    if user is not None:
+    if role == AUDITOR:
+        # A real bearer token: the auditor's read-only rule is checked before any view authenticates.
+        from rest_framework_simplejwt.tokens import RefreshToken
+
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    elif user is not None:
         client.force_authenticate(user=user)
     url = reverse(row.route, kwargs=kwargs)
     return getattr(client, row.method)(url, data=data, format=row.format if data is not None else None)
@@ -114,9 +131,9 @@ def test_every_api_route_and_method_has_a_matrix_row():
 
 @pytest.mark.parametrize(
     ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}|{role}") for row in ROWS for role in ROLES],
+    [pytest.param(row, role, id=f"{row.id}|{role}") for row in ROWS for role in (*ROLES, AUDITOR)],
 )
 def test_role_gets_expected_status(row, role, world):
     response = call(row, world, role)
-    expected = row.expect[ROLES.index(role)]
+    expected = row.expected(role)
     assert response.status_code == expected, getattr(response, "data", None) or response.content[:300]

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.selectors import teams_managed_by
+from accounts.selectors import teams_managed_by, teams_readable_by
 from expenses.models import Category, Expense
 from expenses.services import validation_error_to_domain
 from mealtracker.errors import DomainError, NotAllowed
@@ -33,7 +33,7 @@ def budgets_visible_to(user: User) -> QuerySet[Budget]:
     """Own budgets, the budgets of the user's team, and those of teams the user manages (all for admins)."""
     if user.is_admin:
         return Budget.objects.filter(Q(user=user) | Q(team__isnull=False)).select_related("team", "category", "user")
-    visible = Q(user=user) | Q(team__in=teams_managed_by(user))
+    visible = Q(user=user) | Q(team__in=teams_readable_by(user))  # managed, stood in for or audited teams
     if user.team_id:
         visible |= Q(team_id=user.team_id)
     return Budget.objects.filter(visible).select_related("team", "category", "user")
