@@ -4,14 +4,15 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
-from accounts.selectors import teams_managed_by
-from expenses.choices import ExpenseStatus
+from accounts.selectors import teams_readable_by
+from expenses.choices import BUSINESS_STATUSES, ExpenseStatus
 from expenses.models import Expense, Trip
 from mealtracker.errors import NotFound
 
-# A manager sees a team member's trip once it holds a business meal sent for approval (or decided): the trip is then
-# the context of a claim they review. A trip of personal meals only, or of drafts, stays private (docs/trips.md).
-CLAIMED = [ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED, ExpenseStatus.REJECTED, ExpenseStatus.REIMBURSED]
+# Whoever reads a team's meals (its manager, a stand-in, its auditor, finance) sees a member's trip once it holds a
+# business meal sent for approval (or decided): the trip is then the context of a claim. A trip of personal meals
+# only, or of drafts, stays private (docs/trips.md).
+CLAIMED = [status for status in BUSINESS_STATUSES if status != ExpenseStatus.DRAFT]
 
 
 def in_trip(trip: Trip) -> Q:
@@ -20,21 +21,21 @@ def in_trip(trip: Trip) -> Q:
 
 
 def trips_visible_to(user: User) -> QuerySet[Trip]:
-    """Own trips; a manager also sees their team members' trips that hold submitted business meals; an admin all."""
+    """Own trips; the trips holding sent business meals of the teams a user reads (a manager or their stand-in,
+    the team's auditor, finance); every trip for an admin."""
     trips = Trip.objects.select_related("owner")
     if user.is_admin:
         return trips
-    if user.is_manager:
-        claimed = Expense.objects.filter(
-            owner_id=OuterRef("owner_id"),
-            is_business=True,
-            status__in=CLAIMED,
-            occurred_at__gte=OuterRef("starts_at"),
-            occurred_at__lt=OuterRef("ends_at"),
-        )
-        team = Q(owner__team__in=teams_managed_by(user)) & Exists(claimed)
-        return trips.filter(Q(owner=user) | team)
-    return trips.filter(owner=user)
+    if not (user.is_manager or user.is_finance or user.is_auditor):
+        return trips.filter(owner=user)
+    claimed = Expense.objects.filter(
+        owner_id=OuterRef("owner_id"),
+        is_business=True,
+        status__in=CLAIMED,
+        occurred_at__gte=OuterRef("starts_at"),
+        occurred_at__lt=OuterRef("ends_at"),
+    )
+    return trips.filter(Q(owner=user) | (Q(owner__team__in=teams_readable_by(user)) & Exists(claimed)))
 
 
 def trips_owned_by(user: User) -> QuerySet[Trip]:
