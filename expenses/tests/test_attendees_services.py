@@ -179,3 +179,16 @@ def test_cost_per_attendee_counts_every_person(member, teammate):
     expense = dinner(member, attendees=[teammate, "Ann"], restaurant=RestaurantFactory(owner=member))
 
     assert expense.per_person_amount == Decimal("40.00")
+
+
+def test_the_meal_policy_judges_the_cost_per_attendee(member, manager, team_a, teammate):
+    from expenses.models import PolicyFlag
+    from expenses.services.policies import meal_policy_set
+
+    meal_policy_set(actor=manager, team=team_a, meal_type="dinner", max_per_person=Decimal("50.00"))
+    expense = dinner(member, meal_type="dinner", is_business=True, business_purpose="Pitch")  # 120 for one
+    assert PolicyFlag.objects.get(expense=expense).per_person == Decimal("120.00")
+
+    services.expense_update(expense=expense, actor=member, attendees=[teammate, "Ann"])  # 120 / 3 = 40 each
+
+    assert not PolicyFlag.objects.filter(expense=expense).exists()
