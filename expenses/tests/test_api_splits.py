@@ -111,3 +111,30 @@ def test_the_debtor_cannot_open_the_payers_split(member, teammate, api_client_fo
     response = api_client_for(teammate).get(reverse("expenses_api:expense-split", args=[dinner.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("route", "params"),
+    [("expenses_api:share-list", {"direction": "owed_by_me"}), ("expenses_api:share-list", {"direction": "owed_to_me"}),
+     ("expenses_api:balance-list", {}), ("expenses_api:settlement-list", {})],
+)  # fmt: skip
+def test_the_lists_read_a_constant_number_of_queries(
+    member, teammate, outsider, api_client_for, django_assert_max_num_queries, route, params
+):
+    from expenses.services.splits import expense_split, settlement_record
+
+    def add(count):
+        for _ in range(count):
+            for other in (teammate, outsider):
+                for payer, debtor in ((member, other), (other, member)):
+                    dinner = dinner_with(payer, debtor, amount="30.00", tax="0", tip="0")
+                    expense_split(expense=dinner, actor=payer, method="even")
+                settlement_record(payer=other, payee=member, amount="1.00", currency="USD", recorded_by=other)
+
+    client = api_client_for(member)
+    add(1)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse(route), params)
+    add(4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(route), params).status_code == HTTPStatus.OK

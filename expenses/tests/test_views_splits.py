@@ -147,3 +147,26 @@ def test_the_balances_page_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("balances"))
     assert response.content.decode().count("data-balance") == 2
+
+
+def test_the_balance_with_one_person_reads_a_constant_number_of_queries(
+    member, teammate, web_client_for, django_assert_max_num_queries
+):
+    client = web_client_for(member)
+    url = reverse("balance_with", args=[teammate.pk])
+
+    def build(count):
+        for _ in range(count):
+            mine = dinner_with(member, teammate, amount="20.00", tax="0", tip="0")
+            expense_split(expense=mine, actor=member, method="even")
+            theirs = dinner_with(teammate, member, amount="10.00", tax="0", tip="0")
+            expense_split(expense=theirs, actor=teammate, method="even")
+            settlement_record(payer=teammate, payee=member, amount=Decimal("1"), currency="USD", recorded_by=teammate)
+
+    build(1)
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    build(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("data-settlement") == 6
