@@ -20,6 +20,7 @@ from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.restaurant_transfer import read_restaurant_rows, restaurant_row_values
 
 RESTAURANT_BATCH_PREFIX = "r-"  # ImportBatch.file_format holds at most 10 characters: "r-csv", "r-json", "r-xlsx"
+_NOT_CREATED = Q(values__created__isnull=True) | Q(values__created=False)
 ADDRESS_KEY = ("name", "address_line_1", "city", "postal_code", "country")
 
 
@@ -217,7 +218,8 @@ def restaurant_import_batch_discard(*, batch: ImportBatch) -> None:
 def restaurant_import_summary(batch: ImportBatch) -> dict[str, int]:
     """Counts for the review: rows to apply, skipped, with errors, duplicates, possible matches, created."""
     counts = batch.rows.aggregate(
-        to_apply=Count("id", filter=Q(action=ImportAction.APPLY) & ~Q(values__created=True)),
+        # A missing key is NULL in SQL, and NOT NULL filters nothing in: "not created" is said positively.
+        to_apply=Count("id", filter=Q(action=ImportAction.APPLY) & _NOT_CREATED),
         skipped=Count("id", filter=Q(action=ImportAction.SKIP)),
         with_errors=Count("id", filter=~Q(errors=[])),
         with_duplicates=Count("id", filter=~Q(duplicate_ids=[])),

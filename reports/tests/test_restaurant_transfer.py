@@ -128,6 +128,7 @@ def test_importing_the_same_file_again_adds_nothing_twice(member, api_client_for
     again = import_file(client, "restaurants.csv", payload)
 
     assert again["result"] == {"created": 0, "matched": 0, "skipped": 3, "failed": 0}
+    assert (again["summary"]["to_apply"], again["summary"]["created"]) == (0, 0)
     assert again["summary"]["with_duplicates"] == 3
     assert Restaurant.objects.filter(owner=member).count() == 3
 
@@ -178,6 +179,7 @@ def test_row_errors_are_reported_by_line_and_such_rows_cannot_be_applied(member,
         (2, "name"), (3, "latitude"), (4, "price_level"), (5, "rating"), (6, "website"),
     ]  # fmt: skip
     assert batch["summary"]["with_errors"] == 5
+    assert (batch["summary"]["to_apply"], batch["summary"]["skipped"]) == (0, 5)
     assert forced.status_code == HTTPStatus.BAD_REQUEST
     assert set(forced.json()["errors"]) == {"action"}
 
@@ -245,6 +247,7 @@ def test_the_web_pages_upload_review_skip_and_import(member, web_client_for):
 
     assert review.status_code == HTTPStatus.OK
     assert "Line 2" in review.content.decode()
+    assert "To import 2" in review.content.decode()
     assert applied.status_code == HTTPStatus.FOUND
     assert list(Restaurant.objects.filter(owner=member).values_list("name", flat=True)) == ["Alpha"]
 
