@@ -113,6 +113,5 @@ class SettleUpForm(Form):
     note = forms.CharField(max_length=200, required=False, help_text="E.g. bank transfer, cash.")
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("settled_on", timezone.localdate())
+        kwargs["initial"] = {"settled_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)

@@ -138,3 +138,19 @@ def test_the_lists_read_a_constant_number_of_queries(
     add(4)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(route), params).status_code == HTTPStatus.OK
+
+
+def test_fees_are_entered_through_the_api_and_counted_in_the_check(member, api_client_for):
+    client = api_client_for(member)
+    created = client.post(reverse("expenses_api:expense-list"), {"amount": "30.00", "tax": "2.00", "tip": "3.00",
+                                                                  "fees": "1.50", "occurred_at": "2026-03-02T19:00:00"},
+                          format="json").json()  # fmt: skip
+    client.put(reverse("expenses_api:expense-items", args=[created["id"]]),
+               {"items": [{"description": "Curry", "amount": "23.50"}]}, format="json")  # fmt: skip
+
+    body = client.get(reverse("expenses_api:expense-detail", args=[created["id"]])).json()
+    assert (body["fees"], body["items_total"], body["bill_mismatch"]) == ("1.50", "23.50", "0.00")
+
+    refused = client.patch(reverse("expenses_api:expense-detail", args=[created["id"]]), {"fees": "40.00"},
+                           format="json")  # fmt: skip
+    assert refused.status_code == HTTPStatus.BAD_REQUEST

@@ -85,10 +85,13 @@ def test_balances_follow_a_chain_of_splits_and_settlements(member, teammate):
     first = dinner_with(member, teammate, amount="50.00", tax="0", tip="0")
     expense_split(expense=first, actor=member, method="even")  # teammate owes 25.00
     second = dinner_with(teammate, member, amount="30.00", tax="0", tip="0")
-    expense_split(expense=second, actor=teammate, method="shares",
-                  weights={"owner": 1, key_of(second, member): 2})  # fmt: skip  member owes 20.00
-    third = dinner_with(member, teammate, amount="3000", tax="0", tip="0", currency="JPY", reporting_amount=D("20"))
+    expense_split(
+        expense=second, actor=teammate, method="shares", weights={"owner": 1, key_of(second, member): 2}
+    )  # fmt: skip  member owes 20.00
+    third = dinner_with(member, teammate, amount="3000", tax="0", tip="0", currency="JPY", reporting_amount=D("20.01"))
     expense_split(expense=third, actor=member, method="even")  # teammate owes 1500 JPY
+    # The shares' reporting-currency totals add up to the meal's converted amount, to the cent.
+    assert sorted(s.reporting_total for s in third.shares.all()) == [D("10.00"), D("10.01")]
 
     settlement_record(payer=teammate, payee=member, amount=D("3.00"), currency="USD", recorded_by=teammate)
     settlement_record(payer=teammate, payee=member, amount=D("1000"), currency="JPY", recorded_by=member)
@@ -175,15 +178,14 @@ class TestVisibility:
         assert self._sees(other_manager, business_dinner) == 0
 
     @pytest.mark.parametrize("status", [ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
-    def test_either_ones_manager_sees_a_submitted_business_meal(
-        self, business_dinner, manager, other_manager, status
-    ):
+    def test_either_ones_manager_sees_a_submitted_business_meal(self, business_dinner, manager, other_manager, status):
         business_dinner.status = status
         business_dinner.save()
 
         assert self._sees(manager, business_dinner) == 2  # the payer's manager: the whole meal
-        assert list(shares_visible_to(other_manager).values_list("user", flat=True)) == [business_dinner.shares.get(
-            user__team=other_manager.team).user_id]  # fmt: skip  the debtor's manager: the debtor's share
+        assert list(shares_visible_to(other_manager).values_list("user", flat=True)) == [
+            business_dinner.shares.get(user__team=other_manager.team).user_id
+        ]  # fmt: skip  the debtor's manager: the debtor's share
 
     def test_a_personal_meal_stays_private_from_managers(self, member, outsider, manager):
         dinner = dinner_with(member, outsider)

@@ -105,7 +105,7 @@ def balance_with(request, user_pk):
     other = colleagues_with_balances(request.user).filter(pk=user_pk).first()
     if other is None:
         raise Http404("Not found.")
-    form = SettleUpForm(request.POST or None)
+    form = SettleUpForm(request.POST or None, initial={"currency": request.user.default_currency})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         payer, payee = (request.user, other) if data["direction"] == "paid" else (other, request.user)
