@@ -247,3 +247,38 @@ class ApprovalDelegation(models.Model):
 
     def __str__(self):
         return f"{self.delegate} for {self.manager}, {self.starts_on} to {self.ends_on}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each can be e-mailed or not (NotificationPreferences)."""
+
+    SUBMITTED = "submitted", "A meal or report waits for my approval"
+    APPROVED = "approved", "My meal or report was approved"
+    REJECTED = "rejected", "My meal or report was rejected"
+    REIMBURSED = "reimbursed", "My meal was reimbursed"
+    COMMENT = "comment", "A comment on a meal or report of mine, or mentioning me"
+    REMINDER = "reminder", "Reminders of decisions waiting for me"
+    BUDGET_ALERT = "budget_alert", "A budget is nearly or fully spent"
+
+
+class EmailDelivery(models.TextChoices):
+    INSTANT = "instant", "One e-mail per notification"
+    DIGEST = "digest", "One daily digest"
+
+
+class NotificationPreferences(models.Model):
+    """A user's e-mail choices; without a row every kind is e-mailed at once."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    muted_kinds = models.JSONField(default=list, blank=True, help_text="Kinds never e-mailed (still shown in-app).")
+    delivery = models.CharField(max_length=10, choices=EmailDelivery.choices, default=EmailDelivery.INSTANT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self):
+        return f"Notification preferences of {self.user_id}"
+
+    def emails(self, kind: str) -> bool:
+        return kind not in self.muted_kinds

@@ -475,6 +475,15 @@ EMAIL_HOST_USER = APP_SECRET.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER"
 EMAIL_HOST_PASSWORD = APP_SECRET.get("EMAIL_HOST_PASSWORD") or env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meal Expense Tracker <no-reply@localhost>")
+# The address users open the app at: links in notification e-mails (the meal, the unsubscribe link) start with it.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+
+# --- Webhooks -----------------------------------------------------------------------------------------
+# Deliveries: seconds to connect and read, and attempts before giving up (backoff 1, 2, 4, ... minutes, max 6 h).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Only for tests and local receivers: allow http and loopback (127.0.0.1, ::1) endpoints. Never on in production.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 # --- Logging ------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

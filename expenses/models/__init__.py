@@ -3,8 +3,10 @@
 from expenses.models.aliases import MerchantAlias, RestaurantAlias
 from expenses.models.attendees import Attendee
 from expenses.models.catalog import Category, Merchant, Restaurant, Tag
+from expenses.models.conversation import Comment, EmailState, Notification
 from expenses.models.expenses import ApprovalEvent, ExchangeRate, Expense, ExpenseTag
 from expenses.models.fields import MONEY, validate_colour
+from expenses.models.history import ChangeSource, ExpenseChange
 from expenses.models.loyalty import MerchantRewardsLink, RewardsMembership, RewardsProgram
 from expenses.models.meal_templates import MealTemplate, PendingMeal, PendingStatus, Repeat
 from expenses.models.policies import MealPolicy, PolicyBasis, PolicyFlag
@@ -20,6 +22,7 @@ from expenses.models.reports import (
 )
 from expenses.models.splits import LineItem, Settlement, Share, Split, SplitMethod
 from expenses.models.trips import PerDiemRate, Trip, TripMealsProvided
+from expenses.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "MONEY",
@@ -28,8 +31,13 @@ __all__ = [
     "BatchStatus",
     "BundleStatus",
     "Category",
+    "ChangeSource",
+    "Comment",
+    "DeliveryStatus",
+    "EmailState",
     "ExchangeRate",
     "Expense",
+    "ExpenseChange",
     "ExpenseReport",
     "ExpenseTag",
     "LineItem",
@@ -38,6 +46,7 @@ __all__ = [
     "Merchant",
     "MerchantAlias",
     "MerchantRewardsLink",
+    "Notification",
     "PendingMeal",
     "PendingStatus",
     "PerDiemRate",
@@ -61,6 +70,8 @@ __all__ = [
     "Tag",
     "Trip",
     "TripMealsProvided",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "receipt_storage_key",
     "receipt_thumbnail_key",
     "validate_colour",

@@ -6,8 +6,10 @@ from accounts.models import User
 from accounts.selectors import delegated_manager_for, is_manager_of
 from expenses.approval_chain import second_approval_reasons
 from expenses.choices import TRANSITIONS, ExpenseStatus
-from expenses.models import ApprovalEvent, Expense
+from expenses.models import ApprovalEvent, ChangeSource, Expense
 from expenses.permissions import can_review_expense
+from expenses.services.events import publish
+from expenses.services.history import expense_history_record, expense_state
 from expenses.services.policies import policy_flags_refresh
 from expenses.services.product_events import publish_event
 from expenses.substantiation import substantiation_check
@@ -32,9 +34,11 @@ def _transition(
         to_status=to_status,
         comment=comment.strip(),
     )
+    before = expense_state(current, related=False)
     current.status = to_status
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
+    expense_history_record(expense=current, before=before, actor=actor, source=ChangeSource.APPROVAL)
     return current
 
 
@@ -51,6 +55,7 @@ def expense_submit(*, expense: Expense, actor: User, comment: str = "") -> Expen
     submitted = _transition(expense, actor=actor, to_status=ExpenseStatus.SUBMITTED, comment=comment)
     # The approver sees the verdict on the figures being submitted, under today's policy.
     policy_flags_refresh([submitted])
+    publish("expense.submitted", actor=actor, expense=submitted)
     return submitted
 
 

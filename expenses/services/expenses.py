@@ -10,11 +10,13 @@ from django.utils import timezone
 from accounts.models import User
 from expenses.choices import ExpenseStatus
 from expenses.fields import EDITABLE_FIELD_NAMES
-from expenses.models import ApprovalEvent, Attendee, Category, Expense, ExpenseTag, Restaurant, Tag
+from expenses.models import Attendee, Category, Expense, ExpenseTag, Restaurant, Tag
 from expenses.permissions import can_edit_expense
 from expenses.services.attendees import Colleagues, attendee_rows, attendees_replace, party_size_with
 from expenses.services.catalog import normalise_tag_name, tags_resolve
 from expenses.services.currency import conversion_for
+from expenses.services.events import publish, publish_many
+from expenses.services.history import expense_history_record, expense_state, expenses_created_record
 from expenses.services.policies import policy_flags_refresh
 from expenses.services.splits import BILL_FIELDS, split_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
@@ -178,6 +180,8 @@ def expense_create(
     if rows:
         attendees_replace(expense=expense, rows=rows)
     policy_flags_refresh([expense])
+    expense_history_record(expense=expense, before=None, actor=actor or owner)
+    publish("expense.created", actor=actor or owner, expense=expense)
     metrics.business_event_on_commit("meal_logged")
     return expense
 
@@ -226,6 +230,8 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
             people.append(row)
     Attendee.objects.bulk_create(people, batch_size=BULK_BATCH_SIZE)
     policy_flags_refresh(expenses)
+    expenses_created_record(expenses=expenses, actor=actor or owner)
+    publish_many("expense.created", actor=actor or owner, expenses=expenses)
     metrics.business_event_on_commit("meal_logged", count=len(expenses))
     return expenses
 
@@ -300,6 +306,7 @@ def expense_update(
     current = _lock_current(expense, expected_version)
     if not can_edit_expense(actor, current):
         raise NotAllowed(f"A {current.get_status_display().lower()} expense can no longer be edited.")
+    before = expense_state(current)
     if "occurred_at" in fields:
         fields["occurred_at"] = in_owner_timezone(fields["occurred_at"], current.owner)
     _check_owned(current.owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags or ())
@@ -327,15 +334,6 @@ def expense_update(
     full_clean_or_raise(current, exclude=["owner", "reporting_amount", "exchange_rate"])
     if CONVERSION_FIELDS & set(changed) or rate is not None:
         _convert(current, rate)
-    if current.owner_id != actor.pk and current.status not in {ExpenseStatus.RECORDED, ExpenseStatus.DRAFT}:
-        # Corrections after a decision leave a trace in the approval trail.
-        ApprovalEvent.objects.create(
-            expense=current,
-            actor=actor,
-            from_status=current.status,
-            to_status=current.status,
-            comment=f"Edited by {actor.email}: {', '.join(changed) or 'no field changes'}",
-        )
     current.version += 1
     current.save()
     if tags is not None:
@@ -345,6 +343,9 @@ def expense_update(
     if BILL_FIELDS & set(changed) or rate is not None or rows is not None:
         split_refresh(expense=current, actor=actor)
     policy_flags_refresh([current])
+    # Every change, corrections after a decision included, is in the history with its old and new values.
+    if expense_history_record(expense=current, before=before, actor=actor):
+        publish("expense.updated", actor=actor, expense=current)
     return current
 
 

@@ -1,0 +1,28 @@
+"""Reads of the expense history: the entries for the page and the API, flat rows for the report bundle."""
+
+from django.db.models import QuerySet
+
+from expenses.models import Expense, ExpenseChange
+
+
+def expense_history(expense: Expense) -> QuerySet[ExpenseChange]:
+    """The expense's history, oldest first, with who made each change (one query)."""
+    return ExpenseChange.objects.filter(expense=expense).select_related("actor").order_by("created_at", "id")
+
+
+def expense_history_rows(expense: Expense) -> list[dict]:
+    """The history as flat rows (one per changed field) for the report bundle and exports."""
+    rows = []
+    for change in expense_history(expense):
+        for field, values in change.changes.items():
+            rows.append(
+                {
+                    "at": change.created_at,
+                    "actor": change.actor_label or (change.actor.email if change.actor else ""),
+                    "source": change.get_source_display(),
+                    "field": field,
+                    "old": values.get("old_label") or values.get("old"),
+                    "new": values.get("new_label") or values.get("new"),
+                }
+            )
+    return rows

@@ -1,0 +1,173 @@
+"""The field history of expenses, written by the services on every write path (form, API, admin, import, restore,
+bulk changes, approvals). Explicit steps, not signals: QuerySet.update and bulk_create send none."""
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+
+from django.db.models import Model, QuerySet
+
+from accounts.models import User
+from expenses.models import ChangeSource, Expense, ExpenseChange
+
+# Derived or bookkeeping fields the history leaves out (version moves on every write, updated_at likewise).
+UNTRACKED = {"id", "version", "created_at", "updated_at"}
+TRACKED_FIELDS = [f for f in Expense._meta.concrete_fields if f.name not in UNTRACKED]
+RELATED = ("tags", "attendees", "line_items")
+
+_source: ContextVar[str] = ContextVar("history_source", default=ChangeSource.SYSTEM)
+
+
+@contextlib.contextmanager
+def history_source(source: str) -> Iterator[None]:
+    """Writes inside the block are recorded as coming from `source` (ChangeSource)."""
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def current_source() -> str:
+    return _source.get()
+
+
+class HistorySourceMiddleware:
+    """Web pages, the API and the back office each name themselves in the history."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        source = (
+            ChangeSource.API
+            if path.startswith("/api/")
+            else ChangeSource.ADMIN
+            if path.startswith("/admin/")
+            else ChangeSource.WEB
+        )
+        with history_source(source):
+            return self.get_response(request)
+
+
+def _shown(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_value(expense: Expense, field) -> dict:
+    if field.is_relation:
+        pk = getattr(expense, field.attname)
+        cached = field.get_cached_value(expense, default=None) if field.is_cached(expense) else None
+        label = str(cached) if isinstance(cached, Model) and cached.pk == pk else None
+        return {"value": _shown(pk), "label": label}
+    value = getattr(expense, field.attname)
+    display = getattr(expense, f"get_{field.name}_display", None)
+    return {"value": _shown(value), "label": display() if display and field.choices and value else None}
+
+
+def _related_state(expense: Expense) -> dict:
+    if expense.pk is None:
+        return {}
+    tags = ", ".join(sorted(expense.tags.values_list("name", flat=True)))
+    attendees = ", ".join(
+        " ".join(part for part in (user or name, f"({company})" if company else "") if part)
+        for user, name, company in expense.attendees.order_by("id").values_list("user__email", "name", "company")
+    )
+    items = "; ".join(
+        f"{description} x{quantity} {amount}"
+        for description, quantity, amount in expense.line_items.order_by("id").values_list(
+            "description", "quantity", "amount"
+        )
+    )
+    return {
+        "tags": {"value": tags, "label": None},
+        "attendees": {"value": attendees, "label": None},
+        "line_items": {"value": items, "label": None},
+    }
+
+
+def expense_state(expense: Expense, *, related: bool = True) -> dict:
+    """What the history compares: each tracked field (value and, for choices and relations, its label), and the
+    meal's tags, attendees and bill items."""
+    state = {field.name: _field_value(expense, field) for field in TRACKED_FIELDS}
+    if related:
+        state.update(_related_state(expense))
+    return state
+
+
+def _diff(before: dict, after: dict) -> dict:
+    changes = {}
+    for name, new in after.items():
+        old = before.get(name, {"value": None, "label": None})
+        if old["value"] != new["value"]:
+            changes[name] = {
+                "old": old["value"], "new": new["value"], "old_label": old["label"], "new_label": new["label"]
+            }  # fmt: skip
+    return changes
+
+
+def _actor_fields(actor: User | None) -> dict:
+    return {"actor": actor, "actor_label": actor.email if actor else ""}
+
+
+def expense_history_record(
+    *, expense: Expense, before: dict | None, actor: User | None, source: str | None = None
+) -> ExpenseChange | None:
+    """Append what changed since `before` (expense_state taken before the write; None: the expense was created)."""
+    after = expense_state(expense, related=before is None or "tags" in before)
+    changes = _diff(before or {}, after)
+    if before is None:
+        changes = {name: change for name, change in changes.items() if change["new"] not in (None, "")}
+    if not changes:
+        return None
+    return ExpenseChange.objects.create(
+        expense=expense, changes=changes, source=source or current_source(), **_actor_fields(actor)
+    )
+
+
+def expenses_created_record(*, expenses: Iterable[Expense], actor: User | None, source: str | None = None) -> None:
+    """One 'created' entry per expense written in bulk (imports, restores): the values they arrived with."""
+    rows = []
+    for expense in expenses:
+        changes = {
+            name: {"old": None, "new": value["value"], "old_label": None, "new_label": value["label"]}
+            for name, value in expense_state(expense, related=False).items()
+            if value["value"] not in (None, "")
+        }
+        rows.append(
+            ExpenseChange(expense=expense, changes=changes, source=source or current_source(), **_actor_fields(actor))
+        )
+    ExpenseChange.objects.bulk_create(rows, batch_size=1000)
+
+
+def expenses_update_recorded(
+    expenses: QuerySet[Expense], *, actor: User | None, source: str | None = None, **values
+) -> int:
+    """QuerySet.update with a history entry per expense whose values change (old values read first, one query)."""
+    names = list(values)
+    attnames = [Expense._meta.get_field(name).attname for name in names]
+    before = list(expenses.values_list("pk", *attnames))
+    count = expenses.update(**values)
+    rows = []
+    for pk, *old_values in before:
+        changes = {}
+        for name, old in zip(names, old_values, strict=True):
+            new = values[name]
+            new_value = new.pk if isinstance(new, Model) else new
+            if old != new_value:
+                changes[name] = {
+                    "old": _shown(old), "new": _shown(new_value), "old_label": None,
+                    "new_label": str(new) if isinstance(new, Model) else None,
+                }  # fmt: skip
+        if changes:
+            source = source or ChangeSource.BULK
+            rows.append(ExpenseChange(expense_id=pk, changes=changes, source=source, **_actor_fields(actor)))
+    ExpenseChange.objects.bulk_create(rows, batch_size=1000)
+    return count
