@@ -76,6 +76,20 @@ class SplitForm(Form):
                 required=False,
             )
 
+    @staticmethod
+    def initial_from(entered: dict, people: list[Person]) -> dict:
+        """The form's starting values from split_as_entered (everyone in, weight 1, when never split)."""
+        if not entered:
+            return {}
+        initial = {"method": entered["method"]}
+        for person in people:
+            initial[f"in-{person.key}"] = person.key in entered["people"]
+            initial[f"weight-{person.key}"] = entered["weights"].get(person.key, 0).normalize()
+            initial[f"amount-{person.key}"] = entered["amounts"].get(person.key)
+        for item_pk, keys in entered["items"].items():
+            initial[f"item-{item_pk}"] = keys
+        return initial
+
     def rows(self):
         """Each person with their three inputs, for the template."""
         return [

@@ -277,6 +277,27 @@ def split_refresh(*, expense: Expense, actor: User) -> None:
         split_remove(expense=expense, actor=expense.owner)
 
 
+def split_as_entered(expense: Expense) -> dict:
+    """How the meal was last split, in the terms it is entered: method, who took part, weights, amounts and who had
+    each item, keyed like split_people (for the split form to start from)."""
+    split = Split.objects.filter(expense=expense).first()
+    if split is None:
+        return {}
+    people = split_people(expense)
+    shares = list(expense.shares.prefetch_related("line_items"))
+    entered = {"method": split.method, "people": [], "weights": {}, "amounts": {}, "items": {}}
+    for share in shares:
+        key = _share_key(share, expense, people)
+        if key is None:
+            continue
+        entered["people"].append(key)
+        entered["weights"][key] = share.weight
+        entered["amounts"][key] = share.total
+        for item in share.line_items.all():
+            entered["items"].setdefault(item.pk, []).append(key)
+    return entered
+
+
 def _share_key(share: Share, expense: Expense, people: list[Person]) -> str | None:
     """Who a stored share is for among the meal's people now (attendees are rewritten when the meal is edited):
     the owner, the colleague with that account, or the guest with that name; None when they left the meal."""

@@ -170,3 +170,14 @@ def test_the_balance_with_one_person_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("data-settlement") == 6
+
+
+def test_changing_a_split_starts_from_the_one_saved(member, teammate, web_client_for):
+    dinner = dinner_with(member, teammate, amount="60.00", tax="0", tip="0")
+    colleague = key_of(dinner, teammate)
+    expense_split(expense=dinner, actor=member, method="shares", weights={"owner": 1, colleague: "2.5"})
+
+    page = web_client_for(member).get(reverse("split_edit", args=[dinner.pk])).content.decode()
+
+    assert f'name="weight-{colleague}" value="2.5"' in page
+    assert '<details class="card mb-2" open data-testid="split-shares">' in page

@@ -11,6 +11,7 @@ from expenses.services.splits import (
     expense_split,
     line_items_replace,
     settlement_record,
+    split_as_entered,
     split_people,
     split_remove,
 )
@@ -65,10 +66,8 @@ def split_edit(request, pk):
     people = split_people(expense)
     items = line_items_of(expense)
     split = Split.objects.filter(expense=expense).first()
-    form = SplitForm(
-        request.POST or None, people=people, items=items, currency=expense.currency,
-        initial={"method": split.method if split else ("items" if items else "even")},
-    )  # fmt: skip
+    initial = {"method": "items" if items else "even", **SplitForm.initial_from(split_as_entered(expense), people)}
+    form = SplitForm(request.POST or None, people=people, items=items, currency=expense.currency, initial=initial)
     if request.method == "POST":
         if request.POST.get("remove"):
             split_remove(expense=expense, actor=request.user)
