@@ -10,6 +10,7 @@ from django.db import connection
 from accounts.tests.factories import UserFactory
 from expenses.models import Expense
 from expenses.tests.factories import (
+    AttendeeFactory,
     CategoryFactory,
     ExpenseFactory,
     ExpenseTagFactory,
@@ -48,8 +49,12 @@ def test_both_writers_give_the_same_bytes_for_awkward_rows():
     first = ExpenseFactory(
         owner=kolkata, restaurant=chain, category=category, business=True, payment_method="card",
         occurred_at=datetime.datetime(2026, 3, 1, 20, 0, tzinfo=UTC), cleared_on=datetime.date(2026, 3, 4),
-        notes="line one\nline two", attendees="\tTabbed", business_purpose="-dash",
+        notes="line one\nline two", business_purpose="-dash", party_size=4,
     )  # fmt: skip
+    # A guest whose name starts like a formula, one with a comma in the company, a colleague written with an e-mail.
+    AttendeeFactory(expense=first, name="\tTabbed", position=2)
+    AttendeeFactory(expense=first, name='Ann "A"', company="ACME, Inc.", relationship="client", position=0)
+    AttendeeFactory(expense=first, user=new_york, name=str(new_york), position=1)
     for name in ["zeta", "Alpha", "-minus", "beta"]:
         ExpenseTagFactory(expense=first, tag=TagFactory(owner=kolkata, name=name))
     ExpenseFactory(
@@ -74,6 +79,7 @@ def test_both_writers_give_the_same_bytes_for_awkward_rows():
     assert '"line one\nline two"' in text
     assert '"Quote ""and"", comma"' in text
     assert "'-minus,Alpha,beta,zeta" in text  # code-point order, neutralised because it starts with a hyphen
+    assert f'"Ann ""A"" | ACME, Inc. | client; {new_york} <{new_york.email}>; \tTabbed"' in text
 
 
 def test_the_database_writer_keeps_to_the_filtered_list():
