@@ -71,8 +71,8 @@ def teams_readable_by(user: User) -> QuerySet[Team]:
 
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
-    """Teams a user may open in the API: the ones they manage (all of them for an admin)."""
-    return teams_managed_by(user).prefetch_related("managers", "members").order_by("name", "id")
+    """Teams a user may open in the API: the ones they manage, stand in for or audit (all for admin and finance)."""
+    return teams_readable_by(user).prefetch_related("managers", "members").order_by("name", "id")
 
 
 def users_reviewable_by(user: User) -> QuerySet[User]:

@@ -1,10 +1,13 @@
 """Reads of expense reports and reimbursement batches, each starting from the visibility rule of expenses."""
 
+import csv
+import io
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 
 from accounts.models import User
 from accounts.selectors import teams_readable_by
@@ -177,3 +180,19 @@ def expenses_payable(user: User) -> QuerySet[Expense]:
     from expenses.selectors import expenses_visible_to
 
     return expenses_visible_to(user).filter(status="approved", batch__isnull=True).exclude(owner=user)
+
+
+PAYOUT_COLUMNS = ["payee_email", "payee_name", "expenses", "amount", "currency", "reference", "payout_date"]
+
+
+def batch_payout_csv_response(batch: ReimbursementBatch) -> HttpResponse:
+    """The payout file of a batch: one line per person paid, for the bank or payroll."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=PAYOUT_COLUMNS)
+    writer.writeheader()
+    for row in batch_payouts(batch):
+        # A spreadsheet would run a name starting with = + - @ as a formula.
+        writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
+    return response

@@ -31,8 +31,9 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["trip"].queryset = trips_visible_to(user)
         scopes = [(Scope.MINE, "Mine")]
-        if user.is_manager or user.is_admin:
-            scopes.append((Scope.TEAM, "My team" if user.is_manager else "All teams"))
+        if user.is_manager or user.is_admin or user.is_finance or user.is_auditor:
+            label = "My team" if user.is_manager else "Teams I read" if user.is_auditor else "All teams"
+            scopes.append((Scope.TEAM, label))
         if user.is_admin:
             scopes.append((Scope.EVERYONE, "Everyone"))
         self.fields["scope"].choices = scopes

@@ -1,10 +1,8 @@
 """The API of expense reports and reimbursement batches: thin views over the report services and selectors."""
 
-import csv
-import io
 from http import HTTPStatus
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -15,7 +13,7 @@ from expenses.api.serializers import ApprovalEventSerializer
 from expenses.approval_chain import approval_chain
 from expenses.models import ExpenseReport, ReimbursementBatch, ReportBundle
 from expenses.report_selectors import (
-    batch_payouts,
+    batch_payout_csv_response,
     batches_listed_for,
     report_bundle_latest,
     report_lines,
@@ -357,19 +355,4 @@ class ReimbursementBatchViewSet(
     def payout_csv(self, request, pk=None):
         """The payout file: one line per person paid, with the amount, currency and the batch's reference."""
         batch = self.get_object()
-        return payout_csv_response(batch)
-
-
-PAYOUT_COLUMNS = ["payee_email", "payee_name", "expenses", "amount", "currency", "reference", "payout_date"]
-
-
-def payout_csv_response(batch: ReimbursementBatch) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=PAYOUT_COLUMNS)
-    writer.writeheader()
-    for row in batch_payouts(batch):
-        # A spreadsheet would run a name starting with = + - @ as a formula.
-        writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
-    return response
+        return batch_payout_csv_response(batch)

@@ -12,6 +12,7 @@ from expenses.choices import ExpenseStatus
 from expenses.models import Expense, ExpenseReport, ReportBasis, ReportStatus, Trip
 from expenses.permissions import can_review_expense
 from expenses.services.approvals import expense_approve, expense_reject, expense_submit
+from expenses.services.history import expenses_update_recorded
 from expenses.services.product_events import publish_event
 from expenses.trip_selectors import in_trip
 from mealtracker.errors import Conflict, DomainError, NotAllowed
@@ -21,7 +22,7 @@ OPEN_LINE_STATUSES = (ExpenseStatus.DRAFT, ExpenseStatus.REJECTED)
 DECIDED = (ExpenseStatus.APPROVED, ExpenseStatus.REIMBURSED)
 
 
-def _candidates(owner: User):
+def report_candidates(owner: User):
     """The owner's business meals not yet in a report and not yet sent."""
     return Expense.objects.filter(owner=owner, is_business=True, report__isnull=True, status__in=OPEN_LINE_STATUSES)
 
@@ -43,13 +44,13 @@ def _lines_for(
         zone = owner.tzinfo
         start = datetime.datetime.combine(period_start, datetime.time.min, zone)
         end = datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time.min, zone)
-        return _candidates(owner).filter(occurred_at__gte=start, occurred_at__lt=end)
+        return report_candidates(owner).filter(occurred_at__gte=start, occurred_at__lt=end)
     if basis == ReportBasis.TRIP:
         if trip is None or trip.owner_id != owner.pk:
             raise DomainError("Choose one of your trips.", field="trip")
-        return _candidates(owner).filter(in_trip(trip))
+        return report_candidates(owner).filter(in_trip(trip))
     ids = list(expense_ids)
-    found = _candidates(owner).filter(pk__in=ids)
+    found = report_candidates(owner).filter(pk__in=ids)
     if len(ids) != found.count():
         raise DomainError(
             "Choose your own business meals that are drafts or rejected and not in another report.", field="expenses"
@@ -86,7 +87,7 @@ def report_create(
         period_end=period_end if basis == ReportBasis.PERIOD else None,
         trip=trip if basis == ReportBasis.TRIP else None,
     )
-    lines.update(report=report)
+    expenses_update_recorded(lines, actor=owner, report=report)
     publish_event("report.created", actor=owner, report=report)
     return report
 
@@ -103,7 +104,7 @@ def report_lines_add(*, report: ExpenseReport, actor: User, expense_ids: Iterabl
     lines = _lines_for(
         owner=actor, basis=ReportBasis.SELECTION, period_start=None, period_end=None, trip=None, expense_ids=expense_ids
     )
-    lines.update(report=report)
+    expenses_update_recorded(lines, actor=actor, report=report)
     return _bump(report)
 
 
@@ -116,7 +117,7 @@ def report_lines_remove(*, report: ExpenseReport, actor: User, expense_ids: Iter
     removable = report.lines.filter(pk__in=ids, status__in=OPEN_LINE_STATUSES)
     if removable.count() != len(ids):
         raise DomainError("Only meals not yet sent can leave the report.", field="expenses")
-    removable.update(report=None)
+    expenses_update_recorded(removable, actor=actor, report=None)
     return _bump(report)
 
 
@@ -244,5 +245,5 @@ def report_delete(*, report: ExpenseReport, actor: User) -> None:
         raise NotAllowed("Only the report's owner deletes it.")
     if report.lines.exclude(status=ExpenseStatus.DRAFT).exists():
         raise Conflict("A report with meals already sent stays for the record.", field="status", code="report_sent")
-    report.lines.update(report=None)
+    expenses_update_recorded(report.lines.all(), actor=actor, report=None)
     report.delete()

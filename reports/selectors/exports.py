@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import User
-from accounts.selectors import teams_managed_by, users_reviewable_by
+from accounts.selectors import teams_readable_by, users_reviewable_by
 from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Category, Expense, Restaurant
 from mealtracker.money import as_money
@@ -40,7 +40,7 @@ def filter_lines(
         dates = "all dates"
     whose = SCOPES.get(filters.scope, filters.scope)
     if filters.team is not None:
-        team = teams_managed_by(viewer).filter(pk=filters.team).first()
+        team = teams_readable_by(viewer).filter(pk=filters.team).first()
         whose += f" (team {team.name if team else '#' + str(filters.team)})"
     lines = [("Dates", dates), ("Whose", whose)]
     owners = users_reviewable_by(viewer)

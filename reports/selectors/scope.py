@@ -18,7 +18,7 @@ from django.db.models.functions import (
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import teams_managed_by
+from accounts.selectors import teams_readable_by
 from expenses.filters import as_query
 from expenses.models import Expense
 from expenses.selectors import expenses_filtered, expenses_visible_to
@@ -151,9 +151,9 @@ def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     if filters.scope == Scope.MINE:
         expenses = expenses.filter(owner=viewer)
     elif filters.scope == Scope.TEAM:
-        if not (viewer.is_manager or viewer.is_admin):
-            raise NotAllowed("Team reports are for managers.")
-        teams = teams_managed_by(viewer)
+        if not (viewer.is_manager or viewer.is_admin or viewer.is_finance or viewer.is_auditor):
+            raise NotAllowed("Team reports are for managers, finance and auditors.")
+        teams = teams_readable_by(viewer)
         if filters.team is not None:
             teams = teams.filter(pk=filters.team)
         expenses = expenses.filter(owner__team__in=teams)
