@@ -11,9 +11,13 @@ from expenses.permissions import can_review_expense
 from expenses.services.events import publish
 from expenses.services.history import expense_history_record, expense_state
 from expenses.services.policies import policy_flags_refresh
-from expenses.services.product_events import publish_event
 from expenses.substantiation import substantiation_check
+from mealtracker import metrics
 from mealtracker.errors import Conflict, DomainError, NotAllowed
+from mealtracker.write_stamps import data_changed
+
+# Business metrics of the workflow (mealtracker/metrics.py).
+TRANSITION_EVENTS = {ExpenseStatus.SUBMITTED: "meal_submitted", ExpenseStatus.APPROVED: "meal_approved"}
 
 
 def _transition(
@@ -39,6 +43,10 @@ def _transition(
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
     expense_history_record(expense=current, before=before, actor=actor, source=ChangeSource.APPROVAL)
+    # The owner's figures (and their team's) change with the status, whoever made the decision.
+    data_changed(user_ids=[current.owner_id], team_ids=[current.owner.team_id])
+    if to_status in TRANSITION_EVENTS:
+        metrics.business_event_on_commit(TRANSITION_EVENTS[to_status])
     return current
 
 
@@ -95,7 +103,7 @@ def expense_approve(*, expense: Expense, actor: User, comment: str = "") -> Expe
             on_behalf_of=_standing_in_for(actor, expense),
         )
     if approved.status == ExpenseStatus.APPROVED:
-        publish_event("expense.approved", actor=actor, expense=approved)
+        publish("expense.approved", actor=actor, expense=approved)
     return approved
 
 
@@ -114,7 +122,7 @@ def expense_reject(*, expense: Expense, actor: User, comment: str) -> Expense:
         comment=comment,
         on_behalf_of=_standing_in_for(actor, expense),
     )
-    publish_event("expense.rejected", actor=actor, expense=rejected)
+    publish("expense.rejected", actor=actor, expense=rejected, reason=comment.strip())
     return rejected
 
 
@@ -125,5 +133,5 @@ def expense_reimburse(*, expense: Expense, actor: User, comment: str = "") -> Ex
     if not can_review_expense(actor, expense):
         raise NotAllowed("You cannot mark this expense reimbursed.")
     reimbursed = _transition(expense, actor=actor, to_status=ExpenseStatus.REIMBURSED, comment=comment)
-    publish_event("expense.reimbursed", actor=actor, expense=reimbursed)
+    publish("expense.reimbursed", actor=actor, expense=reimbursed)
     return reimbursed

@@ -154,3 +154,15 @@ def test_outside_a_request_the_log_id_is_a_dash():
     record = logging.makeLogRecord({"msg": "job ran"})
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+def test_approving_is_a_business_metric(member, manager, monkeypatch):
+    from expenses.choices import ExpenseStatus
+    from expenses.services.approvals import expense_approve
+    from expenses.tests.factories import ExpenseFactory
+
+    recorded = []
+    monkeypatch.setattr(metrics, "business_event_on_commit", lambda event, *args, **kwargs: recorded.append(event))
+    expense = ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED)
+    expense_approve(expense=expense, actor=manager)
+    assert recorded == ["meal_approved"]

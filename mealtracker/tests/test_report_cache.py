@@ -153,3 +153,13 @@ def test_on_redis_figures_are_cached_and_a_write_moves_the_key(settings, member)
     assert figures() == 2
     assert not write_stamps.wrote_recently(member.pk + 1000)
     assert write_stamps.wrote_recently(member.pk)
+
+
+def test_a_managers_decision_moves_the_owners_keys(member, manager):
+    from expenses.choices import ExpenseStatus
+    from expenses.services.approvals import expense_approve
+
+    expense = ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED, occurred_at=an_hour_ago())
+    before = report_cache.figures_key(member, "reports_page", ("filters",))
+    expense_approve(expense=expense, actor=manager)
+    assert report_cache.figures_key(member, "reports_page", ("filters",)) != before
