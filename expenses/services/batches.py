@@ -10,8 +10,9 @@ from accounts.models import User
 from expenses.choices import ExpenseStatus
 from expenses.models import BatchStatus, Expense, ReimbursementBatch
 from expenses.services.approvals import expense_reimburse
+from expenses.services.events import publish
 from expenses.services.expense_reports import report_status_refresh
-from expenses.services.product_events import publish_event
+from expenses.services.history import expenses_update_recorded
 from mealtracker.errors import Conflict, DomainError, NotAllowed
 
 
@@ -54,7 +55,7 @@ def batch_create(
             )
     except IntegrityError as exc:
         raise Conflict("A batch with this reference exists.", field="reference", code="duplicate") from exc
-    Expense.objects.filter(pk__in=ids).update(batch=batch)
+    expenses_update_recorded(Expense.objects.filter(pk__in=ids), actor=actor, batch=batch)
     return batch
 
 
@@ -62,7 +63,7 @@ def batch_create(
 def batch_remove_expense(*, batch: ReimbursementBatch, actor: User, expense_id: int) -> ReimbursementBatch:
     """Take a meal out of an open batch."""
     batch = _locked_open(batch, actor)
-    if not batch.expenses.filter(pk=expense_id).update(batch=None):
+    if not expenses_update_recorded(batch.expenses.filter(pk=expense_id), actor=actor, batch=None):
         raise DomainError("That meal is not in this batch.", field="expense")
     return batch
 
@@ -94,5 +95,5 @@ def batch_mark_paid(*, batch: ReimbursementBatch, actor: User) -> ReimbursementB
     batch.paid_at = timezone.now()
     batch.paid_by = actor
     batch.save(update_fields=["status", "paid_at", "paid_by"])
-    publish_event("batch.paid", actor=actor, batch=batch)
+    publish("batch.paid", actor=actor, batch=batch)
     return batch

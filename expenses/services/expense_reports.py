@@ -12,8 +12,8 @@ from expenses.choices import ExpenseStatus
 from expenses.models import Expense, ExpenseReport, ReportBasis, ReportStatus, Trip
 from expenses.permissions import can_review_expense
 from expenses.services.approvals import expense_approve, expense_reject, expense_submit
+from expenses.services.events import publish
 from expenses.services.history import expenses_update_recorded
-from expenses.services.product_events import publish_event
 from expenses.trip_selectors import in_trip
 from mealtracker.errors import Conflict, DomainError, NotAllowed
 
@@ -88,7 +88,7 @@ def report_create(
         trip=trip if basis == ReportBasis.TRIP else None,
     )
     expenses_update_recorded(lines, actor=owner, report=report)
-    publish_event("report.created", actor=owner, report=report)
+    publish("report.created", actor=owner, report=report)
     return report
 
 
@@ -169,7 +169,7 @@ def report_submit(*, report: ExpenseReport, actor: User, comment: str = "") -> E
     report.submitted_at = timezone.now()
     report.save(update_fields=["submitted_at", "updated_at"])
     report = report_status_refresh(report)
-    publish_event("report.submitted", actor=actor, report=report)
+    publish("report.submitted", actor=actor, report=report)
     return report
 
 
@@ -233,7 +233,7 @@ def report_status_refresh(report: ExpenseReport, *, actor: User | None = None) -
             ReportStatus.REIMBURSED: "report.reimbursed",
         }.get(status)
         if event:
-            publish_event(event, actor=actor, report=report)
+            publish(event, actor=actor, report=report)
     return report
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import ApprovalDelegation, Role, Team, User
 from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Expense
-from expenses.services.product_events import publish_event
+from expenses.services.events import publish
 
 WAITING = (ExpenseStatus.SUBMITTED, ExpenseStatus.SECOND_REVIEW)
 
@@ -62,5 +62,5 @@ def approval_reminders_send(*, days: int, dry_run: bool = False) -> list[Reminde
     result = list(reminders.values())
     if not dry_run:
         for reminder in result:
-            publish_event("approval.reminder", recipient=reminder.approver, expenses=reminder.expenses, days=days)
+            publish("approval.reminder", recipient=reminder.approver, expenses=reminder.expenses, days=days)
     return result
