@@ -15,7 +15,7 @@ from accounts.forms import (
     phone_field,
     timezone_field,
 )
-from accounts.models import Team, User
+from accounts.models import ApprovalDelegation, Team, User
 from accounts.services import (
     PROFILE_FIELDS,
     avatar_image,
@@ -126,12 +126,35 @@ class TeamMemberInline(admin.TabularInline):
         return False
 
 
+@admin.register(ApprovalDelegation)
+class ApprovalDelegationAdmin(admin.ModelAdmin):
+    """Read only here: managers give delegations in the app (accounts/delegations.py checks them)."""
+
+    list_display = ["manager", "delegate", "starts_on", "ends_on", "note"]
+    search_fields = ["manager__email", "delegate__email"]
+    readonly_fields = ["manager", "delegate", "starts_on", "ends_on", "note", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "manager_list", "created_at"]
     search_fields = ["name"]
-    filter_horizontal = ["managers"]
+    filter_horizontal = ["managers", "auditors"]
     inlines = [TeamMemberInline]
+    fieldsets = [
+        (None, {"fields": ["name", "managers", "auditors"]}),
+        ("Substantiation", {"fields": ["receipt_threshold", "substantiation_blocking"]}),
+        (
+            "Second approval by finance",
+            {"fields": ["second_approval_above", "second_approval_over_policy", "second_approval_categories"]},
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("managers")

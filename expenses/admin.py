@@ -394,3 +394,6 @@ class PolicyFlagAdmin(ReadOnlyAdmin):
 # Trips, per-diem rates, favourites and recurring meals: registered by their own module.
 from expenses import trip_admin  # noqa: E402, F401
 from expenses import split_admin  # noqa: E402, F401  (items, shares and settlements, read-only)
+
+# Expense reports and reimbursement batches.
+from expenses import admin_reports  # noqa: E402, F401
