@@ -3,6 +3,7 @@
 import dataclasses
 
 from django.db import transaction
+from django.utils import timezone
 
 from expenses.models import PerDiemRate
 from expenses.per_diem_file import RateRow
@@ -33,24 +34,24 @@ def per_diem_rates_load(*, rows: list[RateRow], source: str = "") -> LoadResult:
             location_key__in={key for key, _ in scopes}, fiscal_year__in={year for _, year in scopes}
         )
     }
-    kept = set()
+    kept, new, changed = set(), [], []
     for row in rows:
         values = {name: getattr(row, name) for name in STORED_FIELDS}
         rate = existing.get((row.location_key, row.valid_from))
         kept.add((row.location_key, row.valid_from))
         if rate is None:
-            PerDiemRate.objects.create(
-                location_key=row.location_key, valid_from=row.valid_from, source=source, **values
-            )
-            result.created += 1
+            new.append(PerDiemRate(location_key=row.location_key, valid_from=row.valid_from, source=source, **values))
         elif any(getattr(rate, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(rate, name, value)
-            rate.source = source
-            rate.save()
-            result.updated += 1
+            rate.source, rate.loaded_at = source, timezone.now()
+            changed.append(rate)
         else:
             result.unchanged += 1
+    # In batches: the full GSA file is some 650 periods a year.
+    PerDiemRate.objects.bulk_create(new, batch_size=500)
+    PerDiemRate.objects.bulk_update(changed, [*STORED_FIELDS, "source", "loaded_at"], batch_size=500)
+    result.created, result.updated = len(new), len(changed)
     stale = [
         rate.pk for key, rate in existing.items() if key not in kept and (rate.location_key, rate.fiscal_year) in scopes
     ]
