@@ -247,6 +247,9 @@ class ExpenseSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("The amount must be greater than zero.")
         return value
 
+    def validate_charged_currency(self, value):
+        return value.strip().upper()  # the conversion service checks the code and names the field
+
     def validate_currency(self, value):
         value = value.strip().upper()
         try:

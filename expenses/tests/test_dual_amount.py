@@ -216,3 +216,15 @@ def test_the_admin_form_takes_the_card_amount_and_shows_the_rates_record(site_ad
     assert 'name="charged_currency"' in add_page
     assert 'name="card_fee"' not in change_page  # derived: shown, not typed
     assert "Card statement" in change_page
+
+
+def test_the_api_reads_the_card_currency_in_any_case(member, api_client_for, euro_rate):
+    response = api_client_for(member).post(
+        reverse("expenses_api:expense-list"),
+        {"amount": "40.00", "currency": "EUR", "occurred_at": LUNCH.isoformat(), "charged_amount": "44.20",
+         "charged_currency": "usd"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json()["charged_currency"] == "USD"
