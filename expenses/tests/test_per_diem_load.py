@@ -114,3 +114,12 @@ def test_a_season_ending_february_28_takes_the_29th_of_a_leap_year():
     rows, refused = read_rate_rows(HEADER + "1,MA,Boston,Suffolk,November 1,February 28,209,92\n", fiscal_year=2028)
     assert not refused
     assert rows[0].valid_to == datetime.date(2028, 2, 29)
+
+
+def test_dollar_signs_as_the_gsa_writes_them_are_read(tmp_path):
+    text = (
+        HEADER.replace("FY26 ", "")
+        + ",,Standard CONUS rate applies,,,,$ 110,$ 68\n1,AL,Birmingham,Jefferson,,,$ 126,$ 80\n"
+    )
+    assert "2 new" in load(write(tmp_path, text), "--fiscal-year", "2025")
+    assert PerDiemRate.objects.get(location_key="AL/Birmingham").meals_and_incidentals == Decimal(80)
