@@ -149,6 +149,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, editable=False, help_text="Derived from the role: managers and admins use the admin."
     )
     date_joined = models.DateTimeField(default=django_timezone.now)
+    # The bell's count, kept by the notification services, so no page pays a query to show it.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

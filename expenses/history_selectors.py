@@ -1,5 +1,6 @@
 """Reads of the expense history: the entries for the page and the API, flat rows for the report bundle."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 
 from expenses.models import Expense, ExpenseChange
@@ -26,3 +27,29 @@ def expense_history_rows(expense: Expense) -> list[dict]:
                 }
             )
     return rows
+
+
+def field_label(name: str) -> str:
+    """The field's name as the expense form shows it (tags, attendees and bill items are not model fields)."""
+    try:
+        return str(Expense._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name.replace("_", " ").capitalize()
+
+
+def expense_history_entries(expense: Expense) -> list[dict]:
+    """The history for the expense page: each write with its fields' labels, old and new values (one query)."""
+    entries = []
+    for change in expense_history(expense):
+        fields = [
+            {
+                "label": field_label(name),
+                "old": values.get("old_label") or values.get("old"),
+                "new": values.get("new_label") or values.get("new"),
+            }
+            for name, values in change.changes.items()
+        ]
+        actor = change.actor_label or (change.actor.email if change.actor else "")
+        source = change.get_source_display()
+        entries.append({"at": change.created_at, "actor": actor, "source": source, "fields": fields})
+    return entries

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     # Auditors read only: every write they send is refused here, whatever the surface.
     "accounts.middleware.AuditorReadOnlyMiddleware",
+    # The expense history names the surface a change came through (web, API, back office).
+    "expenses.middleware.HistorySourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     "mealtracker.api.problems.DatabaseUnavailableMiddleware",

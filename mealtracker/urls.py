@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/", include("mealtracker.api.urls")),
     path("", include("accounts.urls")),
     path("", include("expenses.urls")),
+    path("", include("expenses.notification_urls")),
     path("", include("reports.urls")),
 ]

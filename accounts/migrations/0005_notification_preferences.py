@@ -9,6 +9,11 @@ class Migration(migrations.Migration):
     dependencies = [("accounts", "0004_finance_auditor_delegation")]
 
     operations = [
+        migrations.AddField(
+            model_name="user",
+            name="unread_notifications",
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
         migrations.CreateModel(
             name="NotificationPreferences",
             fields=[

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from accounts.models import User
 from expenses.choices import DEFAULT_CATEGORIES
 from expenses.models import Category, Expense, Tag
+from expenses.services.history import expenses_update_recorded
 from expenses.services.validation import full_clean_or_raise
 from mealtracker.errors import Conflict, DomainError
 
@@ -55,11 +56,13 @@ def category_update(*, category: Category, **fields) -> Category:
 
 
 @transaction.atomic
-def category_delete(*, category: Category, reassign_to: Category | None = None) -> int:
+def category_delete(*, category: Category, reassign_to: Category | None = None, actor: User | None = None) -> int:
     """Delete a category, moving its expenses to `reassign_to` (or leaving them uncategorised)."""
     if reassign_to is not None and (reassign_to.owner_id != category.owner_id or reassign_to.pk == category.pk):
         raise DomainError("Choose another of your own categories.", field="reassign_to")
-    moved = Expense.objects.filter(category=category).update(category=reassign_to)
+    moved = expenses_update_recorded(
+        Expense.objects.filter(category=category), actor=actor or category.owner, category=reassign_to
+    )
     category.delete()
     return moved
 

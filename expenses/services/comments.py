@@ -94,8 +94,3 @@ def comment_participants(comment: Comment) -> list[User]:
     for user in comment.mentions.all():
         people.setdefault(user.pk, user)
     return [p for p in people.values() if can_see(p, expense=subject_expense, report=subject_report)]
-
-
-def comments_on(*, expense: Expense | None = None, report: ExpenseReport | None = None):
-    """The conversation on an expense or report, oldest first, with authors (one query)."""
-    return Comment.objects.filter(expense=expense, report=report).select_related("author").order_by("created_at", "id")

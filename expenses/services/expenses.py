@@ -187,7 +187,9 @@ def expense_create(
 
 
 @transaction.atomic
-def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None = None) -> list[Expense]:
+def expenses_create_many(
+    *, owner: User, drafts: list[dict], actor: User | None = None, source: str | None = None
+) -> list[Expense]:
     """Record many meals under expense_create's rules, all or nothing; each draft holds expense_create's arguments.
 
     Refused drafts raise ExpenseDraftsRefused (by index). The queries do not grow with the drafts: stored rates
@@ -230,7 +232,7 @@ def expenses_create_many(*, owner: User, drafts: list[dict], actor: User | None 
             people.append(row)
     Attendee.objects.bulk_create(people, batch_size=BULK_BATCH_SIZE)
     policy_flags_refresh(expenses)
-    expenses_created_record(expenses=expenses, actor=actor or owner)
+    expenses_created_record(expenses=expenses, actor=actor or owner, source=source)
     publish_many("expense.created", actor=actor or owner, expenses=expenses)
     metrics.business_event_on_commit("meal_logged", count=len(expenses))
     return expenses

@@ -32,25 +32,6 @@ def current_source() -> str:
     return _source.get()
 
 
-class HistorySourceMiddleware:
-    """Web pages, the API and the back office each name themselves in the history."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        path = request.path_info
-        source = (
-            ChangeSource.API
-            if path.startswith("/api/")
-            else ChangeSource.ADMIN
-            if path.startswith("/admin/")
-            else ChangeSource.WEB
-        )
-        with history_source(source):
-            return self.get_response(request)
-
-
 def _shown(value) -> str | None:
     if value is None:
         return None
@@ -151,7 +132,7 @@ def expenses_update_recorded(
     expenses: QuerySet[Expense], *, actor: User | None, source: str | None = None, **values
 ) -> int:
     """QuerySet.update with a history entry per expense whose values change (old values read first, one query)."""
-    names = list(values)
+    names = [name for name in values if name not in UNTRACKED]
     attnames = [Expense._meta.get_field(name).attname for name in names]
     before = list(expenses.values_list("pk", *attnames))
     count = expenses.update(**values)
@@ -160,6 +141,8 @@ def expenses_update_recorded(
         changes = {}
         for name, old in zip(names, old_values, strict=True):
             new = values[name]
+            if name in UNTRACKED or hasattr(new, "resolve_expression"):
+                continue
             new_value = new.pk if isinstance(new, Model) else new
             if old != new_value:
                 changes[name] = {

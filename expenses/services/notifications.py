@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,6 +57,11 @@ def notifications_record(drafts: list[NotificationDraft], *, actor=None, expense
         )  # fmt: skip
         rows.append(notification)
     created = Notification.objects.bulk_create(rows)
+    per_user: dict[int, int] = {}
+    for notification in created:
+        per_user[notification.recipient_id] = per_user.get(notification.recipient_id, 0) + 1
+    for user_id, count in per_user.items():
+        User.objects.filter(pk=user_id).update(unread_notifications=F("unread_notifications") + count)
     instant = [n for n in created if n.email_state == EmailState.SENT]
     if instant:
         transaction.on_commit(lambda: [_email_one(n) for n in instant])
@@ -98,11 +104,17 @@ def _email_one(notification: Notification) -> None:
         logger.exception("Notification %s could not be e-mailed", notification.pk)
 
 
+def unsubscribe_token_read(token: str) -> tuple[User, str]:
+    """The user and kind a signed unsubscribe token names. Raises signing.BadSignature or User.DoesNotExist."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or "u" not in data or "k" not in data:
+        raise signing.BadSignature("Not an unsubscribe token.")
+    return User.objects.get(pk=data["u"]), str(data["k"])
+
+
 def notifications_unsubscribe(*, token: str) -> tuple[User, str]:
     """Mute the kind (or every kind) named by a signed unsubscribe token. Raises signing.BadSignature."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user = User.objects.get(pk=data["u"])
-    kind = data["k"]
+    user, kind = unsubscribe_token_read(token)
     prefs = preferences_for(user)
     prefs.muted_kinds = list(NotificationKind.values) if kind == ALL_KINDS else sorted({*prefs.muted_kinds, kind})
     prefs.save()
@@ -129,14 +141,30 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     """Mark one of the user's notifications read (others' are not found)."""
     if notification.recipient_id != user.pk:
         raise Notification.DoesNotExist
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now()):
+        User.objects.filter(pk=user.pk, unread_notifications__gt=0).update(
+            unread_notifications=F("unread_notifications") - 1
+        )
+        notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
+@transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    """Mark every notification of the user read; the bell shows none."""
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    User.objects.filter(pk=user.pk).update(unread_notifications=0)
+    user.unread_notifications = 0
+    return count
+
+
+def unread_count_refresh(*, user: User) -> int:
+    """Recount the bell from the notifications themselves (a deleted meal takes its notifications with it)."""
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    if count != user.unread_notifications:
+        User.objects.filter(pk=user.pk).update(unread_notifications=count)
+        user.unread_notifications = count
+    return count
 
 
 def notification_digests_send() -> int:

@@ -15,6 +15,7 @@ from expenses.merchant_selectors import merchant_matches
 from expenses.models import Expense, Restaurant, RestaurantAlias
 from expenses.restaurant_selectors import ADDRESS_FIELDS, restaurant_identity, restaurants_by_identity, squash
 from expenses.services.catalog import save_unique
+from expenses.services.history import expenses_update_recorded
 from expenses.services.merchant_links import merchant_facts_apply
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker.errors import Conflict, DomainError
@@ -217,7 +218,7 @@ def _merge_selection(owner: User, restaurant_ids, keep_id) -> tuple[Restaurant, 
     return kept, list(restaurants.values())
 
 
-def _repoint(model_object, kept, merged: list) -> dict[str, int]:
+def _repoint(model_object, kept, merged: list, *, actor: User | None = None) -> dict[str, int]:
     """Every row of another model that points at one of `merged` now points at `kept`; counts by model name.
 
     Found from the model's relations, so a model added later is re-pointed with no change here. A row with a
@@ -234,7 +235,10 @@ def _repoint(model_object, kept, merged: list) -> dict[str, int]:
             changes["version"] = F("version") + 1
         if "updated_at" in names:
             changes["updated_at"] = now
-        count = model.objects.filter(**{f"{field.name}__in": merged}).update(**changes)
+        rows = model.objects.filter(**{f"{field.name}__in": merged})
+        # The meals' history says which restaurant they were at before the merge.
+        recorded = model is Expense
+        count = expenses_update_recorded(rows, actor=actor, **changes) if recorded else rows.update(**changes)
         if count:
             moved[model._meta.model_name] = count
     return moved
@@ -254,7 +258,7 @@ def restaurant_merge(*, owner: User, restaurant_ids, keep_id) -> RestaurantMerge
                 setattr(kept, field, getattr(restaurant, field))
         if restaurant.notes and restaurant.notes not in kept.notes:
             kept.notes = "\n\n".join(part for part in (kept.notes, restaurant.notes) if part)
-    moved = _repoint(Restaurant, kept, merged)
+    moved = _repoint(Restaurant, kept, merged, actor=owner)
     aliases = [
         RestaurantAlias(
             owner_id=kept.owner_id,

@@ -16,7 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from expenses import services
 from expenses.choices import ExpenseStatus
+from expenses.conversation_forms import CommentForm
+from expenses.conversation_selectors import comments_on
 from expenses.forms import ExpenseFilterForm, ExpenseForm, ReceiptForm
+from expenses.history_selectors import expense_history_entries
 from expenses.meal_template_selectors import meal_template_get, meal_template_initial
 from expenses.ocr import ocr_enabled, ocr_unavailable_reason
 from expenses.page_selectors import expenses_in_month, expenses_listed_on_page, usual_category_at
@@ -117,6 +120,10 @@ def expense_detail(request, pk):
             "can_review": can_review_expense(request.user, expense),
             "receipt_form": ReceiptForm(),
             "reporting_currency": settings.REPORTING_CURRENCY,
+            "history": expense_history_entries(expense),
+            "comments": comments_on(expense=expense),
+            "comment_form": None if request.user.is_auditor else CommentForm(),
+            "comment_action": reverse("expense_comment_add", args=[expense.pk]),
         },
     )
 

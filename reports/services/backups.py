@@ -26,7 +26,7 @@ from expenses.fields import EXPENSE_FIELDS as DECLARED_EXPENSE_FIELDS
 from expenses.fields import Kind, Role
 from expenses.loyalty.crypto import decrypt_text, encrypt_text
 from expenses.loyalty.transfer import loyalty_export, loyalty_import
-from expenses.models import ApprovalEvent, Category, Expense, Merchant, Restaurant, Tag
+from expenses.models import ApprovalEvent, Category, ChangeSource, Expense, Merchant, Restaurant, Tag
 from expenses.services import (
     RestaurantDraftsRefused,
     category_create,
@@ -277,7 +277,7 @@ def _restore_expenses(user: User, items: list[dict], restaurants: dict, categori
         draft["attendees"] = item.get("attendees") or None
         drafts.append(draft)
     try:
-        expenses = expenses_create_many(owner=user, drafts=drafts, actor=user)
+        expenses = expenses_create_many(owner=user, drafts=drafts, actor=user, source=ChangeSource.RESTORE)
     except ExpenseDraftsRefused as exc:
         index, error = next(iter(exc.refused.items()))
         when = items[index].get("occurred_at")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from expenses import services as expense_services
-from expenses.models import Category, Expense, Restaurant
+from expenses.models import Category, ChangeSource, Expense, Restaurant
 from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
@@ -299,7 +299,7 @@ def import_batch_apply(
                     progress()
             expenses = []
             try:
-                expenses = expenses_create_many(owner=owner, drafts=drafts)
+                expenses = expenses_create_many(owner=owner, drafts=drafts, source=ChangeSource.IMPORT)
             except ExpenseDraftsRefused as exc:
                 failed.update({to_write[index].line_number: [_messages(error)] for index, error in exc.refused.items()})
             if failed:
