@@ -186,7 +186,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 DATABASE_REPLICA_HOST = env.str("DATABASE_REPLICA_HOST", default="")
 if DATABASE_REPLICA_HOST and DATABASES["default"]["ENGINE"] == "mealtracker.rds_iam":
-    _replica = {**DATABASES["default"], "HOST": DATABASE_REPLICA_HOST}
+    # Straight to the replica (RDS Proxy has no reader for an RDS instance) as a read-only role, with IAM tokens.
+    _replica = {
+        **DATABASES["default"],
+        "HOST": DATABASE_REPLICA_HOST,
+        "USER": env.str("DATABASE_REPLICA_USER", default="mealtracker_reader"),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+    }
 elif DATABASE_REPLICA_URL:
     _replica = environ.Env.db_url_config(DATABASE_REPLICA_URL)
     _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]

@@ -114,6 +114,13 @@ def stage_values(outputs: dict[str, Any]) -> dict[str, Any]:
     }
     if outputs.get("dlq_arn"):
         values["dead_letter_arn"] = outputs["dlq_arn"]
+    # Stages with a read replica and a cache (staging, prod); empty outputs leave them out.
+    environment = values["aws_environment_variables"]
+    if outputs.get("db_replica_host"):
+        environment["DATABASE_REPLICA_HOST"] = outputs["db_replica_host"]
+        environment["DATABASE_REPLICA_USER"] = outputs["db_replica_user"]
+    if outputs.get("redis_url"):
+        environment["REDIS_URL"] = outputs["redis_url"]
     return values
 
 

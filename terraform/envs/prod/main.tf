@@ -33,6 +33,9 @@ module "environment" {
   alarm_api_5xx_threshold      = 3
   alarm_db_connections_max     = 150
 
+  db_read_replica = true # reports, exports, dashboards and lists read from it (docs/scaling.md)
+  cache_enabled   = true # ElastiCache Serverless: REDIS_URL of the function
+
   enable_xray = true # zappa_settings.json turns xray_tracing on
   enable_waf  = true
 

@@ -169,3 +169,18 @@ output "internet_egress" {
   description = "See modules/environment/outputs.tf."
   value       = module.environment.internet_egress
 }
+
+output "db_replica_host" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_replica_host
+}
+
+output "db_replica_user" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.db_replica_user
+}
+
+output "redis_url" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.redis_url
+}

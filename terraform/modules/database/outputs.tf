@@ -56,3 +56,13 @@ output "security_properties" {
     engine_version               = aws_db_instance.this.engine_version
   }
 }
+
+output "parameter_group_name" {
+  description = "The instance's parameter group (a read replica uses it too)."
+  value       = aws_db_parameter_group.this.name
+}
+
+output "monitoring_role_arn" {
+  description = "Enhanced-monitoring role (null when monitoring is off)."
+  value       = var.monitoring_interval > 0 ? aws_iam_role.monitoring[0].arn : null
+}

@@ -133,6 +133,41 @@ module "rds_proxy" {
   secret_recovery_window_days = var.secret_recovery_window_days
 }
 
+# Reports, exports, dashboards and list pages read from a replica where the stage has one (staging, prod).
+module "read_replica" {
+  source = "../read_replica"
+  count  = var.db_read_replica ? 1 : 0
+
+  identifier                   = local.name_prefix
+  source_db_identifier         = module.database.instance_id
+  account_id                   = local.account_id
+  region                       = var.region
+  partition                    = local.partition
+  vpc_id                       = module.network.vpc_id
+  lambda_security_group_id     = module.network.lambda_security_group_id
+  lambda_role_name             = module.iam.lambda_role_name
+  instance_class               = var.db_replica_instance_class != "" ? var.db_replica_instance_class : var.db_instance_class
+  parameter_group_name         = module.database.parameter_group_name
+  kms_key_arn                  = module.secrets.data_kms_key_arn
+  deletion_protection          = var.db_deletion_protection
+  performance_insights_enabled = var.db_performance_insights
+  monitoring_interval          = var.db_monitoring_interval
+  monitoring_role_arn          = module.database.monitoring_role_arn
+}
+
+# The shared cache (lockouts, place lookups, report figures) where the stage has one; the database cache otherwise.
+module "cache" {
+  source = "../cache"
+  count  = var.cache_enabled ? 1 : 0
+
+  name_prefix              = local.name_prefix
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  lambda_security_group_id = module.network.lambda_security_group_id
+  kms_key_arn              = module.secrets.data_kms_key_arn
+  max_data_storage_gb      = var.cache_max_data_storage_gb
+}
+
 module "observability" {
   source = "../observability"
 

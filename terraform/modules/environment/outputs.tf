@@ -189,3 +189,18 @@ output "canary_alarm_names" {
   description = "Alarms a release watches during its canary (deploy/release.py)."
   value       = module.release.canary_alarm_names
 }
+
+output "db_replica_host" {
+  description = "The read replica's host (DATABASE_REPLICA_HOST), empty without one."
+  value       = one(module.read_replica[*].address) != null ? one(module.read_replica[*].address) : ""
+}
+
+output "db_replica_user" {
+  description = "The read-only role the function signs in to the replica as (DATABASE_REPLICA_USER)."
+  value       = one(module.read_replica[*].replica_role) != null ? one(module.read_replica[*].replica_role) : ""
+}
+
+output "redis_url" {
+  description = "The function's REDIS_URL (rediss://, TLS), empty without a cache."
+  value       = one(module.cache[*].redis_url) != null ? one(module.cache[*].redis_url) : ""
+}

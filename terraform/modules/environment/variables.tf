@@ -239,3 +239,27 @@ variable "lambda_reserved_concurrency" {
   type        = number
   default     = 5
 }
+
+variable "db_read_replica" {
+  description = "A read replica of the database for reports, exports, dashboards and lists (staging, prod)."
+  type        = bool
+  default     = false
+}
+
+variable "db_replica_instance_class" {
+  description = "Instance class of the read replica (empty: the primary's)."
+  type        = string
+  default     = ""
+}
+
+variable "cache_enabled" {
+  description = "ElastiCache Serverless as the app's cache (REDIS_URL); the database cache otherwise."
+  type        = bool
+  default     = false
+}
+
+variable "cache_max_data_storage_gb" {
+  description = "Storage ceiling of the serverless cache (GB)."
+  type        = number
+  default     = 1
+}

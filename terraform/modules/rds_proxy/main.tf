@@ -197,3 +197,18 @@ resource "aws_iam_role_policy" "lambda_bootstrap" {
   role   = var.lambda_role_name
   policy = jsonencode({ Version = "2012-10-17", Statement = local.bootstrap_statements })
 }
+
+# --- A read-only endpoint (Aurora targets only) -----------------------------------------------------------
+# RDS Proxy routes READ_ONLY endpoints to Aurora reader instances; with an RDS instance as the target there is no
+# reader behind the proxy, so this stays off and the function reaches the read replica at its own endpoint
+# (modules/read_replica). Turn it on where the target is an Aurora cluster.
+
+resource "aws_db_proxy_endpoint" "read_only" {
+  count = var.read_only_endpoint ? 1 : 0
+
+  db_proxy_name          = aws_db_proxy.this.name
+  db_proxy_endpoint_name = "${var.name_prefix}-read-only"
+  vpc_subnet_ids         = var.subnet_ids
+  vpc_security_group_ids = [aws_security_group.proxy.id]
+  target_role            = "READ_ONLY"
+}

@@ -38,3 +38,8 @@ output "name" {
   description = "Proxy name (its CloudWatch metrics' ProxyName)."
   value       = aws_db_proxy.this.name
 }
+
+output "read_only_endpoint" {
+  description = "Host name of the READ_ONLY endpoint, or null when there is none."
+  value       = one(aws_db_proxy_endpoint.read_only[*].endpoint)
+}

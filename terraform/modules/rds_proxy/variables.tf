@@ -98,3 +98,9 @@ variable "secret_recovery_window_days" {
   type        = number
   default     = 30
 }
+
+variable "read_only_endpoint" {
+  description = "Add a READ_ONLY proxy endpoint (served by AWS for Aurora targets only; off for an RDS instance)."
+  type        = bool
+  default     = false
+}
