@@ -16,8 +16,9 @@ from accounts.models import Role, Team, User
 from accounts.services import team_create, user_create
 from expenses import services
 from expenses.attendee_demo import seed_attendee_demo
-from expenses.choices import MealType, OrderType, PaymentMethod
+from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
+from expenses.report_demo import demo_people, seed_report_demo
 from expenses.split_demo import seed_split_demo
 from expenses.trip_demo import seed_trip_demo
 from mealtracker.money import quantize
@@ -157,7 +158,7 @@ def _walk_workflow(rng: random.Random, expense: Expense, manager: User, now) -> 
         services.expense_reject(expense=expense, actor=manager, comment="Please attach the itemised receipt.")
         return
     expense = services.expense_approve(expense=expense, actor=manager, comment="Looks good.")
-    if roll > 0.5:
+    if roll > 0.5 and expense.status == ExpenseStatus.APPROVED:  # not those waiting for finance's approval
         services.expense_reimburse(expense=expense, actor=manager)
 
 
@@ -185,6 +186,11 @@ def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogi
     seed_trip_demo(users[2], now=now)  # Alice: a trip with per-diem days, a weekday coffee to confirm
     seed_split_demo(users[2], users[3], now=now)  # Alice's dinner split with Bob and two guests; Bob settled up
     seed_attendee_demo(users[3], users[2], now=now)  # Bob's business dinner with Alice and a Globex client
+    # Finance and auditor logins; Alice's submitted report, an approved one with finance's second approval, paid.
+    team = Team.objects.get(name=DEMO_TEAM)
+    for role, email in demo_people(password=DEMO_PASSWORD, team=team):
+        logins.append(DemoLogin(role=role, email=email, password=DEMO_PASSWORD))
+    seed_report_demo(users[2], manager, now=now)
     return logins
 
 

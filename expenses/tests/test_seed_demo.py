@@ -6,6 +6,7 @@ from django.core.management import call_command
 from accounts.models import Team, User
 from expenses.geo import restaurants_near
 from expenses.models import ApprovalEvent, Expense, Restaurant
+from expenses.report_demo import REPORT_DEMO_MEALS
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_seed_demo_twice_leaves_the_same_counts():
     first = counts()
     call_command("seed_demo", "--expenses", "40", "--no-progress", stdout=StringIO())
     assert counts() == first
-    assert first["Expense"] == 120
+    assert first["Expense"] == 120 + REPORT_DEMO_MEALS
     assert "manager@demo.mealtracker.test" in out.getvalue()
 
 
@@ -35,7 +36,7 @@ def test_seed_demo_gives_the_manager_submitted_team_expenses_to_approve():
 def test_seed_demo_scales_up_on_request():
     call_command("seed_demo", "--expenses", "10", "--no-progress", stdout=StringIO())
     call_command("seed_demo", "--expenses", "25", "--no-progress", stdout=StringIO())
-    assert Expense.objects.count() == 75
+    assert Expense.objects.count() == 75  # the report meals count among Alice's
 
 
 def test_every_demo_restaurant_has_a_map_position_and_near_me_finds_them():
@@ -67,3 +68,16 @@ def test_the_demo_has_a_business_dinner_with_a_colleague_and_a_guest():
     assert people == [("alice@demo.mealtracker.test", "Alice Member", ""), (None, "Priya Shah", "client")]
     assert (dinner.owner.email, dinner.status, dinner.party_size) == ("bob@demo.mealtracker.test", "submitted", 4)
     assert dinner.business_purpose == "Renewal dinner with Globex"
+
+
+def test_seed_demo_has_reports_a_second_approval_a_paid_batch_and_finance_and_auditor_logins():
+    out = StringIO()
+    call_command("seed_demo", "--expenses", "10", "--no-progress", stdout=out)
+
+    from expenses.models import ExpenseReport, ReimbursementBatch
+
+    assert set(ExpenseReport.objects.values_list("status", flat=True)) == {"submitted", "reimbursed"}
+    assert ReimbursementBatch.objects.get().status == "paid"
+    assert ApprovalEvent.objects.filter(from_status="second_review", actor__role="finance").exists()
+    assert "finance@demo.mealtracker.test" in out.getvalue()
+    assert "auditor@demo.mealtracker.test" in out.getvalue()
