@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
 .PHONY: run test lint format setup setup-dev migrate seed check-deploy clean assets browser ocr package infra zappa-settings \
-	bench bench-cold-start loadtest fuzz security audit deploy-rehearsal
+	bench bench-bundle bench-cold-start loadtest fuzz security audit deploy-rehearsal
 
 ## run: install what the app needs to run, migrate SQLite, load demo data and serve on http://127.0.0.1:$(PORT)
 ## (`make run PORT=8080`); receipt reading (OCR) is on when Tesseract is installed, and says how to install it if not
@@ -94,6 +94,11 @@ audit: setup-dev
 BENCH_ROWS ?= 1000000
 bench: setup-dev
 	$(PY) bench/run.py --rows $(BENCH_ROWS)
+	$(PY) bench/report_bundle.py
+
+## bench-bundle: build the bundle (PDF + ZIP) of a 200-meal report with 200 receipt photos against its time and memory bounds
+bench-bundle: setup-dev
+	$(PY) bench/report_bundle.py
 
 ## loadtest: gunicorn + PostgreSQL on loopback, 50 users for 60 s, one PostgreSQL restart in the middle
 loadtest: setup
