@@ -201,3 +201,15 @@ class TestVisibility:
         assert settlements_visible_to(member).count() == 1
         assert settlements_visible_to(outsider).count() == 1
         assert settlements_visible_to(teammate).count() == 0
+
+
+def test_rewriting_the_same_people_keeps_the_split_and_dropping_one_removes_it(member, teammate):
+    dinner = dinner_with(member, teammate, guests=["Ann Lee"], amount="90.00", tax="0", tip="0")
+    expense_split(expense=dinner, actor=member, method="even")
+
+    expense_update(expense=dinner, actor=member, attendees=[{"user": teammate.pk}, {"name": "Ann Lee"}])
+    assert sorted(s.total for s in Share.objects.filter(expense=dinner)) == [D("30.00")] * 3
+    assert Share.objects.get(expense=dinner, user=teammate).attendee.expense_id == dinner.pk
+
+    expense_update(expense=dinner, actor=member, attendees=[{"name": "Ann Lee"}])
+    assert not Share.objects.filter(expense=dinner).exists()
