@@ -102,6 +102,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "mealtracker.urls"
 WSGI_APPLICATION = "mealtracker.wsgi.application"
+ASGI_APPLICATION = "mealtracker.asgi.application"
 
 TEMPLATES = [
     {
@@ -350,6 +351,10 @@ SPECTACULAR_SETTINGS = {
         "MealTypeEnum": "expenses.choices.MealType",
         "OrderTypeEnum": "expenses.choices.OrderType",
         "ReportBasisEnum": "reports.selectors.scope.Basis",
+        "ExpenseReportStatusEnum": "expenses.models.reports.ReportStatus",
+        "ExpenseReportBasisEnum": "expenses.models.reports.ReportBasis",
+        "ReimbursementBatchStatusEnum": "expenses.models.reports.BatchStatus",
+        "ReportBundleStatusEnum": "expenses.models.reports.BundleStatus",
     },
 }
 
@@ -434,6 +439,30 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# --- Live updates -------------------------------------------------------------------------------------
+# Pages learn of changes over a WebSocket (docs/realtime.md). In AWS the API Gateway WebSocket API (WEBSOCKET_URL,
+# wss://...) and its Management API endpoint (WEBSOCKET_MANAGEMENT_URL, https://...) come from Terraform's outputs;
+# without them the ASGI server's /ws/ carries the same events through Django Channels.
+WEBSOCKET_URL = env.str("WEBSOCKET_URL", default="")
+WEBSOCKET_MANAGEMENT_URL = env.str("WEBSOCKET_MANAGEMENT_URL", default="")
+REALTIME_BACKEND = env.str("REALTIME_BACKEND", default="apigateway" if WEBSOCKET_MANAGEMENT_URL else "channels")
+# How long a ticket for the WebSocket's $connect is good for (signed by the web session, single purpose).
+REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=60)
+# Pages poll at this pace while the socket is closed.
+REALTIME_POLL_SECONDS = env.int("REALTIME_POLL_SECONDS", default=20)
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+if WEBSOCKET_URL:
+    from urllib.parse import urlsplit as _urlsplit_socket
+
+    _socket = _urlsplit_socket(WEBSOCKET_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"{_socket.scheme}://{_socket.netloc}")
 
 # Receipts larger than a Lambda request go from the browser straight to the bucket (a presigned POST).
 if RECEIPTS_BUCKET:
