@@ -32,6 +32,7 @@ def replica_on(settings):
     db_router.forget_replica_status()
     yield
     db_router.forget_replica_status()
+    connections[db_router.REPLICA].close()  # else the test database cannot be dropped at the end
 
 
 def bearer_client(user) -> APIClient:

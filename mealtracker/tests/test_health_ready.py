@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.urls import reverse
 
 from mealtracker import db_router
@@ -18,6 +18,7 @@ def fresh_replica_verdict():
     db_router.forget_replica_status()
     yield
     db_router.forget_replica_status()
+    connections[db_router.REPLICA].close()  # else the test database cannot be dropped at the end
 
 
 def test_ready_when_everything_answers(client):
