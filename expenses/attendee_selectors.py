@@ -33,7 +33,7 @@ def attendee_entries() -> Subquery:
         LPad(Cast("position", CharField()), 5, Value("0")), Value(_UNIT),
         LPad(Cast("id", CharField()), 20, Value("0")), Value(_UNIT),
         "name", Value(_UNIT), Coalesce("user__email", Value("")), Value(_UNIT), "company", Value(_UNIT),
-        "relationship", output_field=CharField(),
+        "relationship", Value(_UNIT), Coalesce(Cast("user_id", CharField()), Value("")), output_field=CharField(),
     )  # fmt: skip
     joined = (
         Attendee.objects.filter(expense=OuterRef("pk"))
@@ -45,12 +45,20 @@ def attendee_entries() -> Subquery:
     return Subquery(joined, output_field=CharField())
 
 
+def attendees_from_entries(entries: str | None) -> list[Attendee]:
+    """`attendee_entries` as (unsaved) attendees in the meal's order, for a page that only shows them."""
+    people = []
+    for record in sorted(entries.split(_RECORD)) if entries else []:
+        _position, pk, name, email, company, relationship, user_id = record.split(_UNIT)
+        attendee = Attendee(pk=int(pk), name=name, company=company, relationship=relationship)
+        attendee.user_id, attendee.email = (int(user_id) if user_id else None), email
+        people.append(attendee)
+    return people
+
+
 def attendee_entries_text(entries: str | None) -> str:
     """`attendee_entries` as the attendees column's text, in the meal's order."""
-    if not entries:
-        return ""
-    people = []
-    for record in sorted(entries.split(_RECORD)):
-        _position, _id, name, email, company, relationship = record.split(_UNIT)
-        people.append(attendee_text(name=name, email=email or None, company=company, relationship=relationship))
-    return ENTRY_SEPARATOR.join(people)
+    return ENTRY_SEPARATOR.join(
+        attendee_text(name=a.name, email=a.email or None, company=a.company, relationship=a.relationship)
+        for a in attendees_from_entries(entries)
+    )

@@ -32,9 +32,12 @@ def expense_history_rows(expense: Expense) -> list[dict]:
 def field_label(name: str) -> str:
     """The field's name as the expense form shows it (tags, attendees and bill items are not model fields)."""
     try:
-        return str(Expense._meta.get_field(name).verbose_name).capitalize()
+        field = Expense._meta.get_field(name)
     except FieldDoesNotExist:
-        return name.replace("_", " ").capitalize()
+        field = None
+    # A relation from another model (the attendees) has no verbose name of its own.
+    verbose_name = getattr(field, "verbose_name", None)
+    return str(verbose_name).capitalize() if verbose_name else name.replace("_", " ").capitalize()
 
 
 def expense_history_entries(expense: Expense) -> list[dict]:

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from expenses import services
+from expenses.attendee_selectors import attendee_entries, attendees_from_entries
 from expenses.forms import DecisionForm, ExpenseFilterForm
 from expenses.models import Receipt
 from expenses.page_selectors import expenses_listed_on_page
@@ -41,15 +42,15 @@ def approval_queue(request):
         with_substantiation_counts(expenses_awaiting_review_by(request.user))
         .order_by(*QUEUE_ORDERINGS[sort])
         .select_related("owner", "restaurant", "policy_flag")
-        .prefetch_related(
-            Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")),
-            Prefetch("attendees", to_attr="listed_attendees"),
-        )
+        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at", "id")))
+        # Each card's people come with its row (one text value), not from a query of their own.
+        .annotate(attendee_entries=attendee_entries())
     )
     # A typed exchange rate is shown against the stored rate of the meal's day, flagged beyond the tolerance.
     checks = rate_checks(expenses)
     for expense in expenses:
         expense.rate_check = checks.get(expense.pk)
+        expense.listed_attendees = attendees_from_entries(expense.attendee_entries)
     context = {"expenses": expenses, "form": DecisionForm(), "sort": sort, "approvals_waiting": len(expenses)}
     return render(request, "expenses/approval_queue.html", context)
 
