@@ -356,10 +356,14 @@ class RejectSerializer(serializers.Serializer):
 
 class ApprovalEventSerializer(serializers.ModelSerializer):
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
+    on_behalf_of = serializers.EmailField(
+        source="on_behalf_of.email", read_only=True, allow_null=True, default=None,
+        help_text="The away manager a delegate decided for.",
+    )  # fmt: skip
 
     class Meta:
         model = ApprovalEvent
-        fields = ["id", "actor", "from_status", "to_status", "comment", "created_at"]
+        fields = ["id", "actor", "on_behalf_of", "from_status", "to_status", "comment", "created_at"]
 
 
 class ExpenseTotalsSerializer(serializers.Serializer):

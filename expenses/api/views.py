@@ -185,7 +185,7 @@ class ExpenseViewSet(CrudViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         """The approval trail: who moved the meal from which status to which, and why."""
-        events = self.get_object().approval_events.select_related("actor")
+        events = self.get_object().approval_events.select_related("actor", "on_behalf_of")
         return Response(serializers.ApprovalEventSerializer(events, many=True).data)
 
 
