@@ -162,14 +162,6 @@ def items_total_of(expense: Expense) -> Decimal | None:
     return total
 
 
-def with_items_total(expenses: QuerySet[Expense]) -> QuerySet[Expense]:
-    """Expenses annotated with `items_total` (None without items) and `has_split`, in the same query."""
-    items = LineItem.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(t=Sum("amount"))
-    return expenses.annotate(
-        items_total=Subquery(items.values("t")[:1]), has_split=Exists(Split.objects.filter(expense=OuterRef("pk")))
-    )
-
-
 def colleagues_with_balances(user: User) -> QuerySet[User]:
     """People the user shares a meal or a settlement with (those they can settle up with)."""
     return (
