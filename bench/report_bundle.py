@@ -23,8 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "report-bundle.json"
-# The bounds the bundle is held to: well inside a Lambda's 15 minutes and 1 GB for the background job.
-MAX_SECONDS = 60.0
+# The bounds the bundle is held to, for the background job (a Lambda of 1 GB and up to 15 minutes): CPU time (wall
+# time on the shared two-core bench machine is recorded too, it varies with the load) and peak memory growth.
+MAX_CPU_SECONDS = 30.0
 MAX_PEAK_GROWTH_MIB = 200.0
 
 
@@ -65,10 +66,10 @@ def main() -> None:
         "pdf_mb": round(bundle.pdf_size / 1e6, 2),
         "zip_mb": round(bundle.zip_size / 1e6, 2),
         "peak_rss_growth_mib": round(growth, 1),
-        "bounds": {"wall_seconds": MAX_SECONDS, "peak_rss_growth_mib": MAX_PEAK_GROWTH_MIB},
+        "bounds": {"cpu_seconds": MAX_CPU_SECONDS, "peak_rss_growth_mib": MAX_PEAK_GROWTH_MIB},
         "cpus": os.cpu_count(),
     }
-    result["within_bounds"] = bundle.status == "ready" and wall <= MAX_SECONDS and growth <= MAX_PEAK_GROWTH_MIB
+    result["within_bounds"] = bundle.status == "ready" and cpu <= MAX_CPU_SECONDS and growth <= MAX_PEAK_GROWTH_MIB
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     if not result["within_bounds"]:

@@ -44,7 +44,7 @@ rl_config.useA85 = 0
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
-IMAGE_MAX_PIXELS = 1600  # receipts are drawn at most this size: legible on A4, a few hundred kB each
+IMAGE_MAX_PIXELS = 1400  # receipts are drawn at most this size: legible on A4, about 100-200 kB each
 LINE_COLUMNS = [
     "expense_id", "date", "restaurant", "category", "meal_type", "party_size", "amount", "currency",
     "reporting_amount", "reporting_currency", "status", "over_policy_by", "business_purpose", "attendees", "receipts",
@@ -248,11 +248,11 @@ def _receipt_page(pen: _Pen, receipt: Receipt, number: int) -> None:
     try:
         with receipt.file.open("rb") as stored:
             image = Image.open(stored)
-            image.draft("RGB", (IMAGE_MAX_PIXELS, IMAGE_MAX_PIXELS))  # JPEGs decode already scaled down
+            image.draft("RGB", (IMAGE_MAX_PIXELS // 2, IMAGE_MAX_PIXELS // 2))  # JPEGs decode already scaled down
             image = image.convert("RGB")
             image.thumbnail((IMAGE_MAX_PIXELS, IMAGE_MAX_PIXELS))
             scaled = io.BytesIO()
-            image.save(scaled, format="JPEG", quality=80)
+            image.save(scaled, format="JPEG", quality=75, optimize=True)
             width, height = image.size
             image.close()
     except (OSError, UnidentifiedImageError, ValueError):
