@@ -127,3 +127,27 @@ def test_members_have_no_reimbursement_pages(member, web_client_for):
 @pytest.mark.parametrize("name", ["report_list", "report_create"])
 def test_report_pages_need_sign_in(client, name):
     assert client.get(reverse(name)).status_code == HTTPStatus.FOUND
+
+
+def test_finance_finds_meals_awaiting_the_second_approval_in_the_queue(member, manager, team_a, web_client_for):
+    from expenses.services import expense_approve
+
+    team_a.second_approval_above = Decimal("10")
+    team_a.save()
+    expense = ExpenseFactory(owner=member, business=True, amount=Decimal("80.00"))
+    expense_approve(expense=expense_submit(expense=expense, actor=member), actor=manager)
+
+    page = web_client_for(FinanceFactory()).get(reverse("approval_queue"))
+
+    assert page.status_code == HTTPStatus.OK
+    assert page.context["approvals_waiting"] == 1
+
+
+def test_auditor_reads_the_team_list_but_has_no_approval_queue(member, web_client_for):
+    auditor = AuditorFactory()
+    auditor.audited_teams.add(member.team)
+    ExpenseFactory(owner=member, business=True)
+    client = web_client_for(auditor)
+
+    assert client.get(reverse("team_expense_list")).status_code == HTTPStatus.OK
+    assert client.get(reverse("approval_queue")).status_code == HTTPStatus.FORBIDDEN

@@ -24,8 +24,15 @@ TEAM_FILTERS = {"q", "date_from", "date_to", "meal_type", "order_type", "status"
 
 
 def _require_reviewer(user):
-    if not (user.is_manager or user.is_admin):
+    """Managers (and delegates), finance (second approvals) and admins decide."""
+    if not (user.is_manager or user.is_admin or user.is_finance):
         raise PermissionDenied("Only managers review expenses.")
+
+
+def _require_team_reader(user):
+    """The team list is read by whoever reads teams: managers, finance, auditors, admins."""
+    if not (user.is_manager or user.is_admin or user.is_finance or user.is_auditor):
+        raise PermissionDenied("Only managers, finance and auditors read a team's expenses.")
 
 
 # The queue's sort menu: by the meal's date, oldest first unless asked.
@@ -123,7 +130,7 @@ def expense_reject(request, pk):
 @user_page
 @require_GET
 def team_expense_list(request):
-    _require_reviewer(request.user)
+    _require_team_reader(request.user)
     form = ExpenseFilterForm(request.GET, owner=request.user)
     query = form.query(TEAM_FILTERS)
     expenses = expenses_listed_on_page(request.user, query, ordering=form.ordering(), team=True)
