@@ -59,7 +59,7 @@ class RestaurantImportRowSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(), help_text="Your restaurant it repeats (0: an earlier line of the file)."
     )
     restaurant = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="Your restaurant it matched, or the one it created."
+        read_only=True, allow_null=True, help_text="Your restaurant it matched at review, if any."
     )
 
     class Meta:

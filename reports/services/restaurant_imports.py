@@ -20,7 +20,6 @@ from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.restaurant_transfer import read_restaurant_rows, restaurant_row_values
 
 RESTAURANT_BATCH_PREFIX = "r-"  # ImportBatch.file_format holds at most 10 characters: "r-csv", "r-json", "r-xlsx"
-_NOT_CREATED = Q(values__created__isnull=True) | Q(values__created=False)
 ADDRESS_KEY = ("name", "address_line_1", "city", "postal_code", "country")
 
 
@@ -47,7 +46,7 @@ def restaurant_import_batch_get(*, user: User, pk) -> ImportBatch:
 
 def _draft(values: dict) -> dict:
     """restaurant_create's fields from a row's values (the merchant is looked up at apply)."""
-    return {name: value for name, value in values.items() if name not in {"merchant_name", "warnings", "created"}}
+    return {name: value for name, value in values.items() if name not in {"merchant_name", "warnings"}}
 
 
 def _address_key(described) -> tuple:
@@ -158,7 +157,8 @@ def restaurant_import_row_choose(*, row: ImportRow, action: str) -> ImportRow:
 
 def restaurant_import_batch_apply(*, batch: ImportBatch, actor: User) -> dict[str, int]:
     """Create the restaurants of every row marked 'apply', all or nothing; rows whose restaurant exists by now
-    are matched, not created again. Merchants are linked by name from the catalogue (or by the usual matching)."""
+    are matched, not created again. Merchants are linked by name from the catalogue (or by the usual matching).
+    An applied batch has nothing left to do: applying it again adds nothing."""
     if batch.owner_id != actor.pk:
         raise NotFound("Import not found.")
     if batch.status == ImportStatus.DISCARDED:
@@ -166,11 +166,9 @@ def restaurant_import_batch_apply(*, batch: ImportBatch, actor: User) -> dict[st
     failed: dict[int, list[str]] = {}
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        rows = [
-            row
-            for row in locked.rows.filter(action=ImportAction.APPLY).order_by("line_number")
-            if not row.values.get("created")
-        ]
+        rows = []
+        if locked.status == ImportStatus.REVIEW:
+            rows = list(locked.rows.filter(action=ImportAction.APPLY).order_by("line_number"))
         failed.update({row.line_number: list(row.errors) for row in rows if row.errors})
         merchants = _merchants_named([row.values.get("merchant_name", "") for row in rows])
         drafts = []
@@ -180,8 +178,9 @@ def restaurant_import_batch_apply(*, batch: ImportBatch, actor: User) -> dict[st
             if merchant is not None:
                 draft["merchant"] = merchant
             drafts.append(draft)
-        if not failed:
-            before = restaurants_matching(actor, drafts) if drafts else []
+        restaurants, before, created = [], [], 0
+        if not failed and drafts:
+            before = restaurants_matching(actor, drafts)
             try:
                 restaurants = restaurants_resolve(owner=actor, drafts=drafts)
             except RestaurantDraftsRefused as exc:
@@ -189,14 +188,9 @@ def restaurant_import_batch_apply(*, batch: ImportBatch, actor: User) -> dict[st
         if failed:
             transaction.set_rollback(True)
         else:
+            # The rows keep the review's match: writing each row's restaurant back cost more than the import itself.
             known = {restaurant.pk for restaurant in before if restaurant is not None}
-            created = 0
-            for row, restaurant in zip(rows, restaurants, strict=True):
-                row.restaurant = restaurant
-                row.values["created"] = restaurant.pk not in known
-                created += row.values["created"]
-                known.add(restaurant.pk)
-            ImportRow.objects.bulk_update(rows, ["restaurant", "values"], batch_size=1000)
+            created = len({restaurant.pk for restaurant in restaurants} - known)
             locked.status = ImportStatus.APPLIED
             locked.created_count += created
             locked.applied_at = timezone.now()
@@ -218,12 +212,12 @@ def restaurant_import_batch_discard(*, batch: ImportBatch) -> None:
 def restaurant_import_summary(batch: ImportBatch) -> dict[str, int]:
     """Counts for the review: rows to apply, skipped, with errors, duplicates, possible matches, created."""
     counts = batch.rows.aggregate(
-        # A missing key is NULL in SQL, and NOT NULL filters nothing in: "not created" is said positively.
-        to_apply=Count("id", filter=Q(action=ImportAction.APPLY) & _NOT_CREATED),
+        to_apply=Count("id", filter=Q(action=ImportAction.APPLY)),
         skipped=Count("id", filter=Q(action=ImportAction.SKIP)),
         with_errors=Count("id", filter=~Q(errors=[])),
         with_duplicates=Count("id", filter=~Q(duplicate_ids=[])),
         possible_matches=Count("id", filter=Q(values__warnings__has_key="match")),
-        created=Count("id", filter=Q(values__created=True)),
     )
-    return {"rows": batch.row_count, **counts}
+    if batch.status != ImportStatus.REVIEW:
+        counts["to_apply"] = 0
+    return {"rows": batch.row_count, **counts, "created": batch.created_count}
