@@ -38,7 +38,18 @@ class UserTimezoneMiddleware:
 # What an auditor may still send: signing in and out, their own password and profile, and asking for a report's
 # bundle to be built (it adds a file to read, it changes no expense).
 AUDITOR_WRITABLE_PREFIXES = ("/accounts/", "/admin/login/", "/admin/logout/", "/api/v1/auth/", "/api/auth/")
-AUDITOR_WRITABLE_VIEWS = {"report_bundle", "expenses_api:report-bundle"}
+AUDITOR_WRITABLE_VIEWS = {
+    "report_bundle",
+    "expenses_api:report-bundle",
+    # Their own notifications: marking them read, e-mail preferences, the unsubscribe link.
+    "notification_open",
+    "notifications_read_all",
+    "notification_preferences",
+    "notifications_unsubscribe",
+    "expenses_api:notification-read",
+    "expenses_api:notification-read-all",
+    "expenses_api:notification-preferences",
+}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 

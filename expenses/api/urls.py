@@ -3,7 +3,17 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from expenses.api import attendees, expense_reports, loyalty, places, receipt_uploads, splits, trips, views
+from expenses.api import (
+    attendees,
+    conversation,
+    expense_reports,
+    loyalty,
+    places,
+    receipt_uploads,
+    splits,
+    trips,
+    views,
+)
 
 app_name = "expenses_api"
 
@@ -22,6 +32,8 @@ router.register("rewards-memberships", loyalty.RewardsMembershipViewSet, basenam
 router.register("rewards-links", loyalty.MerchantRewardsLinkViewSet, basename="rewards-link")
 router.register("expense-reports", expense_reports.ExpenseReportViewSet, basename="report")
 router.register("reimbursement-batches", expense_reports.ReimbursementBatchViewSet, basename="batch")
+router.register("notifications", conversation.NotificationViewSet, basename="notification")
+router.register("webhooks", conversation.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     # Before the router, whose receipts/<pk>/ would otherwise take "uploads" for a receipt id.
@@ -37,5 +49,19 @@ urlpatterns = [
     path("balances/", splits.BalanceListView.as_view(), name="balance-list"),
     path("settlements/", splits.SettlementListView.as_view(), name="settlement-list"),
     path("settlements/<int:pk>/", splits.SettlementDetailView.as_view(), name="settlement-detail"),
+    path("expenses/<int:pk>/history/", conversation.ExpenseHistoryView.as_view(), name="expense-history"),
+    path("expenses/<int:pk>/comments/", conversation.ExpenseCommentsView.as_view(), name="expense-comments"),
+    path("expense-reports/<int:pk>/comments/", conversation.ReportCommentsView.as_view(), name="report-comments"),
+    # Before the router, whose notifications/<pk>/ would otherwise take "preferences" for an id.
+    path(
+        "notifications/preferences/",
+        conversation.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path(
+        "webhook-deliveries/<int:pk>/replay/",
+        conversation.WebhookDeliveryReplayView.as_view(),
+        name="webhook-delivery-replay",
+    ),
     *router.urls,
 ]

@@ -6,7 +6,7 @@ from accounts.models import User
 from accounts.selectors import delegated_manager_for, is_manager_of
 from expenses.approval_chain import second_approval_reasons
 from expenses.choices import TRANSITIONS, ExpenseStatus
-from expenses.models import ApprovalEvent, ChangeSource, Expense
+from expenses.models import ApprovalEvent, Expense
 from expenses.permissions import can_review_expense
 from expenses.services.events import publish
 from expenses.services.history import expense_history_record, expense_state
@@ -42,7 +42,7 @@ def _transition(
     current.status = to_status
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
-    expense_history_record(expense=current, before=before, actor=actor, source=ChangeSource.APPROVAL)
+    expense_history_record(expense=current, before=before, actor=actor)
     # The owner's figures (and their team's) change with the status, whoever made the decision.
     data_changed(user_ids=[current.owner_id], team_ids=[current.owner.team_id])
     if to_status in TRANSITION_EVENTS:

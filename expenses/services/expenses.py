@@ -308,7 +308,7 @@ def expense_update(
     current = _lock_current(expense, expected_version)
     if not can_edit_expense(actor, current):
         raise NotAllowed(f"A {current.get_status_display().lower()} expense can no longer be edited.")
-    before = expense_state(current)
+    state_before = expense_state(current)
     if "occurred_at" in fields:
         fields["occurred_at"] = in_owner_timezone(fields["occurred_at"], current.owner)
     _check_owned(current.owner, restaurant=fields.get("restaurant"), category=fields.get("category"), tags=tags or ())
@@ -346,7 +346,7 @@ def expense_update(
         split_refresh(expense=current, actor=actor)
     policy_flags_refresh([current])
     # Every change, corrections after a decision included, is in the history with its old and new values.
-    if expense_history_record(expense=current, before=before, actor=actor):
+    if expense_history_record(expense=current, before=state_before, actor=actor):
         publish("expense.updated", actor=actor, expense=current)
     return current
 

@@ -374,3 +374,65 @@ ROWS += [
     Row("expenses_api:batch-pay", "post", BATCH_READ, kwargs=lambda w: {"pk": _batch(w).pk}),
     Row("expenses_api:batch-payout-csv", "get", BATCH_READ, kwargs=lambda w: {"pk": _batch(w).pk}, auditor=200),
 ]  # fmt: skip
+
+
+def _notification(world):
+    from expenses.models import Notification
+
+    return Notification.objects.create(recipient=world.member, kind="approved", title="Your meal was approved")
+
+
+def _webhook(world):
+    from expenses.models import WebhookEndpoint
+
+    key = "_webhook"
+    if key not in world.__dict__:
+        world.__dict__[key] = WebhookEndpoint.objects.create(
+            url="https://93.184.216.34/hooks", secret="s3cret", events=["expense.approved"]
+        )
+    return world.__dict__[key]
+
+
+def _webhook_delivery(world):
+    from django.utils import timezone
+
+    from expenses.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(
+        endpoint=_webhook(world), event="expense.approved", event_id="e-1", payload={"id": "e-1"},
+        status="succeeded", attempts=1, last_attempt_at=timezone.now(),
+    )  # fmt: skip
+    return {"pk": delivery.pk}
+
+
+COMMENT_WRITE = (401, 201, 404, 201, 404, 201)
+OWN_NOTIFICATION = (401, 200, 404, 404, 404, 404)
+ADMIN_ONLY = (401, 403, 403, 403, 403)
+# Numeric and public: registration checks the address without a DNS lookup.
+WEBHOOK = {"url": "https://93.184.216.34/hooks", "events": ["expense.approved", "batch.paid"]}
+
+ROWS += [
+    Row("expenses_api:expense-history", "get", EXPENSE_READ, kwargs=_pk("expense")),
+    Row("expenses_api:expense-comments", "get", EXPENSE_READ, kwargs=_pk("expense")),
+    Row("expenses_api:expense-comments", "post", COMMENT_WRITE, kwargs=_pk("expense"), data={"body": "Receipt?"}),
+    Row("expenses_api:report-comments", "get", EXPENSE_READ, kwargs=_report_pk()),
+    Row("expenses_api:report-comments", "post", COMMENT_WRITE, kwargs=_report_pk(), data={"body": "Which trip?"}),
+    Row("expenses_api:notification-list", "get", SIGNED_IN_200),
+    Row("expenses_api:notification-detail", "get", OWN_NOTIFICATION, kwargs=lambda w: {"pk": _notification(w).pk}),
+    Row("expenses_api:notification-read", "post", OWN_NOTIFICATION, kwargs=lambda w: {"pk": _notification(w).pk},
+        auditor=404),
+    Row("expenses_api:notification-read-all", "post", SIGNED_IN_200),
+    Row("expenses_api:notification-preferences", "get", SIGNED_IN_200),
+    Row("expenses_api:notification-preferences", "put", SIGNED_IN_200,
+        data={"muted_kinds": ["comment"], "delivery": "digest"}),
+    Row("expenses_api:webhook-list", "get", (*ADMIN_ONLY, 200)),
+    Row("expenses_api:webhook-list", "post", (*ADMIN_ONLY, 201), data=WEBHOOK),
+    Row("expenses_api:webhook-detail", "get", (*ADMIN_ONLY, 200), kwargs=lambda w: {"pk": _webhook(w).pk}),
+    Row("expenses_api:webhook-detail", "patch", (*ADMIN_ONLY, 200), kwargs=lambda w: {"pk": _webhook(w).pk},
+        data={"is_active": False}),
+    Row("expenses_api:webhook-detail", "put", (*ADMIN_ONLY, 200), kwargs=lambda w: {"pk": _webhook(w).pk},
+        data=WEBHOOK),
+    Row("expenses_api:webhook-detail", "delete", (*ADMIN_ONLY, 204), kwargs=lambda w: {"pk": _webhook(w).pk}),
+    Row("expenses_api:webhook-deliveries", "get", (*ADMIN_ONLY, 200), kwargs=lambda w: {"pk": _webhook(w).pk}),
+    Row("expenses_api:webhook-delivery-replay", "post", (*ADMIN_ONLY, 201), kwargs=_webhook_delivery),
+]  # fmt: skip

@@ -18,7 +18,8 @@ AUDITOR_WRITES = {
     "rest_framework:login", "rest_framework:logout", "accounts_api:register", "accounts_api:token-obtain",
     "accounts_api:token-refresh", "accounts_api:token-verify", "accounts_api:logout", "accounts_api:me",
     "accounts_api:me-avatar", "accounts_api:password-change", "accounts_api:password-reset",
-    "accounts_api:password-reset-confirm", "expenses_api:report-bundle",
+    "accounts_api:password-reset-confirm", "expenses_api:report-bundle", "expenses_api:notification-read",
+    "expenses_api:notification-read-all", "expenses_api:notification-preferences",
 }  # fmt: skip
 
 
