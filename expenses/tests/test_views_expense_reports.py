@@ -151,3 +151,17 @@ def test_auditor_reads_the_team_list_but_has_no_approval_queue(member, web_clien
 
     assert client.get(reverse("team_expense_list")).status_code == HTTPStatus.OK
     assert client.get(reverse("approval_queue")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_expense_page_shows_the_approval_chain(member, manager, team_a, web_client_for):
+    from expenses.services import expense_approve
+
+    team_a.second_approval_above = Decimal("10")
+    team_a.save()
+    expense = ExpenseFactory(owner=member, business=True, amount=Decimal("80.00"))
+    expense_approve(expense=expense_submit(expense=expense, actor=member), actor=manager)
+
+    page = web_client_for(member).get(reverse("expense_detail", kwargs={"pk": expense.pk}))
+
+    assert "Manager <strong>approved</strong>" in page.content.decode()
+    assert "Finance <strong>waiting</strong>" in page.content.decode()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses import services
+from expenses.approval_chain import approval_chain
 from expenses.choices import ExpenseStatus
 from expenses.conversation_forms import CommentForm
 from expenses.conversation_selectors import comments_on
@@ -102,7 +103,7 @@ def expense_calendar(request):
 @require_GET
 def expense_detail(request, pk):
     expense = expense_get(user=request.user, pk=pk)
-    events = list(expense.approval_events.select_related("actor"))
+    events = list(expense.approval_events.select_related("actor", "on_behalf_of"))
     # A rejected meal shows why at the top of its page, where the owner looks first.
     rejections = [event for event in events if event.to_status == ExpenseStatus.REJECTED]
     rejection = max(rejections, key=lambda event: (event.created_at, event.pk)) if rejections else None
@@ -114,6 +115,7 @@ def expense_detail(request, pk):
             "receipts": _receipts_with_mismatches(request, expense),
             "ocr_enabled": ocr_enabled(),
             "events": events,
+            "chain": approval_chain(expense, events),
             "rejection": rejection if expense.status == ExpenseStatus.REJECTED else None,
             "tags": expense.tags.all(),
             "can_edit": can_edit_expense(request.user, expense),
