@@ -11,11 +11,13 @@ PORT ?= 8000
 	bench bench-bundle bench-cold-start loadtest fuzz security audit deploy-rehearsal
 
 ## run: install what the app needs to run, migrate SQLite, load demo data and serve on http://127.0.0.1:$(PORT)
+## (the ASGI app: pages, and live updates over the WebSocket at /ws/; it restarts when a .py file changes)
 ## (`make run PORT=8080`); receipt reading (OCR) is on when Tesseract is installed, and says how to install it if not
 run: setup migrate seed
 	@backend="$$(scripts/ocr-for-run.sh)"; if [ -n "$$backend" ]; then export OCR_BACKEND="$$backend"; fi; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"; \
-	exec $(MANAGE) runserver 127.0.0.1:$(PORT)
+	exec $(PY) -m uvicorn mealtracker.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+		--reload --reload-dir accounts --reload-dir expenses --reload-dir reports --reload-dir mealtracker
 
 ## test: install the test toolchain too, then run lint, migration check and the whole test suite
 test: setup-dev browser ocr lint security infra deploy-rehearsal

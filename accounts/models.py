@@ -284,3 +284,14 @@ class NotificationPreferences(models.Model):
 
     def emails(self, kind: str) -> bool:
         return kind not in self.muted_kinds
+
+
+class RealtimeConnection(models.Model):
+    """An open WebSocket of a user on the API Gateway WebSocket API (in AWS); live updates are posted to each."""
+
+    connection_id = models.CharField(max_length=128, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="realtime_connections")
+    connected_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self):
+        return f"Connection {self.connection_id} of {self.user_id}"

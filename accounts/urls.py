@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import forms, views
+from accounts import forms, live_views, views
 
 urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/register/sent/", views.register_done, name="register_done"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/avatar/<int:pk>/", views.avatar, name="avatar"),
+    path("accounts/live/socket/", live_views.live_socket, name="live_socket"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,6 +1,6 @@
 import factory
 
-from accounts.models import Role, Team, User
+from accounts.models import RealtimeConnection, Role, Team, User
 
 TEST_PASSWORD = "Correct-horse-battery-9"
 
@@ -45,3 +45,13 @@ class FinanceFactory(UserFactory):
 
 class AuditorFactory(UserFactory):
     role = Role.AUDITOR
+
+
+class RealtimeConnectionFactory(factory.django.DjangoModelFactory):
+    """A user's open socket on the API Gateway WebSocket API."""
+
+    class Meta:
+        model = RealtimeConnection
+
+    connection_id = factory.Sequence(lambda n: f"Conn{n:04d}Id=")
+    user = factory.SubFactory(UserFactory)

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import NotificationKind, User
+from accounts.realtime import push
 from accounts.selectors import delegated_manager_for
 from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Comment, Expense, ExpenseReport, ReimbursementBatch
@@ -60,10 +61,35 @@ def publish(
         expenses=list(expenses), details=details,
     )  # fmt: skip
     notifications_record(drafts, actor=actor, expense=expense, report=report)
+    _push_live(event, expense=expense, report=report, drafts=drafts)
     if event in WEBHOOK_EVENTS:
         payload = event_payload(event, actor=actor, expense=expense, report=report, batch=batch, reason=reason)
         payload["comment"] = _comment_data(comment) if comment else None
         webhook_deliveries_queue(event=event, payload=payload)
+
+
+# Verbs that add to or take from approvers' queues.
+QUEUE_VERBS = {"submitted", "approved", "partly_approved", "rejected"}
+
+
+def _push_live(event: str, *, expense, report, drafts: list[NotificationDraft]) -> None:
+    """Tell the open pages concerned, once committed: whoever was notified (their bell), the owner (the status) and
+    the owner's approvers when their queue changed. The event names what moved; pages re-read it over HTTP."""
+    people = {draft.recipient.pk for draft in drafts}
+    subject = expense if expense is not None else report
+    if subject is not None:
+        people.add(subject.owner_id)
+        if event.partition(".")[2] in QUEUE_VERBS:
+            people.update(person.pk for person in approvers_of(subject.owner))
+    if not people:
+        return
+    live = {
+        "event": event,
+        "expense": expense.pk if expense is not None else None,
+        "report": report.pk if report is not None else None,
+        "status": subject.status if subject is not None else None,
+    }
+    transaction.on_commit(lambda: push(people, live))
 
 
 def publish_many(event: str, *, actor: User | None, expenses: Iterable[Expense]) -> None:
