@@ -397,3 +397,6 @@ from expenses import split_admin  # noqa: E402, F401  (items, shares and settlem
 
 # Expense reports and reimbursement batches.
 from expenses import admin_reports  # noqa: E402, F401
+
+# Webhook endpoints and deliveries (admins), the expense history (read-only).
+from expenses import admin_webhooks  # noqa: E402, F401
