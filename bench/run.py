@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "latest.json"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "latest.json"))
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 DB_NAME = os.environ.get("BENCH_DB", "mealtracker_bench")
+STATIC_PLAIN = "django.contrib.staticfiles.storage.StaticFilesStorage"
 DATABASE_URL = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}"
 PRODUCTION_ENV = {
     "DATABASE_URL": DATABASE_URL,
@@ -110,6 +111,13 @@ class Bench:
         token = str(RefreshToken.for_user(user).access_token)
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
+    def page_client_for(self, user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
     def timed_get(self, name: str, client, url: str, *, runs: int | None = None, note: str = "") -> dict:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -184,8 +192,14 @@ class Bench:
         totals_url = "/api/v1/expenses/?scope=team&status=submitted&status=approved&is_business=true&page_size=1"
         self.timed_get("totals_filtered", manager_client, totals_url, note="team scope, whole filtered list")
 
+        # Reports are timed cold (the figures computed on every request, as after a write) and warm (from the
+        # figures cache, mealtracker/report_cache.py); the SQL comparisons are against the cold figures.
+        from django.conf import settings as django_settings
+
+        cache_seconds = django_settings.REPORT_CACHE_SECONDS
+        django_settings.REPORT_CACHE_SECONDS = 0
         member_url = f"/api/v1/reports/totals/?period=month&date_from={year_ago}&date_to={today}"
-        self.timed_get("report_member_year", member_client, member_url)
+        self.timed_get("report_member_year", member_client, member_url, note="cold: no figures cache")
         self.compare_sql(
             "report_member_year",
             f"""
@@ -201,7 +215,7 @@ class Bench:
             member_url,
         )
         team_url = f"/api/v1/reports/totals/?scope=team&period=month&date_from={year_ago}&date_to={today}"
-        self.timed_get("report_team_year", manager_client, team_url)
+        self.timed_get("report_team_year", manager_client, team_url, note="cold: no figures cache")
         self.compare_sql(
             "report_team_year",
             f"""
@@ -216,6 +230,20 @@ class Bench:
             manager_client,
             team_url,
         )
+        from django.test.utils import override_settings
+
+        member_page = self.page_client_for(member)
+        # Pages name static files; without `collectstatic` here the plain storage names them (same work otherwise).
+        plain_static = {**django_settings.STORAGES, "staticfiles": {"BACKEND": STATIC_PLAIN}}
+        with override_settings(STORAGES=plain_static):
+            self.timed_get("dashboard", member_page, "/", note="cold: no figures cache")
+            self.timed_get("reports_page", member_page, "/reports/", note="cold: no figures cache")
+            django_settings.REPORT_CACHE_SECONDS = cache_seconds or 300
+            self.log("The same with the figures cache warm:")
+            self.timed_get("report_member_year_warm", member_client, member_url, note="warm figures cache")
+            self.timed_get("report_team_year_warm", manager_client, team_url, note="warm figures cache")
+            self.timed_get("dashboard_warm", member_page, "/", note="warm figures cache")
+            self.timed_get("reports_page_warm", member_page, "/reports/", note="warm figures cache")
         self.export_csv()
         self.import_rows()
         self.cold_start(member)

@@ -238,8 +238,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 # Report and dashboard figures stay cached this long at most (0 turns the figures cache off); a write changes their
-# key at once (mealtracker/report_cache.py).
-REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=300)
+# key at once (mealtracker/report_cache.py). On by default with Redis only: on the database cache the stamps every
+# write updates would cost more queries than the cached figures save.
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # --- Internationalisation, time and money ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -35,12 +35,19 @@ def team_key(team_id) -> str:
 EVERYONE_KEY = f"stamp:{EVERYONE}"
 
 
+def stamps_needed() -> bool:
+    """Stamps serve the figures cache and read-your-writes: without either, a write costs no cache round trip."""
+    return settings.REPORT_CACHE_SECONDS > 0 or getattr(settings, "DATABASE_REPLICA_ENABLED", False)
+
+
 def data_changed(*, user_ids: Iterable = (), team_ids: Iterable = ()) -> None:
     """Mark these users' and teams' data (and everyone's) as changed, now and again when the transaction commits.
 
     The first stamp makes readers miss the cache at once; a reader that still saw the old rows before the commit
     stores them under a key that the second stamp, after the commit, leaves behind.
     """
+    if not stamps_needed():
+        return
     keys = {user_key(pk) for pk in user_ids if pk} | {team_key(pk) for pk in team_ids if pk} | {EVERYONE_KEY}
     _stamp(keys)
     if connection.in_atomic_block:
