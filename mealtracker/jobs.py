@@ -52,3 +52,11 @@ def build_report_bundles(event=None, context=None):
 
 def send_approval_reminders(event=None, context=None):
     call_command("send_approval_reminders", "--days", str(settings.APPROVAL_REMINDER_DAYS))
+
+
+def deliver_webhooks(event=None, context=None):
+    call_command("deliver_webhooks")
+
+
+def send_notification_digests(event=None, context=None):
+    call_command("send_notification_digests")
