@@ -60,7 +60,8 @@ def publish(
         event, actor=actor, expense=expense, report=report, reason=reason, comment=comment, people=people,
         expenses=list(expenses), details=details,
     )  # fmt: skip
-    notifications_record(drafts, actor=actor, expense=expense, report=report)
+    emailed_elsewhere = bool(details.get("emailed"))  # budget alerts are mailed by the budget service itself
+    notifications_record(drafts, actor=actor, expense=expense, report=report, emailed_elsewhere=emailed_elsewhere)
     _push_live(event, expense=expense, report=report, drafts=drafts)
     if event in WEBHOOK_EVENTS:
         payload = event_payload(event, actor=actor, expense=expense, report=report, batch=batch, reason=reason)

@@ -17,6 +17,7 @@ from accounts.models import Team, User
 from accounts.selectors import teams_managed_by, teams_readable_by
 from expenses.models import Category, Expense
 from expenses.services import validation_error_to_domain
+from expenses.services.events import publish
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import as_money, format_money, has_valid_precision, precision_error, quantize
@@ -230,6 +231,8 @@ def budget_alerts_send(*, now: datetime.datetime | None = None) -> list[BudgetAl
             message = _alert_message(budget, highest.threshold, progress)
             recipients = _recipients(budget)
             Notice.objects.bulk_create([Notice(recipient=user, alert=highest, message=message) for user in recipients])
+            # Under the bell too (mailed below, once, as before).
+            publish("budget.alert", recipients=recipients, reason=message, emailed=True)
         sent.extend(new)
         # Mailed once the alert is committed: a mail failure never re-sends, the notice stays in the app.
         emails = [user.email for user in recipients]
