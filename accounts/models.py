@@ -34,6 +34,7 @@ ROLE_PERMISSIONS = {
             "expenses.view_share",
             "expenses.view_settlement",
             "expenses.view_trip",
+            "expenses.view_expensereport",
         }
     ),
 }
