@@ -165,3 +165,18 @@ def test_expense_page_shows_the_approval_chain(member, manager, team_a, web_clie
 
     assert "Manager <strong>approved</strong>" in page.content.decode()
     assert "Finance <strong>waiting</strong>" in page.content.decode()
+
+
+def test_batch_list_reads_a_fixed_number_of_queries(member, web_client_for, django_assert_max_num_queries):
+    from expenses.tests.report_factories import ReimbursementBatchFactory
+
+    finance = FinanceFactory()
+    for n in range(5):
+        batch = ReimbursementBatchFactory(created_by=finance)
+        ExpenseFactory(owner=member, business=True, status=ExpenseStatus.APPROVED, batch=batch, notes=str(n))
+    client = web_client_for(finance)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("batch_list"))
+
+    assert response.content.count(b"PAY-") >= 5
