@@ -108,3 +108,14 @@ def test_report_of_someone_else_is_not_found_for_comments(api_client_for, member
     report = report_create(owner=member, title="March")
     url = reverse("expenses_api:report-comments", kwargs={"pk": report.pk})
     assert api_client_for(outsider).post(url, {"body": "Hi"}, format="json").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_comment_from_the_report_page(web_client_for, member, manager):
+    from expenses.services.expense_reports import report_create
+
+    report = report_create(owner=member, title="March")
+    client = web_client_for(member)
+    response = client.post(reverse("report_comment_add", args=[report.pk]), {"body": "Ready for review, @manager"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Ready for review" in client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert comment_notifications(manager).exists()

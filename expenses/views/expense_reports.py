@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses.approval_chain import approval_chain
 from expenses.choices import ExpenseStatus
+from expenses.conversation_forms import CommentForm
+from expenses.conversation_selectors import comments_on
 from expenses.models import ReportStatus
 from expenses.permissions import can_review_expense
 from expenses.report_forms import BatchForm, ExpenseReportForm, RejectLineForm
@@ -101,6 +104,9 @@ def report_detail(request, pk):
         "can_submit": is_owner and any(line.status in OPEN_LINE_STATUSES for line in lines),
         "can_decide": any(line.decides for line in lines),
         "reject_form": RejectLineForm(),
+        "comments": comments_on(report=report),
+        "comment_form": None if request.user.is_auditor else CommentForm(),
+        "comment_action": reverse("report_comment_add", args=[report.pk]),
     }
     return render(request, "expenses/reports/report_detail.html", context)
 
