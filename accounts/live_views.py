@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.realtime import ticket_issue
+from accounts.realtime import live_updates_deliverable, ticket_issue
 
 
 @never_cache
@@ -16,8 +16,10 @@ from accounts.realtime import ticket_issue
 @require_GET
 def live_socket(request):
     """The socket URL for this page: in AWS the WebSocket API with a fresh ticket (good for a minute), locally the
-    ASGI server's /ws/ (the session cookie signs it in)."""
-    if settings.WEBSOCKET_URL:
+    ASGI server's /ws/ (the session cookie signs it in). None where no event could reach it: the page polls."""
+    if not live_updates_deliverable():
+        url = None
+    elif settings.WEBSOCKET_URL:
         url = f"{settings.WEBSOCKET_URL}?{urlencode({'ticket': ticket_issue(user=request.user)})}"
     else:
         url = f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}/ws/"

@@ -27,7 +27,7 @@ def user_group(user_id: int) -> str:
 def push(user_ids: Iterable[int], event: dict) -> None:
     """Send `event` to the open pages of `user_ids`. Never raises: a live update lost is caught up by polling."""
     recipients = sorted({int(pk) for pk in user_ids if pk})
-    if not recipients:
+    if not recipients or not live_updates_deliverable():
         return
     try:
         if settings.REALTIME_BACKEND == "apigateway":
@@ -49,11 +49,20 @@ def _push_channels(user_ids: list[int], event: dict) -> None:
         async_to_sync(layer.group_send)(user_group(user_id), {"type": "realtime.event", "event": event})
 
 
-def management_client():
-    """The API Gateway Management API client of our WebSocket API's stage."""
-    import boto3
+def live_updates_deliverable() -> bool:
+    """Whether pushes can reach pages: the Management API is a public endpoint (no VPC endpoint serves it), so a
+    stage without internet egress leaves its pages polling."""
+    return settings.REALTIME_BACKEND != "apigateway" or settings.INTERNET_EGRESS
 
-    return boto3.client("apigatewaymanagementapi", endpoint_url=settings.WEBSOCKET_MANAGEMENT_URL)
+
+def management_client():
+    """The API Gateway Management API client of our WebSocket API's stage; short timeouts, as it is called as a
+    request finishes."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 2, "mode": "standard"})
+    return boto3.client("apigatewaymanagementapi", endpoint_url=settings.WEBSOCKET_MANAGEMENT_URL, config=config)
 
 
 def _push_apigateway(user_ids: list[int], event: dict) -> None:

@@ -121,6 +121,10 @@ def stage_values(outputs: dict[str, Any]) -> dict[str, Any]:
         environment["DATABASE_REPLICA_USER"] = outputs["db_replica_user"]
     if outputs.get("redis_url"):
         environment["REDIS_URL"] = outputs["redis_url"]
+    # Live updates over the API Gateway WebSocket API (outputs of a Terraform from before it: polling only).
+    if outputs.get("websocket_url"):
+        environment["WEBSOCKET_URL"] = outputs["websocket_url"]
+        environment["WEBSOCKET_MANAGEMENT_URL"] = outputs["websocket_management_url"]
     return values
 
 

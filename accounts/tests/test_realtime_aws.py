@@ -225,3 +225,12 @@ def test_page_locally_gets_the_servers_socket(member, settings, web_client_for):
 def test_anonymous_visitor_gets_no_socket(client):
     response = client.get(reverse("live_socket"))
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_stage_without_internet_egress_leaves_pages_polling(member, settings, web_client_for, management_api):
+    settings.WEBSOCKET_URL = f"wss://{DOMAIN}/live"
+    settings.INTERNET_EGRESS = False
+    RealtimeConnectionFactory(user=member, connection_id="phoneConn")
+    assert web_client_for(member).get(reverse("live_socket")).json()["url"] is None
+    push([member.pk], {"event": "expense.approved"})
+    assert "phoneConn" not in management_api.connections

@@ -88,6 +88,7 @@
       .then(function (response) { if (!response.ok) { throw new Error("socket url"); } return response.json(); })
       .then(function (config) {
         if (config.poll_seconds) { pollMs = config.poll_seconds * 1000; }
+        if (!config.url) { connecting = false; stopPolling(); startPolling(); return; } // this site polls only
         socket = new WebSocket(config.url);
         socket.addEventListener("open", function () {
           connecting = false;

@@ -184,3 +184,13 @@ output "redis_url" {
   description = "See modules/environment/outputs.tf."
   value       = module.environment.redis_url
 }
+
+output "websocket_url" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.websocket_url
+}
+
+output "websocket_management_url" {
+  description = "See modules/environment/outputs.tf."
+  value       = module.environment.websocket_management_url
+}

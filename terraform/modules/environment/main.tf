@@ -261,3 +261,19 @@ module "edge" {
   custom_domain_name          = var.custom_domain_name
   route53_zone_id             = var.route53_zone_id
 }
+
+# Live updates: the API Gateway WebSocket API whose routes run in the app's function (docs/realtime.md); its URLs go to
+# the function as WEBSOCKET_URL and WEBSOCKET_MANAGEMENT_URL (scripts/zappa_settings_from_tf.py).
+module "websocket" {
+  source = "../websocket"
+
+  name_prefix               = local.name_prefix
+  function_name             = local.function_name
+  lambda_role_name          = module.iam.lambda_role_name
+  stage_name                = local.zappa_stage
+  account_id                = local.account_id
+  region                    = var.region
+  partition                 = local.partition
+  logs_kms_key_arn          = module.secrets.logs_kms_key_arn
+  access_log_retention_days = var.audit_log_retention_days
+}

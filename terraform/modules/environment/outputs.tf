@@ -204,3 +204,13 @@ output "redis_url" {
   description = "The function's REDIS_URL (rediss://, TLS), empty without a cache."
   value       = one(module.cache[*].redis_url) != null ? one(module.cache[*].redis_url) : ""
 }
+
+output "websocket_url" {
+  description = "Where pages open their live-updates socket (WEBSOCKET_URL, wss://)."
+  value       = module.websocket.websocket_url
+}
+
+output "websocket_management_url" {
+  description = "The WebSocket API's Management API endpoint the function posts to (WEBSOCKET_MANAGEMENT_URL)."
+  value       = module.websocket.management_url
+}
