@@ -154,3 +154,20 @@ def expenses_update_recorded(
             rows.append(ExpenseChange(expense_id=pk, changes=changes, source=source, **_actor_fields(actor)))
     ExpenseChange.objects.bulk_create(rows, batch_size=1000)
     return count
+
+
+def line_items_text(expense: Expense) -> str:
+    """The bill's items as the history shows them."""
+    return _related_state(expense)["line_items"]["value"]
+
+
+def expense_history_note(
+    *, expense: Expense, actor: User | None, field: str, old: str | None, new: str | None, source: str | None = None
+) -> ExpenseChange | None:
+    """One change of something kept beside the expense (its receipts, its bill's items), as old and new text."""
+    if old == new:
+        return None
+    changes = {field: {"old": old, "new": new, "old_label": None, "new_label": None}}
+    return ExpenseChange.objects.create(
+        expense=expense, changes=changes, source=source or current_source(), **_actor_fields(actor)
+    )

@@ -26,6 +26,7 @@ from accounts.models import User
 from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Expense, Receipt
 from expenses.permissions import OWNER_EDITABLE, can_edit_expense
+from expenses.services.history import expense_history_note
 from mealtracker.errors import DomainError, NotAllowed, NotFound
 from mealtracker.images import image_open, image_without_metadata
 
@@ -199,6 +200,9 @@ def receipt_attach(*, expense: Expense, file: UploadedFile, actor: User) -> Rece
         _delete_files(receipt.file.storage, [receipt.file.name, receipt.thumbnail.name])
         raise
     _record_in_trail(expense, actor, f"{receipt.original_name or receipt.pk} attached")
+    expense_history_note(
+        expense=expense, actor=actor, field="receipts", old=None, new=receipt.original_name or str(receipt.pk)
+    )
     return receipt
 
 
@@ -207,8 +211,10 @@ def receipt_delete(*, receipt: Receipt, actor: User) -> None:
     """Delete a receipt under its expense's lock; its stored file and thumbnail go once the deletion is committed."""
     expense = _locked_expense(receipt.expense, actor, "Only the person who paid can remove this receipt.")
     what = f"{receipt.original_name or receipt.pk} removed"
+    name = receipt.original_name or str(receipt.pk)
     receipt.delete()  # the post_delete hook below removes the files on commit
     _record_in_trail(expense, actor, what)
+    expense_history_note(expense=expense, actor=actor, field="receipts", old=name, new=None)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from expenses.models import Expense, LineItem, Settlement, Share, Split, SplitMethod
 from expenses.services import split_maths
+from expenses.services.history import expense_history_note, line_items_text
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.money import MAX_AMOUNT, allocate, has_valid_precision, is_currency_code, precision_error
 
@@ -95,8 +96,12 @@ def line_items_replace(*, expense: Expense, actor: User, items: list[dict]) -> l
         rows.append(LineItem(expense=expense, position=position, description=description, quantity=quantity,
                              amount=amount))  # fmt: skip
     Expense.objects.select_for_update().filter(pk=expense.pk).first()
+    items_before = line_items_text(expense)
     LineItem.objects.filter(expense=expense).delete()
     created = LineItem.objects.bulk_create(rows)
+    expense_history_note(
+        expense=expense, actor=actor, field="line_items", old=items_before, new=line_items_text(expense)
+    )
     if hasattr(expense, "split") and expense.split.method == SplitMethod.ITEMS:
         split_remove(expense=expense, actor=actor)
     return created

@@ -218,3 +218,30 @@ def test_expense_page_shows_the_history(web_client_for, member):
     page = web_client_for(member).get(reverse("expense_detail", args=[expense.pk])).content.decode()
     assert 'data-testid="history"' in page
     assert "Shown on the page" in page
+
+
+def test_bill_items_through_the_api_are_recorded(api_client_for, member):
+    expense = ExpenseFactory(owner=member)
+    url = reverse("expenses_api:expense-items", args=[expense.pk])
+    items = {"items": [{"description": "Curry", "quantity": "2", "amount": "15.00"}]}
+    assert api_client_for(member).put(url, items, format="json").status_code == HTTPStatus.OK
+    change = last_change(expense)
+    assert (change.source, change.changes["line_items"]["old"]) == (ChangeSource.API, "")
+    assert change.changes["line_items"]["new"] == "Curry x2.000 15.00"
+
+
+def test_receipts_attached_and_removed_are_recorded(api_client_for, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    expense = ExpenseFactory(owner=member)
+    client = api_client_for(member)
+    upload = SimpleUploadedFile("lunch.png", png, content_type="image/png")
+    created = client.post(
+        reverse("expenses_api:receipt-list"), {"expense": expense.pk, "file": upload}, format="multipart"
+    )
+    assert created.status_code == HTTPStatus.CREATED
+    assert last_change(expense).changes["receipts"]["new"] == "lunch.png"
+    client.delete(reverse("expenses_api:receipt-detail", args=[created.json()["id"]]))
+    assert last_change(expense).changes["receipts"] == {"old": "lunch.png", "new": None, "old_label": None,
+                                                        "new_label": None}  # fmt: skip
