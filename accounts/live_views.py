@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,8 +17,9 @@ from accounts.realtime import live_updates_deliverable, ticket_issue
 @require_GET
 def live_socket(request):
     """The socket URL for this page: in AWS the WebSocket API with a fresh ticket (good for a minute), locally the
-    ASGI server's /ws/ (the session cookie signs it in). None where no event could reach it: the page polls."""
-    if not live_updates_deliverable():
+    ASGI server's /ws/ (the session cookie signs it in). None where no event could reach it (a WSGI server has no
+    /ws/, a stage without egress cannot post): the page polls."""
+    if not live_updates_deliverable() or (not settings.WEBSOCKET_URL and not isinstance(request, ASGIRequest)):
         url = None
     elif settings.WEBSOCKET_URL:
         url = f"{settings.WEBSOCKET_URL}?{urlencode({'ticket': ticket_issue(user=request.user)})}"

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core import signing
 from django.urls import reverse
 from moto import mock_aws
@@ -216,10 +217,19 @@ def test_page_in_aws_gets_the_websocket_api_with_a_ticket_that_connects(member, 
     assert RealtimeConnection.objects.get().user == member
 
 
-def test_page_locally_gets_the_servers_socket(member, settings, web_client_for):
+def test_page_locally_gets_the_servers_socket(member, settings):
+    from django.test import AsyncClient
+
     settings.WEBSOCKET_URL = ""
-    response = web_client_for(member).get(reverse("live_socket"))
+    client = AsyncClient()
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    response = async_to_sync(client.get)(reverse("live_socket"))
     assert response.json()["url"] == "ws://testserver/ws/"
+
+
+def test_page_served_without_a_socket_polls(member, settings, web_client_for):
+    settings.WEBSOCKET_URL = ""
+    assert web_client_for(member).get(reverse("live_socket")).json()["url"] is None
 
 
 def test_anonymous_visitor_gets_no_socket(client):
