@@ -52,9 +52,8 @@ urlpatterns = [
     path("expenses/<int:pk>/history/", conversation.ExpenseHistoryView.as_view(), name="expense-history"),
     path("expenses/<int:pk>/comments/", conversation.ExpenseCommentsView.as_view(), name="expense-comments"),
     path("expense-reports/<int:pk>/comments/", conversation.ReportCommentsView.as_view(), name="report-comments"),
-    # Before the router, whose notifications/<pk>/ would otherwise take "preferences" for an id.
     path(
-        "notifications/preferences/",
+        "notification-preferences/",
         conversation.NotificationPreferencesView.as_view(),
         name="notification-preferences",
     ),
