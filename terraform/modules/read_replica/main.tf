@@ -52,6 +52,7 @@ resource "aws_db_instance" "replica" {
   #checkov:skip=CKV_AWS_353:Performance Insights follows the stage (var.performance_insights_enabled).
   #checkov:skip=CKV_AWS_118:Enhanced monitoring follows the stage (var.monitoring_interval).
   #checkov:skip=CKV2_AWS_60:A replica takes no snapshots of its own (backups are the primary's).
+  #checkov:skip=CKV_AWS_133:Backups are the primary's (point-in-time recovery there); a replica is rebuilt from it.
   identifier          = "${var.identifier}-replica"
   replicate_source_db = var.source_db_identifier
   instance_class      = var.instance_class

@@ -208,3 +208,12 @@ run "dev_custom_domain_is_an_origin_of_the_app" {
     error_message = "Pages served on the custom domain may post receipts to the bucket."
   }
 }
+
+run "dev_has_neither_a_replica_nor_a_cache" {
+  command = plan
+
+  assert {
+    condition     = output.db_replica_host == "" && output.db_replica_user == "" && output.redis_url == ""
+    error_message = "Dev reads from the primary and uses the database cache."
+  }
+}

@@ -208,3 +208,12 @@ run "staging_custom_domain_is_an_origin_of_the_app" {
     error_message = "Pages served on the custom domain may post receipts to the bucket."
   }
 }
+
+run "staging_has_a_read_replica_for_the_function" {
+  command = apply
+
+  assert {
+    condition     = output.db_replica_user == "mealtracker_reader"
+    error_message = "Staging reads reports and lists from a replica, signing in as the read-only role."
+  }
+}
