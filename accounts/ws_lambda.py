@@ -8,7 +8,7 @@ by a `websocket_handler_module` setting or a module importing Zappa's decorators
 import json
 import logging
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from accounts.realtime import (
     realtime_connection_open,
@@ -20,9 +20,16 @@ from accounts.realtime import (
 logger = logging.getLogger(__name__)
 
 
+def _fresh_database_connection() -> None:
+    """What Django does as each HTTP request starts (these events are not HTTP requests): drop a connection that is
+    broken or past its age. Never inside a transaction (a caller's, or a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def ws_connect(event, context=None) -> dict:
     """$connect: accept a signed ticket (`?ticket=`, from the web session) or a JWT access token (`?token=`)."""
-    close_old_connections()
+    _fresh_database_connection()
     query = event.get("queryStringParameters") or {}
     user = None
     if query.get("ticket"):
@@ -37,7 +44,7 @@ def ws_connect(event, context=None) -> dict:
 
 def ws_disconnect(event, context=None) -> dict:
     """$disconnect: forget the connection."""
-    close_old_connections()
+    _fresh_database_connection()
     realtime_connections_forget(connection_ids=[event["requestContext"]["connectionId"]])
     return {"statusCode": 200}
 
