@@ -74,4 +74,6 @@ def test_a_new_submission_appears_in_the_managers_open_queue_without_reloading(
     expect(approver.get_by_test_id("queue-count")).to_have_text("1", timeout=5000)
     expect(approver.get_by_test_id("approvals-count")).to_contain_text("1")
     assert approver.evaluate("window.__samePage") is True, "the queue changed without a reload"
+    approver.get_by_label("Select all 1").check()  # the queue swapped in works like a loaded one
+    expect(approver.get_by_text("1 selected")).to_be_visible()
     assert problems == [], f"console errors or CSP violations: {problems}"
