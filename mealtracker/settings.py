@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
         "MealTypeEnum": "expenses.choices.MealType",
         "OrderTypeEnum": "expenses.choices.OrderType",
         "ReportBasisEnum": "reports.selectors.scope.Basis",
+        "PolicyBasisEnum": "expenses.models.policies.PolicyBasis",
+        "ImportActionEnum": "reports.models.ImportAction",
         "ExpenseReportStatusEnum": "expenses.models.reports.ReportStatus",
         "ExpenseReportBasisEnum": "expenses.models.reports.ReportBasis",
         "ReimbursementBatchStatusEnum": "expenses.models.reports.BatchStatus",

@@ -25,7 +25,7 @@ from expenses.services import expense_reports as report_services
 from expenses.services import report_bundles
 from expenses.trip_selectors import trips_owned_by
 from mealtracker.api.idempotency import run_idempotently
-from mealtracker.errors import NotAllowed
+from mealtracker.errors import NotAllowed, NotFound
 
 SCOPE = OpenApiParameter(
     "scope", OpenApiTypes.STR, enum=["mine", "team"],
@@ -266,7 +266,7 @@ class ExpenseReportViewSet(
         )
         return self._respond(report)
 
-    @extend_schema(request=None, responses=BundleSerializer)
+    @extend_schema(request=None, responses={200: BundleSerializer, 201: BundleSerializer, 202: BundleSerializer})
     @action(detail=True, methods=["get", "post"])
     def bundle(self, request, pk=None):
         """GET: the latest bundle's state. POST: build a new bundle (PDF + ZIP); small reports are ready in the
@@ -275,7 +275,7 @@ class ExpenseReportViewSet(
         if request.method == "GET":
             bundle = report_bundle_latest(report)
             if bundle is None:
-                return Response({"detail": "No bundle yet.", "status": None})
+                raise NotFound("This report has no bundle yet: POST to build one.", code="no_bundle")
             return Response(BundleSerializer(bundle).data)
         bundle = report_bundles.bundle_request(report=report, actor=request.user)
         status = HTTPStatus.CREATED if bundle.status != "pending" else HTTPStatus.ACCEPTED
@@ -297,11 +297,11 @@ class ExpenseReportViewSet(
 
 class BatchSerializer(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True)
-    paid_by = serializers.EmailField(source="paid_by.email", read_only=True, default=None)
+    paid_by = serializers.EmailField(source="paid_by.email", read_only=True, default=None, allow_null=True)
     expenses = serializers.ListField(child=serializers.IntegerField(), write_only=True, required=False)
     reports = serializers.ListField(child=serializers.IntegerField(), write_only=True, required=False)
-    expense_count = serializers.IntegerField(read_only=True, default=None)
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, default=None)
+    expense_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ReimbursementBatch

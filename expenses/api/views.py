@@ -152,18 +152,18 @@ class ExpenseViewSet(CrudViewSet):
         services.expense_delete(expense=expense, actor=request.user, expected_version=version)
         return Response(status=HTTPStatus.NO_CONTENT)
 
-    def _transition(self, request, service, form_class=serializers.CommentSerializer):
+    def _transition(self, request, service, form_class=serializers.DecisionCommentSerializer):
         form = form_class(data=request.data)
         form.is_valid(raise_exception=True)
         return self._respond(service(expense=self.get_object(), actor=request.user, **form.validated_data))
 
-    @extend_schema(request=serializers.CommentSerializer, responses=serializers.ExpenseSerializer)
+    @extend_schema(request=serializers.DecisionCommentSerializer, responses=serializers.ExpenseSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """The owner sends a draft or rejected business meal for approval."""
         return self._transition(request, services.expense_submit)
 
-    @extend_schema(request=serializers.CommentSerializer, responses=serializers.ExpenseSerializer)
+    @extend_schema(request=serializers.DecisionCommentSerializer, responses=serializers.ExpenseSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """The owner's manager (never the owner) or an admin approves a submitted meal."""
@@ -175,7 +175,7 @@ class ExpenseViewSet(CrudViewSet):
         """Send a submitted meal back to its owner with a reason."""
         return self._transition(request, services.expense_reject, serializers.RejectSerializer)
 
-    @extend_schema(request=serializers.CommentSerializer, responses=serializers.ExpenseSerializer)
+    @extend_schema(request=serializers.DecisionCommentSerializer, responses=serializers.ExpenseSerializer)
     @action(detail=True, methods=["post"])
     def reimburse(self, request, pk=None):
         """Record that an approved meal has been paid back."""

@@ -363,7 +363,7 @@ ROWS += [
         data=lambda w: {"expenses": [w.business_expense("draft").pk]}),
     Row("expenses_api:report-remove-lines", "post", OWNER_ONLY_WRITE, kwargs=_report_pk(),
         data=lambda w: {"expenses": [_report(w)[1].pk]}),
-    Row("expenses_api:report-bundle", "get", EXPENSE_READ, kwargs=_report_pk()),
+    Row("expenses_api:report-bundle", "get", EXPENSE_READ, kwargs=_ready_bundle),
     Row("expenses_api:report-bundle", "post", (401, 201, 404, 201, 404, 201), kwargs=_report_pk()),
     Row("expenses_api:report-bundle-download", "get", EXPENSE_READ, kwargs=_ready_bundle),
     Row("expenses_api:batch-list", "get", SIGNED_IN_200),

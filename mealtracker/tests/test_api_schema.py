@@ -48,10 +48,14 @@ def _json_schema(node):
 
 
 def operation_for(path: str, method: str):
-    for template, operations in openapi()["paths"].items():
-        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) and method in operations:
-            return operations[method]
-    return None
+    # A literal path (/rewards-programs/export/) wins over a template that also matches it (/rewards-programs/{id}/),
+    # as in Django's URL resolution of these routes.
+    matches = [
+        (template.count("{"), operations[method])
+        for template, operations in openapi()["paths"].items()
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) and method in operations
+    ]
+    return min(matches, key=lambda match: match[0])[1] if matches else None
 
 
 def documented_rows():

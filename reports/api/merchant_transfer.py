@@ -31,7 +31,10 @@ class MerchantExportView(APIView):
         operation_id="exports_merchants",
         description="`file_format`: csv (a line per merchant and linked restaurant) or json "
         "(`{kind, schema_version, merchants: [{..., restaurants: [...]}]}`). Admins only.",
-        responses={(200, media): OpenApiResponse(OpenApiTypes.BINARY) for media in ("text/csv", "application/json")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+        },
     )
     def get(self, request, file_format: str):
         return merchants_download(file_format)

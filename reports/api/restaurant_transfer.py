@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports.api.serializers import ImportBatchSerializer, ImportUploadSerializer
-from reports.models import ImportRow
+from reports.models import ImportAction, ImportRow
 from reports.services import restaurant_imports as services
 from reports.services.exports import CONTENT_TYPES, attachment
 from reports.services.restaurant_transfer import restaurants_csv, restaurants_for_export, restaurants_json
@@ -74,7 +74,7 @@ class RestaurantImportRowPageSerializer(serializers.Serializer):
 
 
 class RestaurantImportRowChoiceSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["apply", "skip"])
+    action = serializers.ChoiceField(choices=ImportAction.choices)
 
 
 def _body(batch, **extra) -> dict:
@@ -87,7 +87,10 @@ class RestaurantExportView(APIView):
     @extend_schema(
         operation_id="exports_restaurants",
         description="`file_format`: csv or json (`{kind, schema_version, restaurants: [...]}`).",
-        responses={(200, media): OpenApiResponse(OpenApiTypes.BINARY) for media in ("text/csv", "application/json")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+        },
     )
     def get(self, request, file_format: str):
         if file_format not in EXPORT_FORMATS:

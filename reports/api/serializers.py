@@ -12,7 +12,7 @@ from expenses.choices import ExpenseStatus, MealType, OrderType
 from expenses.models import Category, MealPolicy, PolicyBasis, PolicyFlag
 from expenses.selectors import categories_owned_by
 from mealtracker.serialization import json_value
-from reports.models import Budget, BudgetPeriod, ImportBatch, ImportRow, Notice
+from reports.models import Budget, BudgetPeriod, ImportAction, ImportBatch, ImportRow, Notice
 from reports.selectors import PERIODS, Basis, Report, ReportFilters, Scope
 
 
@@ -239,7 +239,7 @@ class ImportRowSerializer(serializers.ModelSerializer):
 
 
 class ImportRowUpdateSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["apply", "skip"], required=False)
+    action = serializers.ChoiceField(choices=ImportAction.choices, required=False)
     values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 

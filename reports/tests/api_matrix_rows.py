@@ -104,7 +104,7 @@ ROWS = [
     Row("reports_api:import-rows", "get", OWN_ONLY_200, kwargs=lambda w: {"pk": _batch(w).pk}),
     Row("reports_api:import-row", "patch", OWN_ONLY_200, kwargs=_row, data={"action": "skip"}),
     Row("reports_api:import-apply", "post", OWN_ONLY_200, kwargs=lambda w: {"pk": _batch(w).pk}),
-    Row("reports_api:export-restaurants", "get", SIGNED_IN_200, kwargs={"file_format": "csv"}),
+    Row("reports_api:export-restaurants", "get", SIGNED_IN_200, kwargs={"file_format": "json"}),
     Row("reports_api:export-merchants", "get", ADMIN_ONLY_200, kwargs={"file_format": "json"}),
     Row("reports_api:merchant-import", "post", ADMIN_ONLY_200, format="multipart",
         data=lambda w: {"file": SimpleUploadedFile("brands.csv", b"name\nMatrix Brand\n", content_type="text/csv")}),
