@@ -392,11 +392,11 @@ class PolicyFlagAdmin(ReadOnlyAdmin):
 
 
 # Trips, per-diem rates, favourites and recurring meals: registered by their own module.
-from expenses import trip_admin  # noqa: E402, F401
-from expenses import split_admin  # noqa: E402, F401  (items, shares and settlements, read-only)
-
 # Expense reports and reimbursement batches.
-from expenses import admin_reports  # noqa: E402, F401
-
 # Webhook endpoints and deliveries (admins), the expense history (read-only).
-from expenses import admin_webhooks  # noqa: E402, F401
+from expenses import (  # noqa: E402
+    admin_reports,  # noqa: F401
+    admin_webhooks,  # noqa: F401
+    split_admin,  # noqa: F401  (items, shares and settlements, read-only)
+    trip_admin,  # noqa: F401
+)

@@ -150,12 +150,7 @@ class Expense(models.Model):
             if value is not None and value < 0:
                 errors[field] = f"The {field} cannot be negative."
         charges = (self.tax, self.tip, self.fees)
-        if (
-            self.amount is not None
-            and None not in charges
-            and "amount" not in errors
-            and sum(charges) > self.amount
-        ):
+        if self.amount is not None and None not in charges and "amount" not in errors and sum(charges) > self.amount:
             errors["amount"] = "The total must include the tax, tip and fees, so it cannot be smaller than them."
         if self.is_business and self.status == ExpenseStatus.RECORDED:
             errors["status"] = "A business meal goes through approval; it starts as a draft."

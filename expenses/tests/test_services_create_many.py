@@ -18,7 +18,8 @@ from mealtracker.errors import DomainError
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.now() - datetime.timedelta(days=1)
 COMPARED = ["amount", "tax", "tip", "currency", "reporting_amount", "exchange_rate", "occurred_at", "meal_type",
-            "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose", "status", "restaurant_id", "category_id", "cleared_on", "version"]  # fmt: skip
+            "order_type", "party_size", "payment_method", "notes", "is_business", "business_purpose", "status",
+            "restaurant_id", "category_id", "cleared_on", "version"]  # fmt: skip
 
 
 def draft(**overrides) -> dict:

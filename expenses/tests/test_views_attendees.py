@@ -52,7 +52,9 @@ def test_the_form_offers_the_teams_colleagues_and_guest_rows(web_client_for, mem
 
 
 def test_a_meal_is_saved_with_a_colleague_and_a_guest(web_client_for, member, teammate):
-    data = form_data(attendees=[teammate.pk], guest_0_name="Ann Lee", guest_0_company="ACME", guest_0_relationship="client")
+    data = form_data(
+        attendees=[teammate.pk], guest_0_name="Ann Lee", guest_0_company="ACME", guest_0_relationship="client"
+    )
 
     response = web_client_for(member).post(reverse("expense_create"), data)
 
