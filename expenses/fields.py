@@ -117,6 +117,9 @@ FIELDS_BY_NAME = {field.name: field for field in EXPENSE_FIELDS}
 
 # The expense's own rows, declared like fields: written and read with the expense, kept in its column order.
 ROW_RELATIONS = frozenset({"attendees"})
+# The expense's place in finance's own objects (an expense report, a reimbursement batch): set by the report and
+# batch services, never entered or exported as a fact of the meal.
+MEMBERSHIP_RELATIONS = frozenset({"report", "batch"})
 # What the services accept as fields (tags and attendees travel as their own arguments); what people type.
 EDITABLE_FIELD_NAMES = frozenset(
     f.name for f in EXPENSE_FIELDS if f.editable and f.name != "tags" and f.name not in ROW_RELATIONS

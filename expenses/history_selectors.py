@@ -1,7 +1,11 @@
 """Reads of the expense history: the entries for the page and the API, flat rows for the report bundle."""
 
+import datetime
+
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 
 from expenses.models import Expense, ExpenseChange
 
@@ -40,6 +44,22 @@ def field_label(name: str) -> str:
     return str(verbose_name).capitalize() if verbose_name else name.replace("_", " ").capitalize()
 
 
+def _readable(name: str, value: str | None) -> str | None:
+    """A recorded moment or day as people read it (the moment in the reader's time zone), anything else as is."""
+    try:
+        field = Expense._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    try:
+        if value and isinstance(field, models.DateTimeField):
+            return formats.date_format(timezone.localtime(datetime.datetime.fromisoformat(value)), "j M Y, H:i")
+        if value and isinstance(field, models.DateField):
+            return formats.date_format(datetime.date.fromisoformat(value), "j M Y")
+    except ValueError:  # a value recorded in another shape stays as recorded
+        return value
+    return value
+
+
 def expense_history_entries(expense: Expense) -> list[dict]:
     """The history for the expense page: each write with its fields' labels, old and new values (one query)."""
     entries = []
@@ -47,8 +67,8 @@ def expense_history_entries(expense: Expense) -> list[dict]:
         fields = [
             {
                 "label": field_label(name),
-                "old": values.get("old_label") or values.get("old"),
-                "new": values.get("new_label") or values.get("new"),
+                "old": values.get("old_label") or _readable(name, values.get("old")),
+                "new": values.get("new_label") or _readable(name, values.get("new")),
             }
             for name, values in change.changes.items()
         ]

@@ -1,13 +1,14 @@
 """The ASGI server's /ws/: only signed-in users connect, and each receives its own user's live updates."""
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts.realtime import push
 from mealtracker.asgi import application
+from mealtracker.tests.async_support import run_async
 
 # Channels reads the session in its own database step (closing stale connections around it): committed data only.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def test_anonymous_visitor_is_refused():
         await communicator.disconnect()
         return connected
 
-    assert async_to_sync(scenario)() is False
+    assert run_async(scenario) is False
 
 
 def test_socket_from_another_site_is_refused(member):
@@ -49,7 +50,7 @@ def test_socket_from_another_site_is_refused(member):
         await communicator.disconnect()
         return connected
 
-    assert async_to_sync(scenario)() is False
+    assert run_async(scenario) is False
 
 
 def test_signed_in_user_receives_own_events_only(member, outsider):
@@ -65,7 +66,7 @@ def test_signed_in_user_receives_own_events_only(member, outsider):
         await theirs.disconnect()
         return received, nothing_for_outsider
 
-    received, nothing_for_outsider = async_to_sync(scenario)()
+    received, nothing_for_outsider = run_async(scenario)
     assert received == {"event": "expense.approved", "expense": 7, "status": "approved"}
     assert nothing_for_outsider
 
@@ -82,7 +83,7 @@ def test_every_open_page_of_a_user_receives_the_event(member):
         await second.disconnect()
         return events
 
-    assert [event["event"] for event in async_to_sync(scenario)()] == ["expense.submitted", "expense.submitted"]
+    assert [event["event"] for event in run_async(scenario)] == ["expense.submitted", "expense.submitted"]
 
 
 def test_ping_is_answered(member):
@@ -95,4 +96,4 @@ def test_ping_is_answered(member):
         await communicator.disconnect()
         return answer
 
-    assert async_to_sync(scenario)() == {"type": "pong"}
+    assert run_async(scenario) == {"type": "pong"}

@@ -176,12 +176,13 @@ class RewardsProgramViewSet(
     def import_file(self, request):
         """Create or update programmes by name from an export (a `file`, `csv` text or a JSON document's
         `programs`); all or nothing. Unknown merchants are warnings."""
+        data = request.data if isinstance(request.data, dict) else {}  # a JSON body may be null or a list
         if "file" in request.FILES:
             document, csv_text = loyalty_file_read(request.FILES["file"])
-        elif "programs" in request.data:
-            document, csv_text = {"programs": request.data["programs"]}, None
-        elif "csv" in request.data:
-            document, csv_text = None, str(request.data["csv"])
+        elif "programs" in data:
+            document, csv_text = {"programs": data["programs"]}, None
+        elif "csv" in data:
+            document, csv_text = None, str(data["csv"])
         else:
             raise DomainError("Send a file, CSV text or a JSON export.", field="file")
         summary = loyalty_import(request.user, document=document, csv_text=csv_text)

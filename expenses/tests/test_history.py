@@ -245,3 +245,18 @@ def test_receipts_attached_and_removed_are_recorded(api_client_for, member):
     client.delete(reverse("expenses_api:receipt-detail", args=[created.json()["id"]]))
     assert last_change(expense).changes["receipts"] == {"old": "lunch.png", "new": None, "old_label": None,
                                                         "new_label": None}  # fmt: skip
+
+
+def test_the_page_shows_a_changed_moment_in_the_readers_time_zone(web_client_for, member):
+    member.timezone = "Asia/Tokyo"
+    member.save(update_fields=["timezone"])
+    expense = ExpenseFactory(owner=member, occurred_at=datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC))
+    services.expense_update(
+        expense=expense, actor=member, occurred_at=datetime.datetime(2026, 3, 2, 4, 15, tzinfo=datetime.UTC)
+    )
+
+    page = web_client_for(member).get(reverse("expense_detail", args=[expense.pk])).content.decode()
+
+    assert "2 Mar 2026, 12:30" in page  # 03:30 UTC, read in Tokyo
+    assert "2 Mar 2026, 13:15" in page
+    assert "2026-03-02T04:15:00+00:00" not in page

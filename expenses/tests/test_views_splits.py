@@ -117,7 +117,13 @@ def test_settling_up_records_a_settlement_and_clears_the_balance(member, teammat
     assert response.status_code == HTTPStatus.FOUND
     settlement = Settlement.objects.get()
     assert (settlement.payer, settlement.payee, settlement.recorded_by) == (teammate, member, teammate)
-    assert "Settled up" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Settled up" in page
+    assert "you owe" not in page  # the meal's share row says settled, not owed
+    assert f"<strong>{member}</strong> paid, your share" in page
+    overview = web_client_for(member).get(reverse("balances")).content.decode()
+    assert "owes you" not in overview
+    assert f"<strong>{teammate}</strong>'s share" in overview
 
 
 def test_a_balance_page_with_a_stranger_is_not_found(member, outsider, web_client_for):

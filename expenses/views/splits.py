@@ -31,6 +31,16 @@ from mealtracker.web import user_page
 LIST_LIMIT = 50
 
 
+def _marked_settled(shares, balances, *, other_of) -> list:
+    """Each share row, marked settled when its person's balance in its currency stands at zero, so no row says
+    "owes you" above a balance that says "settled up"."""
+    settled = {(b.other.pk, b.currency) for b in balances if not b.net}
+    rows = list(shares[:LIST_LIMIT])
+    for share in rows:
+        share.settled = (other_of(share), share.expense.currency) in settled
+    return rows
+
+
 def _own_expense(request, pk):
     expense = expense_get(user=request.user, pk=pk)
     if expense.owner_id != request.user.pk:
@@ -89,10 +99,11 @@ def split_edit(request, pk):
 @user_page
 def balances(request):
     """Where I stand with each colleague (per currency), what I owe and what I am owed, newest meals first."""
+    balances = balances_for(request.user)
     context = {
-        "balances": balances_for(request.user),
-        "owed_by_me": list(debts_owed_by(request.user)[:LIST_LIMIT]),
-        "owed_to_me": list(debts_owed_to(request.user)[:LIST_LIMIT]),
+        "balances": balances,
+        "owed_by_me": _marked_settled(debts_owed_by(request.user), balances, other_of=lambda s: s.expense.owner_id),
+        "owed_to_me": _marked_settled(debts_owed_to(request.user), balances, other_of=lambda s: s.user_id),
     }
     return render(request, "expenses/balances.html", context)
 
@@ -124,8 +135,12 @@ def balance_with(request, user_pk):
     context = {
         "other": other,
         "balances": standing,
-        "owed_by_me": list(debts_owed_by(request.user).filter(expense__owner=other)[:LIST_LIMIT]),
-        "owed_to_me": list(debts_owed_to(request.user).filter(user=other)[:LIST_LIMIT]),
+        "owed_by_me": _marked_settled(
+            debts_owed_by(request.user).filter(expense__owner=other), standing, other_of=lambda s: s.expense.owner_id
+        ),
+        "owed_to_me": _marked_settled(
+            debts_owed_to(request.user).filter(user=other), standing, other_of=lambda s: s.user_id
+        ),
         "settlements": list(settlements_visible_to(request.user).filter(payer__in=[other, request.user],
                                                                         payee__in=[other, request.user])[:LIST_LIMIT]),
         "form": form,

@@ -8,7 +8,13 @@ the log, never in the response.
 import logging
 from http import HTTPStatus
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
@@ -130,6 +136,12 @@ def problem_exception_handler(exc, context):
         status, detail, code, errors = _from_domain_error(exc)
     elif isinstance(exc, Http404):
         status, detail, code, errors = 404, "Not found.", "not_found", {}
+    elif isinstance(exc, RequestDataTooBig):
+        status, detail, code, errors = 413, "The request body is too large.", "request_too_large", {}
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        status, detail, code, errors = 400, "The request carries more fields or files than allowed.", "too_many", {}
+    elif isinstance(exc, SuspiciousOperation):
+        status, detail, code, errors = 400, "The request could not be read.", "malformed_request", {}
     elif isinstance(exc, PermissionDenied):
         status, detail, code, errors = 403, "You do not have permission to do this.", "permission_denied", {}
     elif isinstance(exc, DATABASE_ERRORS):

@@ -78,6 +78,23 @@ def test_malformed_json_is_a_400_problem(member, api_client_for):
     assert_problem(response, HTTPStatus.BAD_REQUEST)
 
 
+def test_a_form_with_more_fields_than_allowed_is_a_400_problem(member, api_client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = {f"field_{number}": "x" for number in range(11)}
+
+    response = api_client_for(member).post(reverse("expenses_api:expense-list"), fields, format="multipart")
+
+    assert assert_problem(response, HTTPStatus.BAD_REQUEST)["code"] == "too_many"
+
+
+def test_a_null_json_body_is_a_400_naming_the_field(member, api_client_for):
+    response = api_client_for(member).generic(
+        "POST", reverse("expenses_api:rewards-program-import"), "null", content_type="application/json"
+    )
+
+    assert list(assert_problem(response, HTTPStatus.BAD_REQUEST)["errors"]) == ["file"]
+
+
 def test_unsupported_method_is_a_405_problem(member, api_client_for):
     expense = ExpenseFactory(owner=member)
 

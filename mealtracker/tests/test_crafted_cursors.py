@@ -59,9 +59,12 @@ def manager_with_data(manager, member):
 @pytest.mark.parametrize("path", cursor_list_paths())
 @pytest.mark.parametrize("crafted", CRAFTED_CURSORS.values(), ids=CRAFTED_CURSORS.keys())
 def test_a_crafted_cursor_is_a_400_naming_the_cursor_or_a_page_on_every_list(
-    manager_with_data, api_client_for, path, crafted
+    manager_with_data, site_admin, api_client_for, path, crafted
 ):
-    response = api_client_for(manager_with_data).get(f"{path}?{urlencode({'cursor': crafted})}")
+    client = api_client_for(manager_with_data)
+    if client.get(path).status_code == HTTPStatus.FORBIDDEN:  # a list for admins only (webhook endpoints)
+        client = api_client_for(site_admin)
+    response = client.get(f"{path}?{urlencode({'cursor': crafted})}")
 
     # A position any row could have ("abc" for a list ordered by name) is a page like any other.
     if response.status_code != HTTPStatus.OK:

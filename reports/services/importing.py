@@ -12,7 +12,7 @@ import zipfile
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 
-from expenses.choices import MealType, OrderType, PaymentMethod
+from expenses.choices import MealType, OrderType, PaymentMethod, RateSource
 from expenses.fields import EXPORT_TITLES
 from expenses.models import Restaurant
 from expenses.services.catalog import normalise_tag_name
@@ -42,6 +42,7 @@ ALIASES = {
     "tip": ["tip", "tip_amount", "gratuity"],
     "fees": ["fees", "fee", "service_charge", "delivery_fee"],
     "exchange_rate": ["exchange_rate", "rate", "fx_rate"],
+    "rate_source": ["rate_source"],
     "charged_amount": ["charged_amount", "card_charged", "card_amount", "billed_amount", "billing_amount"],
     "charged_currency": ["charged_currency", "card_currency", "billing_currency"],
     "meal_type": ["meal_type", "meal"],
@@ -430,6 +431,9 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
             values["exchange_rate"] = str(rate)
         except InvalidOperation:
             errors["exchange_rate"] = f"{cells['exchange_rate']!r} is not a positive rate"
+        # Our own export's record of a stored rate (its code in CSV/JSON, its label in XLSX).
+        if str(cells.get("rate_source") or "").strip().lower() in {RateSource.STORED, RateSource.STORED.label.lower()}:
+            values["rate_source"] = RateSource.STORED
     if not _blank(cells.get("charged_amount")):  # dual-amount entry: what the card charged, in the card's currency
         charged_currency = str(cells.get("charged_currency") or "").strip().upper() or default_currency
         if not is_currency_code(charged_currency):

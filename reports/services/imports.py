@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from expenses import services as expense_services
+from expenses.choices import RateSource
 from expenses.models import Category, ChangeSource, Expense, Restaurant
 from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
@@ -139,14 +140,18 @@ def import_row_initial(row: ImportRow, owner: User) -> dict:
 def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
     """A foreign-currency row without a rate must find one now, or ask the user for it (never 1.0)."""
     currency = values.get("currency")
-    if currency == settings.REPORTING_CURRENCY or values.get("exchange_rate") or not values.get("occurred_at"):
-        return
-    if values.get("charged_amount"):  # the card's amount gives the rate
-        return
+    if currency == settings.REPORTING_CURRENCY or not values.get("occurred_at") or values.get("charged_amount"):
+        return  # no conversion, or the card's amount gives the rate
     day = _moment(values, owner).astimezone(owner.tzinfo).date()
     key = (currency, day)
     if key not in cache:
         cache[key] = stored_rate(*key)
+    if values.get("exchange_rate"):
+        # A rate our export says was the stored one stays "stored" when this instance stores the same rate for that
+        # day; otherwise it is kept as the file's (typed) rate.
+        if values.get("rate_source") and cache[key] != Decimal(values["exchange_rate"]):
+            values.pop("rate_source")
+        return
     if cache[key] is None:
         errors["exchange_rate"] = missing_rate(*key).message
 
@@ -347,6 +352,8 @@ def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) 
             categories[key] = expense_services.category_create(owner=owner, name=values["category_name"])
         category = categories[key]
     rate = Decimal(values["exchange_rate"]) if values.get("exchange_rate") else None
+    if values.get("rate_source") == RateSource.STORED:  # checked equal to this instance's stored rate at review
+        rate = None
     return {
         "amount": Decimal(values["amount"]),
         "occurred_at": datetime.datetime.fromisoformat(values["occurred_at"]),

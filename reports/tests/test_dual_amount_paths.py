@@ -41,6 +41,25 @@ def test_an_imported_row_with_the_card_amount_takes_its_rate_from_the_card(membe
     )
 
 
+@pytest.mark.parametrize(
+    ("file_rate", "source", "rate_date"),
+    [
+        ("1.08000000", RateSource.STORED, datetime.date(2026, 3, 1)),  # the stored rate of the day: still "stored"
+        ("1.20", RateSource.TYPED, datetime.date(2026, 3, 2)),  # a rate that is not ours: kept, and called typed
+    ],
+)
+def test_an_exported_stored_rate_stays_stored_only_when_it_is_the_rate_stored_here(
+    member, euro_rate, file_rate, source, rate_date
+):
+    payload = f"date,time,amount,currency,exchange_rate,rate_source\n2026-03-02,12:30,40.00,EUR,{file_rate},stored\n"
+
+    batch = import_batch_create(owner=member, filename="rates.csv", payload=payload.encode())
+    import_batch_apply(batch=batch, actor=member)
+
+    expense = Expense.objects.get(owner=member)
+    assert (expense.exchange_rate, expense.rate_source, expense.rate_date) == (Decimal(file_rate), source, rate_date)
+
+
 def test_a_card_amount_imports_even_when_no_rate_is_stored_for_the_day(member):
     payload = b"date,amount,currency,charged_amount\n2026-03-02,4000,JPY,27.31\n"
 

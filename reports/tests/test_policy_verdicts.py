@@ -90,7 +90,7 @@ def change_in_admin(client_for, admin, expense, after):
     form = {
         **values, "order_type": "dine_in", "occurred_at_0": moment.date().isoformat(),
         "occurred_at_1": moment.strftime("%H:%M:%S"), "restaurant": "", "category": "", "cleared_on": "",
-        "payment_method": "", "notes": "",
+        "payment_method": "", "notes": "", "fees": "0.00",
     }  # fmt: skip
     if not values["is_business"]:
         form.pop("is_business")

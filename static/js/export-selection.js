@@ -1,4 +1,4 @@
-/* Expenses list: "Export selected" buttons come alive once a meal is ticked and say how many are; the ticked boxes
+/* Expenses list: the "Export selected" bar appears once a meal is ticked and says how many are; the ticked boxes
    (also on rows loaded later) belong to the export form through their form= attribute and send ids=. */
 (function () {
   "use strict";
@@ -10,6 +10,7 @@
     var idle = label.textContent;
     function update() {
       var ticked = document.querySelectorAll("input[name=ids][form=export-selection]:checked").length;
+      form.hidden = ticked === 0;
       form.querySelectorAll("button").forEach(function (button) { button.disabled = ticked === 0; });
       label.textContent = ticked ? "Export " + ticked + " selected as:" : idle;
     }
