@@ -1,6 +1,6 @@
-"""A report's bundle for finance: one PDF (a cover with the totals and what the report covers, a section per meal,
-each receipt image on its own page, the approval history) and a ZIP (that PDF, the original receipt files and the
-lines as CSV and XLSX).
+"""A report's bundle for finance: one PDF (a cover with the totals and what the report covers, a section per meal
+with its approval history and its changes, each receipt image on its own page) and a ZIP (that PDF, the original
+receipt files, the lines as CSV and XLSX and the meals' change history as CSV).
 
 Built on disk, one meal and one receipt at a time: receipts are read in chunks into the ZIP and drawn scaled
 down into the PDF, so memory stays bounded whatever the report's size (docs/approvals.md has the figures). Small
@@ -33,8 +33,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from accounts.models import User
 from expenses.approval_chain import approval_chain
+from expenses.history_selectors import (
+    HISTORY_CSV_COLUMNS,
+    change_actor,
+    change_fields,
+    history_prefetch,
+    report_history_rows,
+)
 from expenses.models import BundleStatus, ExpenseReport, Receipt, ReportBundle
 from expenses.report_selectors import report_lines, report_totals, reports_visible_to
+from mealtracker.csv_cells import neutralise
 from mealtracker.errors import NotFound
 from mealtracker.money import format_money
 
@@ -169,7 +177,7 @@ def write_pdf(report: ExpenseReport, path: Path) -> None:
     _cover(pen, report)
     zone = report.owner.tzinfo
     receipts_by_expense = {}
-    lines = report_lines(report)
+    lines = report_lines(report).prefetch_related(history_prefetch())  # each chunk's history, not the report's
     for receipt in Receipt.objects.filter(expense__report=report).order_by("expense_id", "created_at", "id"):
         receipts_by_expense.setdefault(receipt.expense_id, []).append(receipt)
     for number, expense in enumerate(lines.iterator(chunk_size=100), start=1):
@@ -197,12 +205,26 @@ def write_pdf(report: ExpenseReport, path: Path) -> None:
         chain = approval_chain(expense, expense.listed_events)
         if chain:
             pen.line("Chain: " + " -> ".join(f"{step.label} ({step.state})" for step in chain), size=8)
+        _changes(pen, expense.listed_changes, zone)
         receipts = receipts_by_expense.get(expense.pk, [])
         pen.line(f"Receipts: {len(receipts)}", size=8)
         for receipt in receipts:
             _receipt_page(pen, receipt, number)
     pen.new_page()
     canvas.save()
+
+
+def _changes(pen: _Pen, changes, zone) -> None:
+    """The meal's field history: when (in the report owner's zone), who, through what, and each field's change."""
+    if not changes:
+        return
+    pen.line("Changes", size=10, bold=True, gap=5)
+    for change in changes:
+        stamp = timezone.localtime(change.created_at, zone)
+        who = change_actor(change) or "someone"
+        pen.line(f"{stamp:%d %b %Y %H:%M} · {who} · {change.get_source_display()}", size=8, gap=2)
+        for field in change_fields(change, zone=zone):
+            pen.line(f"      {field['label']}: {field['old'] or '—'} -> {field['new'] or '—'}", size=8)
 
 
 def _cover(pen: _Pen, report: ExpenseReport) -> None:
@@ -274,7 +296,7 @@ def _line_rows(report: ExpenseReport):
     zone = report.owner.tzinfo
     for expense in report_lines(report).prefetch_related("receipts").iterator(chunk_size=200):
         flag = getattr(expense, "policy_flag", None)
-        yield [
+        row = [
             expense.pk,
             timezone.localtime(expense.occurred_at, zone).date().isoformat(),
             str(expense.restaurant or ""),
@@ -291,6 +313,7 @@ def _line_rows(report: ExpenseReport):
             "; ".join(attendee.label for attendee in expense.listed_attendees),
             len(expense.receipts.all()),
         ]
+        yield [neutralise(cell) for cell in row]  # names and purposes are typed by people: never a formula
 
 
 def _safe_name(text: str) -> str:
@@ -299,7 +322,7 @@ def _safe_name(text: str) -> str:
 
 
 def write_zip(report: ExpenseReport, pdf_path: Path, zip_path: Path) -> None:
-    """The ZIP at `zip_path`: the PDF, every receipt as uploaded, and the lines as CSV and XLSX."""
+    """The ZIP at `zip_path`: the PDF, every receipt as uploaded, the lines as CSV and XLSX, and the history."""
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.write(pdf_path, "report.pdf")
         with archive.open("lines.csv", "w") as raw:
@@ -315,6 +338,14 @@ def write_zip(report: ExpenseReport, pdf_path: Path, zip_path: Path) -> None:
             sheet.append(row)
         with archive.open("lines.xlsx", "w") as raw:
             workbook.save(raw)
+        with archive.open("history.csv", "w") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            writer = csv.writer(text)
+            writer.writerow(HISTORY_CSV_COLUMNS)
+            for row in report_history_rows(report):
+                writer.writerow([neutralise(cell) for cell in row])
+            text.flush()
+            text.detach()
         receipts = Receipt.objects.filter(expense__report=report).order_by("expense_id", "created_at", "id")
         for receipt in receipts.iterator(chunk_size=200):
             suffix = Path(receipt.file.name).suffix

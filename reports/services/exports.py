@@ -26,6 +26,7 @@ from expenses.attendee_selectors import attendee_entries, attendee_entries_text
 from expenses.fields import EXPENSE_FIELDS, EXPORT_COLUMNS, FIELDS_BY_NAME, Kind
 from expenses.models import Expense
 from mealtracker.aggregates import CommaJoined
+from mealtracker.csv_cells import FORMULA_PREFIXES, neutralise  # noqa: F401 - imported from here by the exports
 from mealtracker.serialization import json_value
 from reports.selectors import ReportFilters, Scope
 from reports.selectors.exports import currency_totals, filter_lines
@@ -34,7 +35,6 @@ from reports.services import exports_postgresql
 EXPORT_SCHEMA_VERSION = 1
 CHUNK_SIZE = 2000
 PDF_MAX_ROWS = 10_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # The stable expense export format (v1), one column list for every format, derived from the expense's one field
 # declaration (expenses/fields.py). The columns keep the original app's names so its users' tools keep working;
@@ -53,13 +53,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _text(value) -> str:
