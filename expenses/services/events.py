@@ -60,8 +60,7 @@ def publish(
         event, actor=actor, expense=expense, report=report, reason=reason, comment=comment, people=people,
         expenses=list(expenses), details=details,
     )  # fmt: skip
-    emailed_elsewhere = bool(details.get("emailed"))  # budget alerts are mailed by the budget service itself
-    notifications_record(drafts, actor=actor, expense=expense, report=report, emailed_elsewhere=emailed_elsewhere)
+    notifications_record(drafts, actor=actor, expense=expense, report=report)
     _push_live(event, expense=expense, report=report, drafts=drafts)
     if event in WEBHOOK_EVENTS:
         payload = event_payload(event, actor=actor, expense=expense, report=report, batch=batch, reason=reason)
@@ -195,7 +194,8 @@ def _notifications_for(event, *, actor, expense, report, reason, comment, people
         link = reverse("approval_queue")
         return [NotificationDraft(p, NotificationKind.REMINDER, title, body, link) for p in people]
     if event == "budget.alert":
-        return [NotificationDraft(p, NotificationKind.BUDGET_ALERT, "Budget alert", reason, "") for p in people]
+        title = f"Budget alert: {reason}"  # says which budget in a digest's one line too
+        return [NotificationDraft(p, NotificationKind.BUDGET_ALERT, title, reason, "") for p in people]
     if event == "comment.created":
         return _comment_notifications(comment, actor=actor)
     if subject == "expense" and expense is not None:

@@ -37,20 +37,16 @@ def preferences_for(user: User) -> NotificationPreferences:
         return NotificationPreferences(user=user)
 
 
-def notifications_record(
-    drafts: list[NotificationDraft], *, actor=None, expense=None, report=None, emailed_elsewhere: bool = False
-) -> list:
-    """Write the notifications (one per recipient and kind) and e-mail those wanted at once after the commit
-    (`emailed_elsewhere`: the caller sends its own e-mail, so none is sent here)."""
+def notifications_record(drafts: list[NotificationDraft], *, actor=None, expense=None, report=None) -> list:
+    """Write the notifications (one per recipient and kind) and e-mail those wanted at once after the commit; the
+    others wait for the daily digest or are not e-mailed, by the recipient's preferences."""
     seen, rows = set(), []
     for draft in drafts:
         if not draft.recipient.is_active or (draft.recipient.pk, draft.kind) in seen:
             continue
         seen.add((draft.recipient.pk, draft.kind))
         prefs = preferences_for(draft.recipient)
-        if emailed_elsewhere:
-            state = EmailState.SENT
-        elif not prefs.emails(draft.kind):
+        if not prefs.emails(draft.kind):
             state = EmailState.NONE
         elif prefs.delivery == EmailDelivery.DIGEST:
             state = EmailState.PENDING
@@ -67,7 +63,7 @@ def notifications_record(
         per_user[notification.recipient_id] = per_user.get(notification.recipient_id, 0) + 1
     for user_id, count in per_user.items():
         User.objects.filter(pk=user_id).update(unread_notifications=F("unread_notifications") + count)
-    instant = [] if emailed_elsewhere else [n for n in created if n.email_state == EmailState.SENT]
+    instant = [n for n in created if n.email_state == EmailState.SENT]
     if instant:
         transaction.on_commit(lambda: [_email_one(n) for n in instant])
     return created

@@ -190,13 +190,14 @@ def test_preferences_page_saves_choices(member, web_client_for):
     assert NotificationKind.REJECTED in prefs.muted_kinds
 
 
-def test_a_budget_alert_is_under_the_bell_and_mailed_once(member):
+def test_a_budget_alert_is_under_the_bell_and_mailed_once(member, django_capture_on_commit_callbacks):
     from reports.services.budgets import budget_alerts_send
     from reports.tests.factories import BudgetFactory
 
     BudgetFactory(user=member, amount=Decimal("10.00"))
     services.expense_create(owner=member, amount=Decimal("42.00"), occurred_at=timezone.now())
-    budget_alerts_send()
+    with django_capture_on_commit_callbacks(execute=True):
+        budget_alerts_send()
     notification = Notification.objects.get(recipient=member)
     assert notification.kind == NotificationKind.BUDGET_ALERT
     assert "used up" in notification.body

@@ -1,14 +1,12 @@
 """Budgets: who may set them, how much of the current period they have used, and the 80 % / 100 % alerts."""
 
 import datetime
-import logging
 import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -22,8 +20,6 @@ from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import as_money, format_money, has_valid_precision, precision_error, quantize
 from reports.models import Budget, BudgetAlert, BudgetPeriod, Notice
-
-logger = logging.getLogger(__name__)
 
 THRESHOLDS = (80, 100)
 TENTH = Decimal("0.1")
@@ -208,7 +204,8 @@ def _alert_message(budget: Budget, threshold: int, progress: BudgetProgress) -> 
 
 
 def budget_alerts_send(*, now: datetime.datetime | None = None) -> list[BudgetAlert]:
-    """Record and announce (in-app notice + e-mail) each threshold crossed, once per budget, period and threshold."""
+    """Record and announce (in-app notice + notification, e-mailed per preferences) each threshold crossed, once per
+    budget, period and threshold."""
     budgets = list(Budget.objects.select_related("user", "team", "category").order_by("pk"))
     sent: list[BudgetAlert] = []
     for pk, progress in budget_progress(budgets, now=now).items():
@@ -231,16 +228,10 @@ def budget_alerts_send(*, now: datetime.datetime | None = None) -> list[BudgetAl
             message = _alert_message(budget, highest.threshold, progress)
             recipients = _recipients(budget)
             Notice.objects.bulk_create([Notice(recipient=user, alert=highest, message=message) for user in recipients])
-            # Under the bell too (mailed below, once, as before).
-            publish("budget.alert", recipients=recipients, reason=message, emailed=True)
+            # Under the bell, and e-mailed by each recipient's preferences (at once after the commit, or in the
+            # daily digest) like every other notification.
+            publish("budget.alert", recipients=recipients, reason=message)
         sent.extend(new)
-        # Mailed once the alert is committed: a mail failure never re-sends, the notice stays in the app.
-        emails = [user.email for user in recipients]
-        if emails:
-            try:
-                send_mail("Budget alert", message, settings.DEFAULT_FROM_EMAIL, emails)
-            except OSError:
-                logger.exception("Budget alert %s could not be e-mailed", highest.pk)
     return sent
 
 

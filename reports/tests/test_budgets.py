@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import NotificationKind, NotificationPreferences
 from expenses.tests.factories import CategoryFactory, ExpenseFactory
 from mealtracker.errors import DomainError
 from reports.models import BudgetAlert, Notice
@@ -19,6 +20,17 @@ def spend(owner, amount, when=None, **fields):
     return ExpenseFactory(
         owner=owner, amount=Decimal(amount), tax=0, tip=0, occurred_at=when or timezone.now(), **fields
     )
+
+
+@pytest.fixture
+def send_alerts(django_capture_on_commit_callbacks):
+    """The scheduled command, with its after-commit e-mails sent as they are outside a test's transaction."""
+
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_budget_alerts")
+
+    return send
 
 
 def test_member_creates_a_monthly_budget(api_client_for, member):
@@ -118,43 +130,71 @@ def test_budget_list_uses_one_aggregate_query_for_all_budgets(api_client_for, me
     assert len(response.json()["results"]) == 5
 
 
-def test_alert_at_eighty_percent_fires_once(member):
+def test_alert_at_eighty_percent_fires_once(member, send_alerts):
     BudgetFactory(user=member, amount=Decimal("100.00"))
     spend(member, "85.00")
-    call_command("send_budget_alerts")
-    call_command("send_budget_alerts")
+    send_alerts()
+    send_alerts()
     assert list(BudgetAlert.objects.values_list("threshold", flat=True)) == [80]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]
     assert Notice.objects.filter(recipient=member).count() == 1
 
 
-def test_alert_at_one_hundred_percent_follows_the_eighty_percent_one(member):
+def test_alert_at_one_hundred_percent_follows_the_eighty_percent_one(member, send_alerts):
     BudgetFactory(user=member, amount=Decimal("100.00"))
     spend(member, "85.00")
-    call_command("send_budget_alerts")
+    send_alerts()
     spend(member, "20.00")
-    call_command("send_budget_alerts")
-    call_command("send_budget_alerts")
+    send_alerts()
+    send_alerts()
     assert sorted(BudgetAlert.objects.values_list("threshold", flat=True)) == [80, 100]
     assert len(mail.outbox) == 2
     assert "used up" in mail.outbox[1].body
 
 
-def test_crossing_both_thresholds_at_once_sends_one_message(member):
+def test_crossing_both_thresholds_at_once_sends_one_message(member, send_alerts):
     BudgetFactory(user=member, amount=Decimal("100.00"))
     spend(member, "120.00")
-    call_command("send_budget_alerts")
+    send_alerts()
     assert BudgetAlert.objects.count() == 2
     assert len(mail.outbox) == 1
 
 
-def test_team_budget_alerts_go_to_the_teams_managers(manager, member, teammate, team_a):
+def test_team_budget_alerts_go_to_the_teams_managers(manager, member, teammate, team_a, send_alerts):
     BudgetFactory(user=None, team=team_a, amount=Decimal("100.00"))
     spend(member, "50.00")
     spend(teammate, "45.00")
-    call_command("send_budget_alerts")
+    send_alerts()
     assert [m.to for m in mail.outbox] == [[manager.email]]
+
+
+def test_alert_waits_for_the_daily_digest_of_a_member_who_chose_it(member, send_alerts):
+    NotificationPreferences.objects.create(user=member, delivery="digest")
+    BudgetFactory(user=member, amount=Decimal("100.00"))
+    spend(member, "85.00")
+
+    send_alerts()
+    waiting = len(mail.outbox)
+    call_command("send_notification_digests")
+
+    assert waiting == 0
+    assert Notice.objects.filter(recipient=member).count() == 1
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert "digest" in mail.outbox[0].subject
+    assert "Budget alert: Your monthly budget has reached 80 %" in mail.outbox[0].body
+
+
+def test_alert_is_not_mailed_to_a_member_who_muted_budget_alerts(member, send_alerts):
+    NotificationPreferences.objects.create(user=member, muted_kinds=[NotificationKind.BUDGET_ALERT])
+    BudgetFactory(user=member, amount=Decimal("100.00"))
+    spend(member, "85.00")
+
+    send_alerts()
+    call_command("send_notification_digests")
+
+    assert mail.outbox == []
+    assert Notice.objects.filter(recipient=member).count() == 1
 
 
 def test_user_reads_their_notices_and_marks_one_read(api_client_for, member):
