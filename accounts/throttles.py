@@ -1,8 +1,8 @@
 """Sign-in attempts counted per client address and per account, the same way for the web form and the API.
 
 The lockout (django-axes) counts failures of one e-mail from one address; these counts also slow a client trying
-one password on many accounts (spraying) and many clients trying one account. Counted in the database
-(`mealtracker.ratelimit`), so every Lambda instance agrees.
+one password on many accounts (spraying) and many clients trying one account. Counted in Redis when it is the
+cache, in the database otherwise (`mealtracker.ratelimit`), so every Lambda instance agrees.
 """
 
 import hashlib

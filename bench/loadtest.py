@@ -1,11 +1,23 @@
-"""`make loadtest`: gunicorn with production settings against PostgreSQL, 50 users for 60 s, one database restart.
+"""`make loadtest`: gunicorn with production settings against a PostgreSQL primary, a streaming read replica and a
+Redis cache, all on loopback; the replica is stopped for a window and Redis is restarted during the run.
 
 Loopback only and bounded in time. Each simulated user loops over a mixed workload (list, create with an
 Idempotency-Key, a report, a CSV export). A create that gets a 503 or loses its connection is retried with the
 same key, the way a client honouring Retry-After would; a create counts as acknowledged once it gets a 2xx.
-At the end every acknowledged create must be in the database exactly once, and no row may exist twice.
 
-    python bench/loadtest.py [--users 50] [--seconds 60] [--restart-at 25] [--no-restart]
+The replica is a hot standby of the primary (scripts/replica-standby.sh, port LOADTEST_REPLICA_PORT, default
+5434) and Redis a private redis-server (port LOADTEST_REDIS_PORT, default 6390), so the shared PostgreSQL and Redis
+are never restarted. With `--primary-restart-at` the primary itself is restarted too (only on a machine of your own).
+
+Pass criteria, enforced by the exit status:
+- no 5xx outside the outage windows (each window runs from the outage's start to `GRACE_SECONDS` after its end),
+  and no 5xx other than a 503 problem with Retry-After even inside them;
+- reads keep succeeding while the replica is down (they fall back to the primary);
+- no lost writes: every acknowledged create is in the primary exactly once, and no row exists twice.
+p95 is reported per path.
+
+    LOADTEST_USERS=200 LOADTEST_SECONDS=60 python bench/loadtest.py [--replica-stop-at S] [--replica-stop-for S]
+        [--redis-restart-at S] [--no-outages] [--primary-restart-at S]
 """
 
 import argparse
@@ -14,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -39,7 +52,42 @@ ENV = {
     "LOG_LEVEL": "ERROR",
 }
 WORKLOAD = [("list", 50), ("create", 25), ("report", 15), ("export", 10)]
+PATHS = {
+    "list": "/api/v1/expenses/?page_size=25",
+    "create": "/api/v1/expenses/",
+    "report": "/api/v1/reports/totals/?period=month",
+    "export": "/api/v1/exports/expenses.csv?date_from={month_ago}",
+}
 PG_RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
+REPLICA_PORT = int(os.environ.get("LOADTEST_REPLICA_PORT", "5434"))
+REPLICA_DIR = Path(os.environ.get("LOADTEST_REPLICA_DIR", "/tmp/mealtracker-loadtest-replica"))
+REDIS_PORT = int(os.environ.get("LOADTEST_REDIS_PORT", "6390"))
+# A 5xx this long after an outage ended still belongs to it: the replica's verdict is kept for
+# DATABASE_REPLICA_CHECK_SECONDS (5) and a connection attempt waits up to its connect timeout (2).
+GRACE_SECONDS = 10.0
+METRICS_LOG = Path("/tmp/loadtest-metrics.log")
+SAMPLES_LOG = Path("/tmp/loadtest-samples.json")  # (seconds into the run, operation, status, milliseconds)
+
+
+def server_side_figures() -> dict:
+    """Per route, from the metrics each request logs (mealtracker/metrics.py): mean latency, SQL time and queries."""
+    routes: dict[str, list] = {}
+    for line in METRICS_LOG.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "Route" in record and "DBTime" in record and record.get("status", 500) < 300:
+            routes.setdefault(record["Route"], []).append(record)
+    return {
+        route: {
+            "requests": len(records),
+            "mean_latency_ms": round(statistics.fmean(r["Latency"] for r in records), 1),
+            "mean_sql_ms": round(statistics.fmean(r["DBTime"] for r in records), 1),
+            "mean_queries": round(statistics.fmean(r["DBQueries"] for r in records), 1),
+        }
+        for route, records in sorted(routes.items())
+    }
 
 
 def percentile(values, q):
@@ -76,6 +124,59 @@ def prepare(users: int) -> list[str]:
     return tokens
 
 
+def start_replica() -> None:
+    """A hot standby of the primary on REPLICA_PORT (after `prepare`, so it holds the load-test database)."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "replica-standby.sh"), "start", str(REPLICA_DIR), str(REPLICA_PORT)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"the read replica did not start: {result.stderr.strip()}")
+    ENV["DATABASE_REPLICA_URL"] = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/{DB_NAME}"
+
+
+def pg_ctl(action: str) -> subprocess.CompletedProcess:
+    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    command = [str(pgbin / "pg_ctl"), "-D", str(REPLICA_DIR), "-w", "-t", "60", "-m", "fast", "-l",
+               str(REPLICA_DIR / "server.log"), action]  # fmt: skip
+    if os.getuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=90)
+
+
+def stop_replica() -> None:
+    subprocess.run([str(ROOT / "scripts" / "replica-standby.sh"), "stop", str(REPLICA_DIR)], timeout=60, check=False)
+
+
+def start_redis() -> subprocess.Popen:
+    """A private redis-server for this run (no persistence), so restarting it disturbs nobody else's."""
+    server = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=0.5):
+                ENV["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"redis-server did not start on port {REDIS_PORT}")
+
+
+def redis_hits_and_misses() -> tuple[int, int]:
+    import redis
+
+    try:
+        stats = redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_timeout=2).info("stats")
+    except redis.RedisError:
+        return 0, 0
+    return stats["keyspace_hits"], stats["keyspace_misses"]
+
+
 def start_gunicorn() -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "mealtracker.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
@@ -83,7 +184,9 @@ def start_gunicorn() -> subprocess.Popen:
         "--graceful-timeout", "5", "--log-level", "warning",
     ]  # fmt: skip
     log = open("/tmp/loadtest-gunicorn.log", "w")  # noqa: SIM115 - gunicorn writes to it until it stops
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ENV}, stderr=log)
+    metrics = open(METRICS_LOG, "w")  # noqa: SIM115 - the EMF lines each request prints
+    environment = {**os.environ, **ENV, "PYTHONUNBUFFERED": "1"}  # every metric line in the log as it is written
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=metrics, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -154,11 +257,8 @@ class User(threading.Thread):
             time.sleep(min(float(retry_after or 1), 2) * (1 + attempt / 10))
 
     def run(self):
-        paths = {
-            "list": "/api/v1/expenses/?page_size=25",
-            "report": "/api/v1/reports/totals/?period=month",
-            "export": f"/api/v1/exports/expenses.csv?date_from={datetime.date.today() - datetime.timedelta(days=30)}",
-        }  # fmt: skip
+        month_ago = datetime.date.today() - datetime.timedelta(days=30)
+        paths = {operation: path.format(month_ago=month_ago) for operation, path in PATHS.items()}
         operations, weights = zip(*WORKLOAD, strict=True)
         while time.monotonic() < self.stop_at:
             operation = self.rng.choices(operations, weights)[0]
@@ -173,11 +273,36 @@ class User(threading.Thread):
 
 def restart_postgres(started: float, at: float, events: dict):
     time.sleep(at)
-    events["restart_begin"] = time.monotonic() - started
+    events["begin"] = time.monotonic() - started
     result = subprocess.run(PG_RESTART, capture_output=True, text=True, timeout=60)
-    events["restart_end"] = time.monotonic() - started
-    events["restart_rc"] = result.returncode
-    events["restart_stderr"] = result.stderr[-500:]
+    events["end"] = time.monotonic() - started
+    events["rc"] = result.returncode
+    events["stderr"] = result.stderr[-500:]
+
+
+def stop_replica_for(started: float, at: float, seconds: float, events: dict):
+    """Stop the standby at `at`, start it again `seconds` later."""
+    time.sleep(at)
+    events["begin"] = time.monotonic() - started
+    stopped = pg_ctl("stop")
+    time.sleep(max(seconds - (time.monotonic() - started - events["begin"]), 0))
+    restarted = pg_ctl("start")
+    events["end"] = time.monotonic() - started
+    events["rc"] = stopped.returncode or restarted.returncode
+    events["stderr"] = (stopped.stderr + restarted.stderr)[-500:]
+
+
+def restart_redis(started: float, at: float, state: dict, events: dict):
+    """Kill the private redis-server at `at` (its data is gone: every key a miss) and start a new one."""
+    time.sleep(at)
+    state["hits_before_restart"] = redis_hits_and_misses()
+    events["begin"] = time.monotonic() - started
+    state["server"].kill()
+    state["server"].wait(timeout=10)
+    time.sleep(1)  # a second with nothing listening: connections are refused, not just dropped
+    state["server"] = start_redis()
+    events["end"] = time.monotonic() - started
+    events["rc"] = 0
 
 
 def verify_writes(acknowledged: list[str]) -> dict:
@@ -198,40 +323,72 @@ def verify_writes(acknowledged: list[str]) -> dict:
     }
 
 
+def in_windows(moment: float, windows: list[tuple[float, float]]) -> bool:
+    return any(begin <= moment <= end + GRACE_SECONDS for begin, end in windows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--restart-at", type=float, default=25)
-    parser.add_argument("--no-restart", action="store_true")
+    parser.add_argument("--users", type=int, default=int(os.environ.get("LOADTEST_USERS", "50")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", "30")))
+    parser.add_argument("--replica-stop-at", type=float, help="seconds into the run (default: a fifth of it)")
+    parser.add_argument("--replica-stop-for", type=float, help="seconds (default: a fifth of the run)")
+    parser.add_argument("--redis-restart-at", type=float, help="seconds into the run (default: two thirds of it)")
+    parser.add_argument("--no-outages", action="store_true", help="neither stop the replica nor restart Redis")
+    parser.add_argument("--primary-restart-at", type=float, help="also restart the shared primary at this moment")
     args = parser.parse_args()
+    replica_at = args.replica_stop_at if args.replica_stop_at is not None else args.seconds / 5
+    replica_for = args.replica_stop_for if args.replica_stop_for is not None else args.seconds / 5
+    redis_at = args.redis_restart_at if args.redis_restart_at is not None else args.seconds * 2 / 3
 
     print(f"preparing {DB_NAME} with {args.users} users ...", flush=True)
     tokens = prepare(args.users)
+    print(f"starting the replica on {REPLICA_PORT} and Redis on {REDIS_PORT} ...", flush=True)
+    start_replica()
+    redis_state = {"server": start_redis()}
     server = start_gunicorn()
+    events: dict = {"replica_stop": {}, "redis_restart": {}, "primary_restart": {}}
     try:
         started = time.monotonic()
         stop_at = started + args.seconds
         users = [User(token, stop_at, started, random.Random(n)) for n, token in enumerate(tokens)]
-        events: dict = {}
-        restarter = None
-        if not args.no_restart:
-            restarter = threading.Thread(target=restart_postgres, args=(started, args.restart_at, events), daemon=True)
-            restarter.start()
+        disruptions = []
+        if not args.no_outages:
+            disruptions += [
+                threading.Thread(
+                    target=stop_replica_for, args=(started, replica_at, replica_for, events["replica_stop"])
+                ),
+                threading.Thread(target=restart_redis, args=(started, redis_at, redis_state, events["redis_restart"])),
+            ]
+        if args.primary_restart_at is not None:
+            disruptions.append(
+                threading.Thread(
+                    target=restart_postgres, args=(started, args.primary_restart_at, events["primary_restart"])
+                )
+            )
+        for thread in disruptions:
+            thread.daemon = True
+            thread.start()
         for user in users:
             user.start()
         for user in users:
             user.join(timeout=args.seconds + 60)
-        if restarter:
-            restarter.join(timeout=60)
+        for thread in disruptions:
+            thread.join(timeout=120)
+        hits, misses = (
+            a + b for a, b in zip(redis_state.get("hits_before_restart", (0, 0)), redis_hits_and_misses(), strict=True)
+        )
     finally:
         server.terminate()
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+        redis_state["server"].kill()
+        stop_replica()
 
     samples = [s for user in users for s in user.samples]
+    SAMPLES_LOG.write_text(json.dumps(sorted(samples)))
     acknowledged = [key for user in users for key in user.acknowledged]
     ok = [s for s in samples if 200 <= s[2] < 300]
     failures = [s for s in samples if not 200 <= s[2] < 300]
@@ -239,12 +396,23 @@ def main():
     unavailable = [s for s in samples if s[2] == 503]
     connection_errors = [s for s in samples if s[2] == 0]
     window = (min(s[0] for s in failures), max(s[0] for s in failures)) if failures else None
+    outages = [(e["begin"], e["end"]) for e in events.values() if "end" in e]
+    outside = [s for s in samples if (s[2] >= 500 or s[2] == 0) and not in_windows(s[0], outages)]
+    replica_window = events["replica_stop"]
+    reads_during_replica_stop = [
+        s for s in samples
+        if s[1] != "create" and "end" in replica_window and replica_window["begin"] + 1 <= s[0] <= replica_window["end"]
+    ]  # fmt: skip
+    reads_ok_during_replica_stop = sum(1 for s in reads_during_replica_stop if 200 <= s[2] < 300)
     result = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "users": args.users,
         "seconds": args.seconds,
-        "server": "gunicorn gthread, 3 workers x 8 threads, production settings (DEBUG=false), PostgreSQL 15 loopback",
+        "server": (
+            "gunicorn gthread, 3 workers x 8 threads, production settings (DEBUG=false), PostgreSQL 15 primary and "
+            "streaming replica, Redis cache, all on loopback"
+        ),
         "requests": len(samples),
         "throughput_rps": round(len(samples) / args.seconds, 1),
         "status_counts": {str(k): sum(1 for s in samples if s[2] == k) for k in sorted({s[2] for s in samples})},
@@ -254,28 +422,42 @@ def main():
         "bad_error_bodies": sorted({b for user in users for b in user.bad_bodies})[:5],
         "p50_ms": round(statistics.median(s[3] for s in ok), 1) if ok else None,
         "p95_ms": round(percentile([s[3] for s in ok], 0.95), 1) if ok else None,
-        "p95_ms_by_operation": {
-            op: round(percentile([s[3] for s in ok if s[1] == op], 0.95), 1)
+        "p95_ms_by_path": {
+            f"{'POST' if op == 'create' else 'GET'} {PATHS[op].split('?')[0]}": round(
+                percentile([s[3] for s in ok if s[1] == op], 0.95), 1
+            )
             for op, _ in WORKLOAD
             if any(s[1] == op for s in ok)
         },
-        "postgres_restart": events,
+        "outages": {
+            name: {k: round(v, 2) if isinstance(v, float) else v for k, v in e.items()}
+            for name, e in events.items()
+            if e
+        },
+        "errors_outside_outage_windows": len(outside),
         "error_window_s": [round(window[0], 2), round(window[1], 2)] if window else None,
-        "error_window_length_s": round(window[1] - window[0], 2) if window else 0,
-        "recovered_after_restart_s": (
-            round(window[1] - events["restart_end"], 2) if window and "restart_end" in events else None
-        ),
+        "reads_during_replica_stop": len(reads_during_replica_stop),
+        "reads_ok_during_replica_stop": reads_ok_during_replica_stop,
+        "cache_hit_ratio": round(hits / (hits + misses), 3) if hits + misses else None,
+        "server_side_by_route": server_side_figures(),
         "writes": verify_writes(acknowledged),
     }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    passed = (
-        not server_errors
-        and not result["bad_error_bodies"]
-        and result["writes"]["lost"] == 0
-        and result["writes"]["duplicated"] == 0
-        and (args.no_restart or events.get("restart_rc") == 0)
-    )
+    criteria = {
+        "no 5xx or dropped connection outside the outage windows": not outside,
+        "no 5xx other than a 503 problem with Retry-After": not server_errors and not result["bad_error_bodies"],
+        "reads served while the replica is down": args.no_outages
+        or (reads_during_replica_stop and reads_ok_during_replica_stop >= 0.9 * len(reads_during_replica_stop)),
+        "no acknowledged write lost": result["writes"]["lost"] == 0,
+        "no write stored twice": result["writes"]["duplicated"] == 0,
+        "outages carried out": all(e.get("rc") == 0 for e in events.values() if e),
+    }
+    for criterion, met in criteria.items():
+        print(f"{'ok  ' if met else 'FAIL'} {criterion}")
+    for path, p95 in result["p95_ms_by_path"].items():
+        print(f"p95 {p95:8.1f} ms  {path}")
+    passed = all(criteria.values())
     print("PASS" if passed else "FAIL")
     sys.exit(0 if passed else 1)
 

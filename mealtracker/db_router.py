@@ -10,6 +10,9 @@ The rules, in the order they are checked for each read:
 4. A replica that cannot be reached, or that lags by more than `DATABASE_REPLICA_MAX_LAG_SECONDS`, is skipped:
    reads fall back to the primary. The verdict is kept for `DATABASE_REPLICA_CHECK_SECONDS` per process, so the
    check costs one query every few seconds, not one per request.
+5. A request that read from the replica and failed with a 503 (the replica went away since the last check) has
+   the replica checked again at once; when it is down the request is served again from the primary, so a replica
+   stopping costs its in-flight reads a retry, not an error.
 
 Writes and migrations always go to the primary.
 """
@@ -20,6 +23,7 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -177,13 +181,14 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = None
-        try:
-            response = self.get_response(request)
-        finally:
-            token = getattr(request, "_replica_reads_token", None)
-            if token is not None:
-                _replica_reads.reset(token)
+        response = self._respond(request)
+        if (
+            response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+            and getattr(request, "_read_from_replica", False)
+            and not replica_status(fresh=True).usable
+        ):
+            logger.warning("Read replica went away during %s; serving it from the primary", request.path)
+            response = self._respond(request)  # a GET or HEAD: safe to serve again; the router now picks the primary
         if request.method not in SAFE_METHODS and response.status_code < 400:
             user_id = requester_id(request)
             if user_id:
@@ -200,4 +205,14 @@ class ReplicaReadsMiddleware:
         if write_stamps.wrote_recently(requester_id(request)):
             return None
         request._replica_reads_token = _replica_reads.set(True)
+        request._read_from_replica = True
         return None
+
+    def _respond(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_replica_reads_token", None)
+            if token is not None:
+                _replica_reads.reset(token)
+                request._replica_reads_token = None

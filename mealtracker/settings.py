@@ -219,13 +219,15 @@ DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", def
 READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
 
 # --- Cache --------------------------------------------------------------------------------------------
-# Shared by every process and Lambda instance: login lockouts, place lookups, report figures and write stamps.
+# Shared by every process and Lambda instance: login lockouts (django-axes' cache handler), API throttle counters
+# (with Redis; in the database otherwise), place lookups, report figures and write stamps.
 # Redis (ElastiCache Serverless on AWS, `rediss://` with TLS) when REDIS_URL is set; the database cache otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with Redis not answering treated as a miss (mealtracker/redis_cache.py).
+            "BACKEND": "mealtracker.redis_cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mealtracker"),
             "OPTIONS": {
@@ -305,7 +307,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "mealtracker.api.problems.problem_exception_handler",
-    # Throttle counters are rows updated by one atomic statement (mealtracker/ratelimit.py): every instance agrees.
+    # Throttle counters are atomic Redis counters with Redis as the cache, else rows updated by one atomic statement
+    # (mealtracker/ratelimit.py): every instance agrees.
     "DEFAULT_THROTTLE_CLASSES": [
         "mealtracker.api.throttles.AnonRateThrottle",
         "mealtracker.api.throttles.UserRateThrottle",

@@ -6,6 +6,7 @@ A real streaming standby is exercised by test_db_router_streaming.py.
 """
 
 import datetime
+import time
 from http import HTTPStatus
 
 import pytest
@@ -179,3 +180,17 @@ def test_the_lag_check_is_one_cheap_query():
     with CaptureQueriesContext(connections[db_router.REPLICA]) as captured:
         assert db_router.replica_status(fresh=True).usable is True
     assert len(captured) == 1
+
+
+def test_a_replica_gone_since_the_last_check_costs_a_retry_on_the_primary_not_an_error(
+    unreachable_replica, monkeypatch, caplog
+):
+    owner = UserFactory()
+    expense = ExpenseFactory(owner=owner)
+    still_usable = db_router.ReplicaStatus(usable=True, lag_seconds=0.0, checked_at=time.monotonic())
+    monkeypatch.setattr(db_router, "_status", still_usable)
+    response = bearer_client(owner).get(reverse("expenses_api:expense-list"))
+    assert response.status_code == HTTPStatus.OK
+    assert [row["id"] for row in response.json()["results"]] == [expense.pk]
+    assert "serving it from the primary" in caplog.text
+    assert db_router.replica_status().usable is False

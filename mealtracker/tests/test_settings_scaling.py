@@ -36,7 +36,7 @@ def test_a_replica_url_and_redis_url_are_used():
     )
     assert found["replica"] is True
     assert (found["host"], found["timeout"]) == ("127.0.0.1", 2)
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "mealtracker.redis_cache.TolerantRedisCache"
     assert found["location"] == "redis://127.0.0.1:6379/0"
 
 
