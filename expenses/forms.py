@@ -12,10 +12,9 @@ from accounts.models import User
 from expenses.attendee_selectors import colleagues_of
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.fields import EDITABLE_FIELD_NAMES
-from expenses.models import Category, Restaurant, Tag, Trip
-from expenses.page_selectors import RESTAURANT_SORTS
+from expenses.models import Category, Restaurant
+from expenses.page_selectors import RESTAURANT_SORTS, filter_choices_of
 from expenses.selectors import categories_owned_by, restaurants_owned_by
-from expenses.trip_selectors import trips_owned_by
 from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
@@ -224,13 +223,14 @@ class ExpenseFilterForm(Form):
     )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="Any")
-    restaurant = RestaurantChoiceField(queryset=Restaurant.objects.none(), required=False, empty_label="Any")
+    # The owner's categories, restaurants, tags and trips come from one query (filter_choices_of).
+    category = forms.ChoiceField(required=False)
+    restaurant = forms.ChoiceField(required=False)
     meal_type = forms.ChoiceField(label="Meal", choices=[("", "Any"), *MealType.choices], required=False)
     order_type = forms.ChoiceField(label="Order type", choices=[("", "Any"), *OrderType.choices], required=False)
-    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any", to_field_name="name")
+    tag = forms.ChoiceField(required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *ExpenseStatus.choices], required=False)
-    trip = forms.ModelChoiceField(queryset=Trip.objects.none(), required=False, empty_label="Any")
+    trip = forms.ChoiceField(required=False)
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest first"),
@@ -245,10 +245,8 @@ class ExpenseFilterForm(Form):
 
     def __init__(self, *args, owner: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories_owned_by(owner)
-        self.fields["restaurant"].queryset = restaurants_owned_by(owner)
-        self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
-        self.fields["trip"].queryset = trips_owned_by(owner)
+        for name, choices in filter_choices_of(owner).items():
+            self.fields[name].choices = [("", "Any"), *choices]
 
     def query(self, names: Iterable[str] | None = None) -> QueryDict:
         """The page's filters as the list's query parameters (expenses.filters reads them for the web list, the API

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -23,11 +25,19 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Lower, NullIf, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf, TruncMonth
 
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant, RestaurantAlias
-from expenses.selectors import expenses_filtered, expenses_ordered, expenses_visible_to, restaurants_owned_by
+from expenses.selectors import (
+    categories_owned_by,
+    expenses_filtered,
+    expenses_ordered,
+    expenses_visible_to,
+    restaurants_owned_by,
+    tags_owned_by,
+)
+from expenses.trip_selectors import trips_owned_by
 from mealtracker import local_dates
 from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import average
@@ -93,6 +103,57 @@ class MonthSummary:
         if not self.count or self.previous_count < MEALS_TO_COMPARE or not self.previous_total:
             return None
         return ((self.total - self.previous_total) / self.previous_total * 100).quantize(Decimal(1))
+
+
+PICK_COLUMNS = ("pick_kind", "pick_value", "pick_name", "pick_location", "pick_city", "pick_brand", "pick_starts",
+                "pick_ends")  # fmt: skip
+
+
+def _pick_rows(queryset: QuerySet, kind: str, value, **columns) -> QuerySet:
+    text, no_day = Value("", output_field=CharField()), Cast(Value(None), output_field=DateField())  # typed NULL
+    defaults = {"location": text, "city": text, "brand": text, "starts": no_day, "ends": no_day}
+    return (
+        queryset.order_by()
+        .annotate(
+            pick_kind=Value(kind, output_field=CharField()),
+            pick_value=Cast(value, CharField()),
+            pick_name=F("name"),
+            **{f"pick_{name}": expression for name, expression in {**defaults, **columns}.items()},
+        )
+        .values_list(*PICK_COLUMNS)
+    )
+
+
+def filter_choices_of(owner: User) -> dict[str, list[tuple[str, str]]]:
+    """The expense filter's pick lists (the owner's categories, restaurants, tags and trips), labelled as the
+    pages name them, in one UNION ALL query: four model choice fields cost four server-side cursors per page."""
+    restaurant_columns = {
+        "location": F("location_name"),
+        "city": F("city"),
+        "brand": Coalesce(F("merchant__short_name"), Value("", output_field=CharField())),
+    }
+    rows = _pick_rows(categories_owned_by(owner), "category", "pk").union(
+        _pick_rows(restaurants_owned_by(owner), "restaurant", "pk", **restaurant_columns),
+        _pick_rows(tags_owned_by(owner), "tag", "name"),
+        _pick_rows(trips_owned_by(owner), "trip", "pk", starts=F("start_date"), ends=F("end_date")),
+        all=True,
+    )
+    choices: dict[str, list[tuple[str, str]]] = {"category": [], "restaurant": [], "tag": [], "trip": []}
+    trip_starts = {}
+    for kind, value, name, location, city, brand, starts, ends in rows:
+        if kind == "restaurant":  # Restaurant.display_name, and the city as the restaurant field shows it
+            label = f"{brand or name} - {location}" if location else brand or name
+            label = f"{label} ({city})" if city else label
+        elif kind == "trip":  # Trip.__str__
+            label = f"{name} ({starts:%Y-%m-%d} to {ends:%Y-%m-%d})"
+            trip_starts[value] = starts
+        else:
+            label = name
+        choices[kind].append((value, label))
+    for kind in ("category", "restaurant", "tag"):
+        choices[kind].sort(key=lambda choice: choice[1].casefold())
+    choices["trip"].sort(key=lambda choice: (trip_starts[choice[0]], int(choice[0])), reverse=True)  # newest first
+    return choices
 
 
 def month_summary(user: User, today: datetime.date) -> MonthSummary:

@@ -60,7 +60,12 @@ class SplitForm(Form):
         self.items = items
         self.currency = currency
         for person in people:
-            self.fields[f"in-{person.key}"] = forms.BooleanField(label=person.name, required=False, initial=True)
+            self.fields[f"in-{person.key}"] = forms.BooleanField(
+                label=person.name,
+                required=False,
+                initial=True,
+                widget=forms.CheckboxInput({"class": "form-check-input"}),
+            )
             self.fields[f"weight-{person.key}"] = forms.DecimalField(
                 label=person.name, min_value=0, max_value=10000, decimal_places=3, required=False, initial=1,
                 widget=forms.NumberInput({"inputmode": "decimal", "step": "any", "min": "0"}),
@@ -72,7 +77,7 @@ class SplitForm(Form):
             self.fields[f"item-{item.pk}"] = forms.MultipleChoiceField(
                 label=item.description,
                 choices=[(p.key, p.name) for p in people],
-                widget=forms.CheckboxSelectMultiple,
+                widget=forms.CheckboxSelectMultiple({"class": "form-check-input"}),
                 required=False,
             )
 

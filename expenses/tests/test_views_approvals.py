@@ -132,7 +132,8 @@ def test_team_expense_list_runs_a_constant_number_of_queries(
     ExpenseFactory.create_batch(rows, owner=member)
     client = web_client_for(manager)
 
-    # The page, its total, the navbar's approvals count and the filter's trip choices; never more with more rows.
+    # The session, the user, the filter pick lists (one UNION), the team's people, the page, its tags, its total and
+    # the navbar's approvals count (whether the user reviews, the team's people, the count); never more with more rows.
     with django_assert_max_num_queries(10):
         response = client.get(reverse("team_expense_list"))
 

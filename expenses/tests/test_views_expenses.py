@@ -24,7 +24,8 @@ from expenses.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-LIST_QUERY_LIMIT = 12
+# The session, the user, the filter pick lists (one UNION), the page, its tags and its total.
+LIST_QUERY_LIMIT = 6
 
 
 def expense_form_data(**overrides):
@@ -400,3 +401,34 @@ def test_adding_a_meal_from_a_restaurant_preselects_its_usual_category(web_clien
 )
 def test_the_meal_is_guessed_from_the_local_time_of_day(hour, meal):
     assert meal_type_for(datetime.datetime(2026, 5, 4, hour, 30, tzinfo=datetime.UTC)) == meal
+
+
+def test_the_filter_offers_the_owners_own_picks_labelled_as_the_pages_name_them(web_client_for, member, teammate):
+    from expenses.tests.factories import MerchantFactory
+    from expenses.tests.trip_factories import TripFactory
+
+    lunch = CategoryFactory(owner=member, name="Lunches")
+    CategoryFactory(owner=teammate, name="Not mine")
+    branch = RestaurantFactory(owner=member, name="Pret A Manger 12", location_name="Soho", city="London",
+                               merchant=MerchantFactory(short_name="Pret"))  # fmt: skip
+    TagFactory(owner=member, name="client")
+    trip = TripFactory(owner=member, name="Boston", start_date=datetime.date(2026, 3, 2),
+                       end_date=datetime.date(2026, 3, 4))  # fmt: skip
+
+    response = web_client_for(member).get(reverse("expense_list"), {"category": lunch.pk})
+    fields = response.context["form"].fields
+
+    assert dict(fields["category"].choices)[str(lunch.pk)] == "Lunches"
+    assert "Not mine" not in dict(fields["category"].choices).values()
+    assert dict(fields["restaurant"].choices)[str(branch.pk)] == "Pret - Soho (London)"
+    assert dict(fields["tag"].choices) == {"": "Any", "client": "client"}
+    assert dict(fields["trip"].choices)[str(trip.pk)] == "Boston (2026-03-02 to 2026-03-04)"
+    assert "Category: Lunches" in response.text  # the active filter's chip names the category
+
+
+def test_a_category_of_someone_else_is_not_a_choice(web_client_for, member, teammate):
+    theirs = CategoryFactory(owner=teammate)
+
+    response = web_client_for(member).get(reverse("expense_list"), {"category": theirs.pk})
+
+    assert "category" in response.context["form"].errors

@@ -9,6 +9,7 @@ from pathlib import Path
 from django import template
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.forms.utils import pretty_name
 from django.templatetags.static import static
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
@@ -153,8 +154,8 @@ def active_filters(context, form, ignore: str = "q,sort,page") -> list[dict]:
                 text = f"#{value}"
             elif not hasattr(field, "queryset"):
                 shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-                text = f"{field.label}: {shown}"
+                text = f"{field.label or pretty_name(name)}: {shown}"
             else:
-                text = str(field.label)  # a chosen object: named in the filter panel, not looked up again here
+                text = str(field.label or pretty_name(name))  # an object: named in the panel, not looked up again
             chips.append({"text": text, "url": f"?{params.urlencode()}"})
     return chips
