@@ -256,6 +256,7 @@ class NotificationKind(models.TextChoices):
     """What a notification is about; each can be e-mailed or not (NotificationPreferences)."""
 
     SUBMITTED = "submitted", "A meal or report waits for my approval"
+    SECOND_APPROVAL = "second_approval", "A meal or report waits for finance's second approval"
     APPROVED = "approved", "My meal or report was approved"
     REJECTED = "rejected", "My meal or report was rejected"
     REIMBURSED = "reimbursed", "My meal was reimbursed"

@@ -104,6 +104,9 @@ def expense_approve(*, expense: Expense, actor: User, comment: str = "") -> Expe
         )
     if approved.status == ExpenseStatus.APPROVED:
         publish("expense.approved", actor=actor, expense=approved)
+    elif approved.status == ExpenseStatus.SECOND_REVIEW and not approved.report_id:
+        # A report's lines are announced once for the report (report_approve).
+        publish("expense.awaiting_finance", actor=actor, expense=approved)
     return approved
 
 

@@ -2,7 +2,8 @@
 should hear of it, e-mails (by their preferences, once the change is committed) and webhook deliveries.
 
 Events: expense.created/updated/submitted/approved/rejected/reimbursed, report.created/submitted/approved/
-partly_approved/rejected/reimbursed, batch.paid, comment.created, reminder, budget.alert."""
+partly_approved/rejected/reimbursed, batch.paid, comment.created, reminder, budget.alert, and
+expense.awaiting_finance / report.awaiting_finance (a manager's approval left meals for finance's approval)."""
 
 import logging
 import uuid
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import NotificationKind, User
+from accounts.models import NotificationKind, Role, User
 from accounts.realtime import push
 from accounts.selectors import delegated_manager_for
 from expenses.choices import ExpenseStatus
@@ -30,7 +31,9 @@ OWNER_KINDS = {
 }
 # Names published by the workflow services that mean one of ours.
 ALIASES = {"approval.reminder": "reminder"}
-EVENTS = frozenset(WEBHOOK_EVENTS | {"comment.created", "reminder", "budget.alert"})
+# In-app and e-mail only: no webhook event of their own (expense.approved follows finance's decision).
+FINANCE_EVENTS = {"expense.awaiting_finance", "report.awaiting_finance"}
+EVENTS = frozenset(WEBHOOK_EVENTS | {"comment.created", "reminder", "budget.alert"} | FINANCE_EVENTS)
 
 
 def publish(
@@ -160,6 +163,13 @@ def approvers_of(owner: User) -> list[User]:
     return [person for person in people if person.pk != owner.pk]
 
 
+def finance_approvers(*, excluding: Iterable[int | None] = ()) -> list[User]:
+    """Who decides second approvals: every active finance user (one organisation per installation), less those
+    named (the owner, who never approves their own meal, and the first approver, who never approves twice)."""
+    people = User.objects.filter(role=Role.FINANCE, is_active=True).exclude(pk__in=[pk for pk in excluding if pk])
+    return list(people.order_by("id"))
+
+
 def _expense_link(expense: Expense) -> str:
     return reverse("expense_detail", args=[expense.pk])
 
@@ -198,6 +208,8 @@ def _notifications_for(event, *, actor, expense, report, reason, comment, people
         return [NotificationDraft(p, NotificationKind.BUDGET_ALERT, title, reason, "") for p in people]
     if event == "comment.created":
         return _comment_notifications(comment, actor=actor)
+    if event in FINANCE_EVENTS:
+        return _finance_notifications(actor=actor, expense=expense, report=report, lines=details.get("lines", 0))
     if subject == "expense" and expense is not None:
         link = _expense_link(expense)
         if verb == "submitted" and not expense.report_id:
@@ -224,6 +236,23 @@ def _notifications_for(event, *, actor, expense, report, reason, comment, people
             body = f"Reason: {reason}" if reason else ""
             return [NotificationDraft(report.owner, OWNER_KINDS[verb], title, body, link)]
     return []
+
+
+def _finance_notifications(*, actor, expense, report, lines: int) -> list[NotificationDraft]:
+    """Finance hears that a meal, or lines of a report, wait for its second approval."""
+    who = str(actor) if actor else "Someone"
+    subject = expense if expense is not None else report
+    if subject is None:
+        return []
+    people = finance_approvers(excluding=[subject.owner_id, actor.pk if actor else None])
+    if expense is not None:
+        title = f"{who} approved a meal that now waits for finance's approval: {_describe(expense)}"
+        body, link = expense.business_purpose, _expense_link(expense)
+    else:
+        count = f"{lines} line{'s' if lines != 1 else ''}"
+        title = f'{who} approved {count} of the report "{report.title}" that now wait for finance\'s approval'
+        body, link = report.purpose, _report_link(report)
+    return [NotificationDraft(person, NotificationKind.SECOND_APPROVAL, title, body, link) for person in people]
 
 
 def _comment_notifications(comment: Comment, *, actor) -> list[NotificationDraft]:

@@ -191,8 +191,10 @@ def report_approve(
         if report.owner_id == actor.pk:
             raise NotAllowed("Nobody approves their own report.", code="own_expense")
         raise NotAllowed("No line of this report is waiting for your decision.")
-    for line in mine:
-        expense_approve(expense=line, actor=actor, comment=comment)
+    decided = [expense_approve(expense=line, actor=actor, comment=comment) for line in mine]
+    for_finance = sum(1 for line in decided if line.status == ExpenseStatus.SECOND_REVIEW)
+    if for_finance:
+        publish("report.awaiting_finance", actor=actor, report=report, lines=for_finance)
     return report_status_refresh(report, actor=actor)
 
 
