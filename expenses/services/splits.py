@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.realtime import push
 from expenses.models import Expense, LineItem, Settlement, Share, Split, SplitMethod
 from expenses.services import split_maths
 from expenses.services.history import expense_history_note, line_items_text
@@ -210,7 +211,23 @@ def expense_split(
     return _store(expense, actor, method, chosen, claims)
 
 
+def balances_changed(user_ids, *, expense: Expense | None = None) -> None:
+    """Tell the open pages of everyone whose balance moved, once committed; their balances pages re-read."""
+    people = {pk for pk in user_ids if pk}
+    event = {"event": "balance.changed", "expense": expense.pk if expense is not None else None}
+    transaction.on_commit(lambda: push(people, event))
+
+
+def _sharers(expense: Expense) -> set[int]:
+    """The owner and every colleague with a share of the meal (guests have no account to tell)."""
+    return {
+        expense.owner_id,
+        *Share.objects.filter(expense=expense, user__isnull=False).values_list("user_id", flat=True),
+    }
+
+
 def _store(expense: Expense, actor: User, method: str, chosen: list, claims: dict) -> list[Share]:
+    before = _sharers(expense)
     Share.objects.filter(expense=expense).delete()
     Split.objects.update_or_create(expense=expense, defaults={"method": method, "split_by": actor})
     totals = [amounts.total for _, _, amounts in chosen]
@@ -243,6 +260,7 @@ def _store(expense: Expense, actor: User, method: str, chosen: list, claims: dic
         for item in claims.get(person.key, [])
     ]
     Share.line_items.through.objects.bulk_create(links)
+    balances_changed(before | {person.user.pk for person, _, _ in chosen if person.user}, expense=expense)
     return shares
 
 
@@ -250,6 +268,7 @@ def _store(expense: Expense, actor: User, method: str, chosen: list, claims: dic
 def split_remove(*, expense: Expense, actor: User) -> None:
     """Undo a meal's split: nobody owes anything for it any more."""
     _check_owner(expense, actor)
+    balances_changed(_sharers(expense), expense=expense)
     Share.objects.filter(expense=expense).delete()
     Split.objects.filter(expense=expense).delete()
 
@@ -357,7 +376,9 @@ def settlement_record(
     note = (note or "").strip()
     if len(note) > 200:
         raise DomainError("Keep the note under 200 characters.", field="note")
-    return Settlement.objects.create(
+    settlement = Settlement.objects.create(
         payer=payer, payee=payee, amount=amount, currency=currency, settled_on=settled_on, note=note,
         recorded_by=recorded_by,
     )  # fmt: skip
+    balances_changed([payer.pk, payee.pk])
+    return settlement

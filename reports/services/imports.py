@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.realtime import push
 from expenses import services as expense_services
 from expenses.choices import RateSource
 from expenses.models import Category, ChangeSource, Expense, Restaurant
@@ -268,6 +269,35 @@ class _Rollback(Exception):
     pass
 
 
+# Progress is told to the owner's open pages at most this many times per import (plus the start and the end).
+PROGRESS_STEPS = 10
+
+
+class ImportProgress:
+    """Live `import.progress` events to the batch's owner: rows checked so far out of the rows to write."""
+
+    def __init__(self, batch: ImportBatch, total: int):
+        self.batch, self.total, self.done = batch, total, 0
+        self.every = max(1, -(-total // PROGRESS_STEPS))
+        self.tell()
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 and self.done < self.total:
+            self.tell()
+
+    def tell(self) -> None:
+        # Sent at once, not on commit: the rows are still being written, and the event is only a count.
+        push([self.batch.owner_id], {"event": "import.progress", "import": self.batch.pk, "done": self.done,
+                                     "total": self.total})  # fmt: skip
+
+
+def import_events_on_commit(batch: ImportBatch, event: str, **counts: int) -> None:
+    """`import.applied` or `import.failed` to the owner's open pages once the outcome is committed."""
+    live = {"event": event, "import": batch.pk, **counts}
+    transaction.on_commit(lambda: push([batch.owner_id], live))
+
+
 def import_batch_apply(
     *, batch: ImportBatch, actor: User, progress: Callable[[], None] | None = None
 ) -> dict[str, int]:
@@ -284,6 +314,7 @@ def import_batch_apply(
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             owner = locked.owner
             rows = list(locked.rows.filter(action=ImportAction.APPLY, expense__isnull=True).order_by("line_number"))
+            told = ImportProgress(locked, len(rows))
             restaurants = {
                 ("id", r.pk): r
                 for r in Restaurant.objects.filter(owner=owner, pk__in={row.restaurant_id for row in rows} - {None})
@@ -300,6 +331,7 @@ def import_batch_apply(
                         to_write.append(row)
                     except DomainError as exc:
                         failed[row.line_number] = [_messages(exc)]
+                told.advance()
                 if progress:
                     progress()
             expenses = []
@@ -316,9 +348,11 @@ def import_batch_apply(
             locked.created_count += len(expenses)
             locked.applied_at = timezone.now()
             locked.save(update_fields=["status", "created_count", "applied_at"])
+            import_events_on_commit(locked, "import.applied", created=len(expenses), total=len(rows))
     except _Rollback:
         failures = {f"line {line}": failed[line] for line in sorted(failed)}
         _record_failures(batch, failures)
+        import_events_on_commit(batch, "import.failed", failed=len(failures))
         raise ImportFailed(failures) from None
     batch.refresh_from_db()
     skipped = batch.rows.filter(action=ImportAction.SKIP).count()

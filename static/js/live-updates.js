@@ -3,7 +3,9 @@
    swaps each element marked data-live-region (the bell, the approvals count and queue, an expense's status) for the
    fresh one. While the socket is closed the page polls the same way, and after every (re)connection it re-reads once,
    so it never keeps showing what changed while it was not listening. A region being worked in (focus inside, a box
-   ticked, text typed) is left alone until the person is done. */
+   ticked, text typed) is left alone until the person is done.
+   One event carries what it shows: an import's progress (`import.progress`, rows done of the total) moves the bar of
+   that import's review page in place, without a re-read; its end (`import.applied`, `import.failed`) re-reads. */
 (function () {
   "use strict";
 
@@ -59,6 +61,24 @@
       });
   }
 
+  function importProgress(event) {
+    var box = document.querySelector('[data-import-progress="' + Number(event["import"]) + '"]');
+    if (!box) { return; }
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-import-progress-text]");
+    var total = Math.max(Number(event.total) || 0, 1);
+    var done = Math.min(Number(event.done) || 0, total);
+    bar.max = total;
+    bar.value = done;
+    text.textContent = "Importing: " + done + " of " + total + " row" + (total === 1 ? "" : "s") + " checked…";
+    box.hidden = false;
+  }
+
+  function importFinished(event) {
+    var box = document.querySelector('[data-import-progress="' + Number(event["import"]) + '"]');
+    if (box) { box.hidden = true; }
+  }
+
   function schedule(delay) {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refresh, delay);
@@ -100,7 +120,10 @@
         socket.addEventListener("message", function (message) {
           var event;
           try { event = JSON.parse(message.data); } catch (error) { return; }
-          if (event && event.event) { schedule(150); } // several events of one change make one re-read
+          if (!event || !event.event) { return; }
+          if (event.event === "import.progress") { importProgress(event); return; }
+          if (event.event === "import.applied" || event.event === "import.failed") { importFinished(event); }
+          schedule(150); // several events of one change make one re-read
         });
         socket.addEventListener("close", function () {
           socket = null;
