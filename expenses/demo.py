@@ -19,12 +19,14 @@ from expenses.attendee_demo import seed_attendee_demo
 from expenses.choices import ExpenseStatus, MealType, OrderType, PaymentMethod
 from expenses.models import Expense, Restaurant
 from expenses.report_demo import demo_people, seed_report_demo
+from expenses.services.notifications import notifications_mark_older_read
 from expenses.split_demo import seed_split_demo
 from expenses.trip_demo import seed_trip_demo
 from mealtracker.money import quantize
 
 DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
 DEMO_TEAM = "Field Sales"
+DEMO_UNREAD = 5  # a year of meals leaves dozens of notifications: the bell shows the newest few on first sign-in
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,8 @@ def seed_demo(*, expenses_per_member: int = 150, progress=None) -> list[DemoLogi
     for role, email in demo_people(password=DEMO_PASSWORD, team=team):
         logins.append(DemoLogin(role=role, email=email, password=DEMO_PASSWORD))
     seed_report_demo(users[2], manager, now=now)
+    for user in User.objects.filter(email__in=[login.email for login in logins]):
+        notifications_mark_older_read(user=user, keep_unread=DEMO_UNREAD)
     return logins
 
 

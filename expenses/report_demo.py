@@ -1,5 +1,6 @@
-"""Demo data for expense reports: a finance and an auditor login, a submitted report of Alice's, an approved one
-whose large dinner finance approved second, and a paid reimbursement batch. Idempotent."""
+"""Demo data for expense reports: a finance and an auditor login, a submitted report of Alice's, one whose large
+dinner finance approved second and which was paid in a reimbursement batch, and an approved one (finance's second
+approval too) waiting for the next batch. Idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -17,7 +18,8 @@ FINANCE_EMAIL = "finance@demo.mealtracker.test"
 AUDITOR_EMAIL = "auditor@demo.mealtracker.test"
 SUBMITTED_TITLE = "Client meetings, this week"
 APPROVED_TITLE = "Partner dinners, last month"
-REPORT_DEMO_MEALS = 4  # the meals of the two reports
+READY_TITLE = "Prospect dinners, this month"
+REPORT_DEMO_MEALS = 6  # the meals of the three reports
 
 
 def demo_people(*, password: str, team) -> list[tuple[str, str]]:
@@ -59,9 +61,30 @@ def seed_report_demo(member: User, manager: User, *, now) -> None:
     if team.second_approval_above is None:
         team.second_approval_above = Decimal("150.00")
         team.save(update_fields=["second_approval_above"])
-    if ExpenseReport.objects.filter(owner=member, title__in=[SUBMITTED_TITLE, APPROVED_TITLE]).exists():
-        return
     restaurant = Restaurant.objects.filter(owner=member).order_by("id").first()
+    if not ExpenseReport.objects.filter(owner=member, title__in=[SUBMITTED_TITLE, APPROVED_TITLE]).exists():
+        _paid_and_submitted_reports(member, manager, finance, now=now, restaurant=restaurant)
+    if not ExpenseReport.objects.filter(owner=member, title=READY_TITLE).exists():
+        _approved_report(member, manager, finance, now=now, restaurant=restaurant)
+
+
+def _approved_report(member: User, manager: User, finance: User, *, now, restaurant) -> None:
+    """Approved by the manager and, for its dinner above the limit, by finance: ready for the next batch."""
+    with transaction.atomic():
+        meals = [
+            _meal(member, days_ago=12, amount="58.30", purpose="Dinner with a Hooli prospect", now=now),
+            _meal(member, days_ago=10, amount="176.50", purpose="Dinner with Hooli's buying team", now=now,
+                  restaurant=restaurant),
+        ]  # fmt: skip
+        report = report_create(
+            owner=member, title=READY_TITLE, purpose="Hooli pilot", expense_ids=[m.pk for m in meals]
+        )
+        report_submit(report=report, actor=member)
+        report_approve(report=report, actor=manager, comment="Fine.")
+        report_approve(report=report, actor=finance, comment="Over $150: approved by finance.")
+
+
+def _paid_and_submitted_reports(member: User, manager: User, finance: User, *, now, restaurant) -> None:
     with transaction.atomic():
         meals = [
             _meal(member, days_ago=36, amount="64.20", purpose="Dinner with Initech's buyer", now=now),

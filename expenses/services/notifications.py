@@ -168,6 +168,18 @@ def unread_count_refresh(*, user: User) -> int:
     return count
 
 
+@transaction.atomic
+def notifications_mark_older_read(*, user: User, keep_unread: int) -> int:
+    """Mark read all but the user's `keep_unread` newest unread notifications, and set the bell to what is left
+    unread. Returns how many were marked read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    newest = list(unread.order_by("-created_at", "-id").values_list("pk", flat=True)[:keep_unread])
+    marked = unread.exclude(pk__in=newest).update(read_at=timezone.now())
+    user.unread_notifications = unread.count()
+    User.objects.filter(pk=user.pk).update(unread_notifications=user.unread_notifications)
+    return marked
+
+
 def notification_digests_send() -> int:
     """E-mail each user one digest of their notifications waiting for it; returns the number of e-mails sent."""
     sent = 0

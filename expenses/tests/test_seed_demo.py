@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Team, User
+from expenses.demo import DEMO_UNREAD
 from expenses.geo import restaurants_near
-from expenses.models import ApprovalEvent, Expense, Restaurant
+from expenses.models import ApprovalEvent, Expense, Notification, Restaurant
 from expenses.report_demo import REPORT_DEMO_MEALS
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +77,24 @@ def test_seed_demo_has_reports_a_second_approval_a_paid_batch_and_finance_and_au
 
     from expenses.models import ExpenseReport, ReimbursementBatch
 
-    assert set(ExpenseReport.objects.values_list("status", flat=True)) == {"submitted", "reimbursed"}
+    assert sorted(ExpenseReport.objects.values_list("status", flat=True)) == ["approved", "reimbursed", "submitted"]
     assert ReimbursementBatch.objects.get().status == "paid"
-    assert ApprovalEvent.objects.filter(from_status="second_review", actor__role="finance").exists()
+    for status in ("approved", "reimbursed"):
+        report = ExpenseReport.objects.get(status=status)
+        assert ApprovalEvent.objects.filter(
+            expense__report=report, from_status="second_review", to_status="approved", actor__role="finance"
+        ).exists()
     assert "finance@demo.mealtracker.test" in out.getvalue()
     assert "auditor@demo.mealtracker.test" in out.getvalue()
+
+
+def test_demo_logins_open_on_a_handful_of_unread_notifications_and_a_bell_that_agrees():
+    call_command("seed_demo", "--expenses", "60", "--no-progress", stdout=StringIO())
+    call_command("seed_demo", "--expenses", "60", "--no-progress", stdout=StringIO())
+
+    alice = User.objects.get(email="alice@demo.mealtracker.test")
+    assert Notification.objects.filter(recipient=alice).count() > DEMO_UNREAD  # the older ones are there, read
+    for user in User.objects.filter(email__endswith="@demo.mealtracker.test"):
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        assert user.unread_notifications == unread <= DEMO_UNREAD, user.email
+    assert alice.unread_notifications > 0
