@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 
 from mealtracker import write_stamps
 
@@ -95,14 +95,27 @@ def replica_lag_seconds() -> float | None:
     """Ask the replica how far behind it is; None when it cannot be reached."""
     replica = connections[REPLICA]
     try:
-        with replica.cursor() as cursor:
-            cursor.execute(LAG_SQL if replica.vendor == "postgresql" else "SELECT 0")
-            return max(float(cursor.fetchone()[0]), 0.0)
-    except DatabaseError as exc:
+        try:
+            return _ask_lag(replica)
+        except InterfaceError:
+            # A kept connection the server closed (the replica restarted or stopped): ask again on a new one.
+            _close(replica)
+            return _ask_lag(replica)
+    except (DatabaseError, InterfaceError) as exc:
         logger.warning("Read replica unavailable, reading from the primary: %s", exc)
-        with contextlib.suppress(DatabaseError):
-            replica.close()  # the next check reconnects
+        _close(replica)  # the next check reconnects
         return None
+
+
+def _ask_lag(replica) -> float:
+    with replica.cursor() as cursor:
+        cursor.execute(LAG_SQL if replica.vendor == "postgresql" else "SELECT 0")
+        return max(float(cursor.fetchone()[0]), 0.0)
+
+
+def _close(replica) -> None:
+    with contextlib.suppress(DatabaseError, InterfaceError):
+        replica.close()
 
 
 def replica_status(*, fresh: bool = False) -> ReplicaStatus:

@@ -10,7 +10,7 @@ import time
 from http import HTTPStatus
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -194,3 +194,27 @@ def test_a_replica_gone_since_the_last_check_costs_a_retry_on_the_primary_not_an
     assert [row["id"] for row in response.json()["results"]] == [expense.pk]
     assert "serving it from the primary" in caplog.text
     assert db_router.replica_status().usable is False
+
+
+def test_a_replica_connection_the_server_closed_is_replaced_not_an_error(monkeypatch):
+    replica = connections[db_router.REPLICA]
+    real_cursor = replica.cursor
+    refused = []
+
+    def closed_once(*args, **kwargs):
+        if not refused:
+            refused.append(1)
+            raise InterfaceError("connection already closed")
+        return real_cursor(*args, **kwargs)
+
+    monkeypatch.setattr(replica, "cursor", closed_once)
+    assert db_router.replica_status(fresh=True).usable is True
+    assert refused == [1]
+
+
+def test_a_replica_that_keeps_failing_is_unusable_not_an_error(monkeypatch):
+    def closed(*args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(connections[db_router.REPLICA], "cursor", closed)
+    assert db_router.replica_status(fresh=True).usable is False
