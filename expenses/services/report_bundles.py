@@ -151,11 +151,11 @@ class _Pen:
         self.canvas.showPage()  # nothing is drawn on the next page until there is something to say
         self.y = PAGE_HEIGHT - MARGIN
 
-    def line(self, text: str, *, size: float = 9, bold: bool = False, gap: float = 3):
+    def line(self, text: str, *, size: float = 9, bold: bool = False, gap: float = 3, indent: float = 0):
         if self.y < MARGIN + size + 10:
             self.new_page()
         self.canvas.setFont(BOLD if bold else FONT, size)
-        self.canvas.drawString(MARGIN, self.y - size, _clip(text, 110 if size <= 9 else 70))
+        self.canvas.drawString(MARGIN + indent, self.y - size, _clip(text, 110 if size <= 9 else 70))
         self.y -= size + gap
 
 
@@ -224,7 +224,7 @@ def _changes(pen: _Pen, changes, zone) -> None:
         who = change_actor(change) or "someone"
         pen.line(f"{stamp:%d %b %Y %H:%M} · {who} · {change.get_source_display()}", size=8, gap=2)
         for field in change_fields(change, zone=zone):
-            pen.line(f"      {field['label']}: {field['old'] or '—'} -> {field['new'] or '—'}", size=8)
+            pen.line(f"{field['label']}: {field['old'] or '—'} -> {field['new'] or '—'}", size=8, indent=4 * mm)
 
 
 def _cover(pen: _Pen, report: ExpenseReport) -> None:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
@@ -157,7 +158,7 @@ def test_bundle_pdf_lists_each_meals_changes_in_the_owners_time_zone(member, api
     assert "-> 2 Mar 2026, 21:30" in section  # 12:30 UTC is 21:30 in Tokyo
 
 
-def test_bundle_zip_has_the_history_one_row_per_changed_field(member, api_client_for):
+def test_bundle_zip_has_the_history_one_row_per_changed_field_and_no_formulas(member, api_client_for):
     report = _report_with_receipts(member, meals=2)
     first, second = report.lines.order_by("id")
     services.expense_update(expense=first, actor=member, amount=Decimal("50.00"), business_purpose="=HYPERLINK(1)")
@@ -175,6 +176,10 @@ def test_bundle_zip_has_the_history_one_row_per_changed_field(member, api_client
     purpose = next(row for (pk, field), row in by_field.items() if pk == first.pk and row[6].startswith("'"))
     assert purpose[6] == "'=HYPERLINK(1)"  # a spreadsheet shows it as text, never runs it
     assert by_field[(second.pk, "Notes")][5:] == ["", "Paid by card"]
+    lines = list(csv.reader(io.StringIO(archive.read("lines.csv").decode())))
+    assert "'=HYPERLINK(1)" in next(row for row in lines if row[0] == str(first.pk))
+    sheet = load_workbook(io.BytesIO(archive.read("lines.xlsx")), read_only=True).active
+    assert "'=HYPERLINK(1)" in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
 
 
 def _add_changes(report: ExpenseReport, *, each: int) -> None:
