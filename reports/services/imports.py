@@ -20,6 +20,7 @@ from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
 from mealtracker import metrics
+from mealtracker.bulk_writes import update_by_pk
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.importing import normalise_row, read_rows
@@ -341,9 +342,8 @@ def import_batch_apply(
                 failed.update({to_write[index].line_number: [_messages(error)] for index, error in exc.refused.items()})
             if failed:
                 raise _Rollback
-            for row, expense in zip(to_write, expenses, strict=True):
-                row.expense = expense
-            ImportRow.objects.bulk_update(to_write, ["expense"], batch_size=1000)
+            written = {row.pk: expense.pk for row, expense in zip(to_write, expenses, strict=True)}
+            update_by_pk(ImportRow, "expense", written)
             locked.status = ImportStatus.APPLIED
             locked.created_count += len(expenses)
             locked.applied_at = timezone.now()
