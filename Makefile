@@ -45,7 +45,7 @@ setup-dev: setup $(VENV)/.installed-dev
 assets:
 	@scripts/build-assets.sh
 
-## ocr: Debian's tesseract-ocr for the receipt-reading tests (installed only when missing)
+## ocr: Debian's tesseract-ocr for the receipt-reading tests and poppler-utils for the bundle PDF's (installed only when missing)
 ocr:
 	@scripts/setup-ocr.sh
 
