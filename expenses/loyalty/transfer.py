@@ -21,6 +21,7 @@ from expenses.services.loyalty import (
     rewards_program_create,
     rewards_program_update,
 )
+from mealtracker.csv_cells import FORMULA_PREFIXES, neutralise
 from mealtracker.errors import DomainError
 from mealtracker.money import parse_amount
 
@@ -38,7 +39,6 @@ ALIASES = {
     "program_website": "website", "tier_name": "tier", "points": "points_balance", "account": "account_number",
     "merchant_names": "merchants",
 }  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -89,8 +89,7 @@ def loyalty_export(owner: User, *, include_account_numbers: bool = False) -> dic
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def loyalty_export_csv(owner: User, *, include_account_numbers: bool = False) -> str:
@@ -116,7 +115,7 @@ def _from_csv(text: str) -> list[dict]:
         for key, value in row.items():
             key = ALIASES.get((key or "").strip().lower(), (key or "").strip().lower())
             value = (value or "").strip()
-            clean[key] = value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+            clean[key] = value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
         membership = {column: clean.get(column, "") for column in MEMBERSHIP_COLUMNS if clean.get(column)}
         if clean.get("membership_notes"):
             membership["notes"] = clean["membership_notes"]
