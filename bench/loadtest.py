@@ -65,12 +65,16 @@ REDIS_PORT = int(os.environ.get("LOADTEST_REDIS_PORT", "6390"))
 # A 5xx this long after an outage ended still belongs to it: the replica's verdict is kept for
 # DATABASE_REPLICA_CHECK_SECONDS (5) and a connection attempt waits up to its connect timeout (2).
 GRACE_SECONDS = 10.0
+# Every fourth user only reads (a manager looking at reports): a user who writes reads the primary for
+# READ_YOUR_WRITES_SECONDS after each write, so without readers the replica would serve almost nothing.
+READER_EVERY = 4
 METRICS_LOG = Path("/tmp/loadtest-metrics.log")
 SAMPLES_LOG = Path("/tmp/loadtest-samples.json")  # (seconds into the run, operation, status, milliseconds)
 
 
 def server_side_figures() -> dict:
-    """Per route, from the metrics each request logs (mealtracker/metrics.py): mean latency, SQL time and queries."""
+    """Per route, from the metrics each successful request logs (mealtracker/metrics.py): mean latency, SQL time and
+    queries, measured inside the server (no queueing in gunicorn or the client)."""
     routes: dict[str, list] = {}
     for line in METRICS_LOG.read_text(errors="replace").splitlines():
         try:
@@ -78,7 +82,8 @@ def server_side_figures() -> dict:
         except ValueError:
             continue
         if isinstance(record, dict) and "Route" in record and "DBTime" in record and record.get("status", 500) < 300:
-            routes.setdefault(record["Route"], []).append(record)
+            method = "POST" if record.get("status") == 201 else "GET"  # the list and create share a route
+            routes.setdefault(f"{method} {record['Route']}", []).append(record)
     return {
         route: {
             "requests": len(records),
@@ -167,6 +172,22 @@ def start_redis() -> subprocess.Popen:
     raise SystemExit(f"redis-server did not start on port {REDIS_PORT}")
 
 
+def replica_transactions_count() -> int | None:
+    """Transactions the replica has served in the load-test database since it (re)started; None when it is down."""
+    result = subprocess.run(
+        ["psql", "-X", "-Atq", "-h", "127.0.0.1", "-p", str(REPLICA_PORT), "-U", "postgres", "-d", DB_NAME, "-c",
+         "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    return int(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip().isdigit() else None
+
+
+def counted_since(before: int | None, now: int | None) -> int | None:
+    if now is None:
+        return None
+    return now - before if before is not None and now >= before else now
+
+
 def redis_hits_and_misses() -> tuple[int, int]:
     import redis
 
@@ -199,9 +220,10 @@ def start_gunicorn() -> subprocess.Popen:
 
 
 class User(threading.Thread):
-    def __init__(self, token: str, stop_at: float, started: float, rng: random.Random):
+    def __init__(self, token: str, stop_at: float, started: float, rng: random.Random, *, reader: bool = False):
         super().__init__(daemon=True)
         self.token, self.stop_at, self.started, self.rng = token, stop_at, started, rng
+        self.reader = reader  # only reads: never in the read-your-writes window, so served by the replica
         self.samples: list[tuple] = []  # (seconds since start, operation, status, milliseconds)
         self.acknowledged: list[str] = []  # notes (= idempotency keys) of creates that got a 2xx
         self.bad_bodies: list[str] = []
@@ -259,7 +281,7 @@ class User(threading.Thread):
     def run(self):
         month_ago = datetime.date.today() - datetime.timedelta(days=30)
         paths = {operation: path.format(month_ago=month_ago) for operation, path in PATHS.items()}
-        operations, weights = zip(*WORKLOAD, strict=True)
+        operations, weights = zip(*[(op, w) for op, w in WORKLOAD if not (self.reader and op == "create")], strict=True)
         while time.monotonic() < self.stop_at:
             operation = self.rng.choices(operations, weights)[0]
             if operation == "create":
@@ -283,6 +305,7 @@ def restart_postgres(started: float, at: float, events: dict):
 def stop_replica_for(started: float, at: float, seconds: float, events: dict):
     """Stop the standby at `at`, start it again `seconds` later."""
     time.sleep(at)
+    events["replica_transactions_before_stop"] = replica_transactions_count()
     events["begin"] = time.monotonic() - started
     stopped = pg_ctl("stop")
     time.sleep(max(seconds - (time.monotonic() - started - events["begin"]), 0))
@@ -351,7 +374,11 @@ def main():
     try:
         started = time.monotonic()
         stop_at = started + args.seconds
-        users = [User(token, stop_at, started, random.Random(n)) for n, token in enumerate(tokens)]
+        users = [
+            User(token, stop_at, started, random.Random(n), reader=n % READER_EVERY == 0)
+            for n, token in enumerate(tokens)
+        ]
+        replica_transactions = {"at_start": replica_transactions_count()}
         disruptions = []
         if not args.no_outages:
             disruptions += [
@@ -375,6 +402,7 @@ def main():
             user.join(timeout=args.seconds + 60)
         for thread in disruptions:
             thread.join(timeout=120)
+        replica_transactions["at_end"] = replica_transactions_count()
         hits, misses = (
             a + b for a, b in zip(redis_state.get("hits_before_restart", (0, 0)), redis_hits_and_misses(), strict=True)
         )
@@ -438,6 +466,14 @@ def main():
         "error_window_s": [round(window[0], 2), round(window[1], 2)] if window else None,
         "reads_during_replica_stop": len(reads_during_replica_stop),
         "reads_ok_during_replica_stop": reads_ok_during_replica_stop,
+        "replica_transactions": {
+            "before_stop": (events["replica_stop"].get("replica_transactions_before_stop") or 0)
+            - (replica_transactions["at_start"] or 0),
+            # PostgreSQL keeps its counts over a clean stop; they restart from 0 only after a crash.
+            "after_restart": counted_since(
+                events["replica_stop"].get("replica_transactions_before_stop"), replica_transactions.get("at_end")
+            ),
+        },
         "cache_hit_ratio": round(hits / (hits + misses), 3) if hits + misses else None,
         "server_side_by_route": server_side_figures(),
         "writes": verify_writes(acknowledged),
@@ -447,6 +483,11 @@ def main():
     criteria = {
         "no 5xx or dropped connection outside the outage windows": not outside,
         "no 5xx other than a 503 problem with Retry-After": not server_errors and not result["bad_error_bodies"],
+        "the replica served reads before its stop and after its restart": args.no_outages
+        or (
+            result["replica_transactions"]["before_stop"] > 0
+            and (result["replica_transactions"]["after_restart"] or 0) > 0
+        ),
         "reads served while the replica is down": args.no_outages
         or (reads_during_replica_stop and reads_ok_during_replica_stop >= 0.9 * len(reads_during_replica_stop)),
         "no acknowledged write lost": result["writes"]["lost"] == 0,
