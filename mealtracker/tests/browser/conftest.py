@@ -9,10 +9,13 @@ violation fails the test.
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,6 +34,32 @@ PHONE = {"width": 390, "height": 844}
 # take for async code and refuse database access from the test body.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for in-memory SQLite: every request thread shares the test's one connection (there is no
+    other copy of the database), and two requests using it at once fail with "bad parameter or other API misuse"
+    (a page and the report figures it fetches). Connections still get their own threads; the app runs one request,
+    its body included, at a time."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = OneRequestAtATimeServer
 
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
