@@ -1,10 +1,12 @@
 """Creating, changing and deleting expenses."""
 
 import datetime
+import functools
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from accounts.models import User
@@ -203,11 +205,12 @@ def expenses_create_many(
     known_rates: dict = {}
     related_errors: dict = {}
     known_tags: dict[str, Tag] = {}
+    cleaned: dict = {}
     for index, draft in enumerate(drafts):
         arguments = {name: value for name, value in draft.items() if name != "exchange_rate"}
         try:
             expense, rows = _new_expense(owner, colleagues=colleagues, **arguments)
-            _full_clean_in_bulk(expense, related_errors)
+            _full_clean_in_bulk(expense, related_errors, cleaned)
             _convert(expense, draft.get("exchange_rate"), known_rates)
             tags = _resolve_tags(owner, list(draft.get("tags") or ()), known_tags)
         except DomainError as exc:
@@ -238,10 +241,10 @@ def expenses_create_many(
     return expenses
 
 
-def _full_clean_in_bulk(expense: Expense, related_errors: dict) -> None:
-    """expense_create's full_clean without its per-expense queries: each restaurant and category is checked once
-    per batch, and the check constraints (which clean() and the field validators cover) are checked by the insert,
-    see _insert_checked."""
+def _full_clean_in_bulk(expense: Expense, related_errors: dict, cleaned: dict) -> None:
+    """expense_create's full_clean without its per-expense queries or repeated work: each restaurant and category is
+    checked once per batch, each field value once per batch (`cleaned`, see _clean_fields), and the check
+    constraints (which clean() and the field validators cover) are checked by the insert, see _insert_checked."""
     errors = {}
     for name in RELATED_FIELDS:
         field = Expense._meta.get_field(name)
@@ -256,12 +259,83 @@ def _full_clean_in_bulk(expense: Expense, related_errors: dict) -> None:
                 related_errors[(name, value)] = exc.error_list
         if related_errors[(name, value)]:
             errors[name] = related_errors[(name, value)]
+    # Model.full_clean(exclude=..., validate_constraints=False), step by step: fields, clean(), unique checks.
+    field_errors = _clean_fields(expense, cleaned)
     try:
-        expense.full_clean(exclude=[*CLEAN_EXCLUDE, *RELATED_FIELDS], validate_constraints=False)
+        expense.clean()
     except ValidationError as exc:
-        errors.update(exc.error_dict)
+        field_errors = exc.update_error_dict(field_errors)
+    if expense.pk is not None or _has_unique_checks():
+        exclude = {*CLEAN_EXCLUDE, *RELATED_FIELDS, *(name for name in field_errors if name != NON_FIELD_ERRORS)}
+        try:
+            expense.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            field_errors = exc.update_error_dict(field_errors)
+    errors.update(field_errors)
     if errors:
         raise validation_error_to_domain(ValidationError(errors))
+
+
+@functools.cache
+def _has_unique_checks() -> bool:
+    """Whether validate_unique checks anything on a new expense: it only ever has its primary key's, skipped while
+    the expense is unsaved."""
+    unique_checks, date_checks = Expense()._get_unique_checks(exclude={*CLEAN_EXCLUDE, *RELATED_FIELDS})
+    return bool(date_checks) or any(check != ("id",) for _, check in unique_checks)
+
+
+def _value_key(value) -> tuple | None:
+    """A key equal only for values that clean alike and to the same value (Decimal('1.0') and Decimal('1.00') are
+    equal, but only one has two places); None for a value to clean every time."""
+    kind = type(value)
+    if value is None or kind in (str, int, bool, datetime.date):
+        return (kind, value)
+    if kind is Decimal:
+        return (kind, str(value))
+    if kind is datetime.datetime:
+        return (kind, value, value.tzinfo, value.fold)
+    return None
+
+
+def _clean_fields(expense: Expense, cleaned: dict) -> dict:
+    """Model.clean_fields (outside CLEAN_EXCLUDE and RELATED_FIELDS) with each field's outcome for a value kept in
+    `cleaned`: a field's clean() is a function of the value alone, but for relations (which read the instance),
+    cleaned every time. Returns the errors by field name."""
+    errors = {}
+    for field in _CLEANED_FIELDS:
+        raw_value = getattr(expense, field.attname)
+        if field.blank and raw_value in field.empty_values:
+            continue
+        if isinstance(raw_value, DatabaseDefault):
+            continue
+        key = None if field.is_relation else _value_key(raw_value)
+        if key is None:
+            outcome = _clean_field(field, raw_value, expense)
+        else:
+            key = (field.name, *key)
+            if key not in cleaned:
+                cleaned[key] = _clean_field(field, raw_value, expense)
+            outcome = cleaned[key]
+        value, error_list = outcome
+        if error_list is None:
+            setattr(expense, field.attname, value)
+        else:
+            errors[field.name] = list(error_list)  # clean()'s errors on the field are added to this list
+    return errors
+
+
+def _clean_field(field, raw_value, expense: Expense) -> tuple:
+    try:
+        return field.clean(raw_value, expense), None
+    except ValidationError as exc:
+        return None, exc.error_list
+
+
+_CLEANED_FIELDS = [
+    field
+    for field in Expense._meta.fields
+    if field.name not in {*CLEAN_EXCLUDE, *RELATED_FIELDS} and not field.generated
+]
 
 
 def _insert_checked(expenses: list[Expense]) -> None:

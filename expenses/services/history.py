@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
 from django.db.models import Model, QuerySet
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from expenses.models import ChangeSource, Expense, ExpenseChange
@@ -113,18 +115,45 @@ def expense_history_record(
     )
 
 
+def _created_changes(expenses: list[Expense]) -> Iterator[dict]:
+    """expense_state(related=False) of each expense as a creation's changes (blank values left out), in one pass:
+    the fields' choice labels are read once per batch and a related object's label once per object."""
+    choice_labels = {field.name: dict(make_hashable(field.flatchoices)) for field in TRACKED_FIELDS if field.choices}
+    related_labels: dict[int, str] = {}
+    for expense in expenses:
+        changes = {}
+        for field in TRACKED_FIELDS:
+            if field.is_relation:
+                pk = getattr(expense, field.attname)
+                if _shown(pk) in (None, ""):
+                    continue
+                cached = field.get_cached_value(expense, default=None) if field.is_cached(expense) else None
+                label = None
+                if isinstance(cached, Model) and cached.pk == pk:
+                    if id(cached) not in related_labels:
+                        related_labels[id(cached)] = str(cached)
+                    label = related_labels[id(cached)]
+                changes[field.name] = {"old": None, "new": _shown(pk), "old_label": None, "new_label": label}
+                continue
+            value = getattr(expense, field.attname)
+            shown = _shown(value)
+            if shown in (None, ""):
+                continue
+            label = None
+            if value and field.name in choice_labels:  # as Model._get_FIELD_display reads it
+                label = force_str(choice_labels[field.name].get(make_hashable(value), value), strings_only=True)
+            changes[field.name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
+        yield changes
+
+
 def expenses_created_record(*, expenses: Iterable[Expense], actor: User | None, source: str | None = None) -> None:
     """One 'created' entry per expense written in bulk (imports, restores): the values they arrived with."""
-    rows = []
-    for expense in expenses:
-        changes = {
-            name: {"old": None, "new": value["value"], "old_label": None, "new_label": value["label"]}
-            for name, value in expense_state(expense, related=False).items()
-            if value["value"] not in (None, "")
-        }
-        rows.append(
-            ExpenseChange(expense=expense, changes=changes, source=source or current_source(), **_actor_fields(actor))
-        )
+    expenses = list(expenses)
+    source, actor_fields = source or current_source(), _actor_fields(actor)
+    rows = [
+        ExpenseChange(expense=expense, changes=changes, source=source, **actor_fields)
+        for expense, changes in zip(expenses, _created_changes(expenses), strict=True)
+    ]
     ExpenseChange.objects.bulk_create(rows, batch_size=1000)
 
 

@@ -159,13 +159,27 @@ def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restauran
     drafts with one identity share one restaurant (the first draft's fields). The queries do not grow with the
     drafts. Refused drafts raise RestaurantDraftsRefused (by index) and nothing is written."""
     refused: dict[int, DomainError] = {}
-    prepared: list[Restaurant | None] = []
+    # Drafts repeating an earlier one (an import names its restaurants on every row) are checked once: the same
+    # fields make the same restaurant, the same refusal and the same identity.
+    outcomes: dict = {}
+    identities: list = []
+    prepared: list[Restaurant] = []
     for index, draft in enumerate(drafts):
-        try:
-            prepared.append(_draft_restaurant(owner, draft))
-        except DomainError as exc:
-            refused[index] = exc
-            prepared.append(None)
+        key = _draft_key(draft)
+        if key is None or key not in outcomes:
+            try:
+                restaurant = _draft_restaurant(owner, draft)
+                outcome = (restaurant_identity(restaurant), None)
+                prepared.append(restaurant)
+            except DomainError as exc:
+                outcome = (None, exc)
+            if key is not None:
+                outcomes[key] = outcome
+        else:
+            outcome = outcomes[key]
+        identities.append(outcome[0])
+        if outcome[1] is not None:
+            refused[index] = outcome[1]
     if refused:
         raise RestaurantDraftsRefused(refused)
     held = restaurants_by_identity(owner, prepared)
@@ -180,7 +194,18 @@ def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restauran
             Restaurant.objects.bulk_create(list(new.values()), batch_size=BULK_BATCH_SIZE)
     except IntegrityError as exc:  # a concurrent writer, or a case rule the database applies and Python does not
         raise Conflict("Some of these restaurants were just added; try again.", field="restaurant") from exc
-    return [held.get(key) or new[key] for key in map(restaurant_identity, prepared)]
+    return [held.get(key) or new[key] for key in identities]
+
+
+def _draft_key(draft: Mapping) -> tuple | None:
+    """What makes two drafts the same restaurant draft: their fields and values, when every value is plain text,
+    a number or None (None: the draft is checked on its own)."""
+    parts = []
+    for name, value in sorted(draft.items()):
+        if value is not None and type(value) not in (str, int, bool):
+            return None
+        parts.append((name, type(value), value))
+    return tuple(parts)
 
 
 # --- Merging duplicates -------------------------------------------------------------------------------------------

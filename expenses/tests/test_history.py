@@ -141,6 +141,28 @@ def test_import_records_a_creation_entry_per_meal(member):
     assert sorted(change.changes["amount"]["new"] for change in changes) == ["20.50", "21.50"]
 
 
+def test_a_bulk_creation_entry_holds_every_field_value_and_label_the_expense_has(member):
+    from expenses.services.expenses import expenses_create_many
+    from expenses.services.history import expense_state
+
+    restaurant, category = RestaurantFactory(owner=member, name="Chez Lu"), CategoryFactory(owner=member, name="Team")
+    draft = {"amount": Decimal("42.00"), "occurred_at": YESTERDAY, "meal_type": "dinner", "order_type": "takeout",
+             "payment_method": "cash", "is_business": True, "business_purpose": "Client", "notes": "",
+             "restaurant": restaurant, "category": category}  # fmt: skip
+    created = expenses_create_many(owner=member, drafts=[draft, {**draft, "is_business": False}])
+    for expense in created:
+        expected = {
+            name: {"old": None, "new": value["value"], "old_label": None, "new_label": value["label"]}
+            for name, value in expense_state(expense, related=False).items()
+            if value["value"] not in (None, "")
+        }
+        assert last_change(expense).changes == expected
+        assert (expected["restaurant"]["new_label"], expected["category"]["new_label"]) == ("Chez Lu", "Team")
+    assert last_change(created[0]).changes["meal_type"] == {
+        "old": None, "new": "dinner", "old_label": None, "new_label": "Dinner"
+    }  # fmt: skip
+
+
 def test_restore_records_a_creation_entry_per_meal(member):
     import json
 

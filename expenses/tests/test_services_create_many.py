@@ -123,6 +123,17 @@ def test_a_draft_is_refused_exactly_as_expense_create_refuses_it(member, outside
     assert not Expense.objects.exists()
 
 
+@pytest.mark.parametrize("overrides", [{"party_size": 0}, {"meal_type": "elevenses"}, {"tip": Decimal("-1.00")}])
+def test_drafts_repeating_a_refused_value_are_each_refused_as_expense_create_refuses_it(member, overrides):
+    alone = refusal(lambda: services.expense_create(owner=member, **draft(**overrides)))
+    with pytest.raises(ExpenseDraftsRefused) as caught:
+        expenses_create_many(owner=member, drafts=[draft(**overrides), draft(), draft(**overrides), draft(**overrides)])
+    assert list(caught.value.refused) == [0, 2, 3]
+    for exc in caught.value.refused.values():
+        assert (type(exc).__name__, exc.field, exc.message, getattr(exc, "errors", None)) == alone
+    assert not Expense.objects.exists()
+
+
 def test_a_check_constraint_that_clean_misses_still_names_its_draft(member, monkeypatch):
     # Should clean() and a database check ever drift apart, the draft is named as expense_create would name it.
     monkeypatch.setattr(Expense, "clean", lambda self: None)
