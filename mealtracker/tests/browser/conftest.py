@@ -36,7 +36,6 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-
 class OneRequestAtATimeServer(ThreadedWSGIServer):
     """The live server for in-memory SQLite: every request thread shares the test's one connection (there is no
     other copy of the database), and two requests using it at once fail with "bad parameter or other API misuse"
