@@ -105,6 +105,28 @@ def _agrees(restaurant: Restaurant | RestaurantAlias, description: Mapping) -> b
     return True
 
 
+def description_key(description: Mapping) -> tuple | None:
+    """What makes two descriptions (field dicts) the same: their fields and values, when every value is plain text,
+    a number or None; None for a description to take on its own. An import names its restaurants on every row, so
+    the look-ups and checks run once per distinct description."""
+    parts = []
+    for name, value in sorted(description.items()):
+        if value is not None and type(value) not in (str, int, bool):
+            return None
+        parts.append((name, type(value), value))
+    return tuple(parts)
+
+
+def _distinct(descriptions: list, keys: list) -> list:
+    """The descriptions without repeats (by description_key), in order."""
+    seen, distinct = set(), []
+    for key, description in zip(keys, descriptions, strict=True):
+        if key is None or key not in seen:
+            seen.add(key)
+            distinct.append(description)
+    return distinct
+
+
 def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[Restaurant | None]:
     """For each description (an imported row's restaurant fields), the owner's restaurant it refers to, or None.
 
@@ -113,18 +135,23 @@ def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[R
     another place id is another place. A merged restaurant's old names and addresses (its aliases) count as the
     kept restaurant's. A few queries however many descriptions."""
     descriptions = list(descriptions)
+    keys = [description_key(description) for description in descriptions]
+    distinct = _distinct(descriptions, keys)
     by_identity: dict[Identity, Restaurant] = {}
     # name -> [(what carries the address: the restaurant or an alias, the restaurant it stands for)]
     by_name: dict[str, list[tuple[Restaurant | RestaurantAlias, Restaurant]]] = {}
-    for restaurant in _candidates(owner, descriptions):
+    for restaurant in _candidates(owner, distinct):
         by_identity.setdefault(restaurant_identity(restaurant), restaurant)
         by_name.setdefault(squash(restaurant.name).lower(), []).append((restaurant, restaurant))
-    for alias in alias_candidates(owner, descriptions):
-        for key in alias_identities(alias):
-            by_identity.setdefault(key, alias.restaurant)
+    for alias in alias_candidates(owner, distinct):
+        for identity in alias_identities(alias):
+            by_identity.setdefault(identity, alias.restaurant)
         by_name.setdefault(squash(alias.name).lower(), []).append((alias, alias.restaurant))
-    matches = []
-    for description in descriptions:
+    matches, found_for = [], {}
+    for key, description in zip(keys, descriptions, strict=True):
+        if key is not None and key in found_for:
+            matches.append(found_for[key])
+            continue
         found = by_identity.get(restaurant_identity(description))
         if found is None and squash(description.get("name")):
             has_place = restaurant_identity(description)[0] == "place"
@@ -134,6 +161,8 @@ def restaurants_matching(owner: User, descriptions: Iterable[Mapping]) -> list[R
                 if _agrees(holder, description) and not (has_place and holder.place_id)
             }
             found = next(iter(agreeing.values())) if len(agreeing) == 1 else None
+        if key is not None:
+            found_for[key] = found
         matches.append(found)
     return matches
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from expenses.merchant_selectors import merchant_matches
 from expenses.models import Expense, Restaurant, RestaurantAlias
-from expenses.restaurant_selectors import ADDRESS_FIELDS, restaurant_identity, restaurants_by_identity, squash
+from expenses.restaurant_selectors import (
+    ADDRESS_FIELDS,
+    description_key,
+    restaurant_identity,
+    restaurants_by_identity,
+    squash,
+)
 from expenses.services.catalog import save_unique
 from expenses.services.history import expenses_update_recorded
 from expenses.services.merchant_links import merchant_facts_apply
@@ -165,7 +171,7 @@ def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restauran
     identities: list = []
     prepared: list[Restaurant] = []
     for index, draft in enumerate(drafts):
-        key = _draft_key(draft)
+        key = description_key(draft)
         if key is None or key not in outcomes:
             try:
                 restaurant = _draft_restaurant(owner, draft)
@@ -195,17 +201,6 @@ def restaurants_resolve(*, owner: User, drafts: list[Mapping]) -> list[Restauran
     except IntegrityError as exc:  # a concurrent writer, or a case rule the database applies and Python does not
         raise Conflict("Some of these restaurants were just added; try again.", field="restaurant") from exc
     return [held.get(key) or new[key] for key in identities]
-
-
-def _draft_key(draft: Mapping) -> tuple | None:
-    """What makes two drafts the same restaurant draft: their fields and values, when every value is plain text,
-    a number or None (None: the draft is checked on its own)."""
-    parts = []
-    for name, value in sorted(draft.items()):
-        if value is not None and type(value) not in (str, int, bool):
-            return None
-        parts.append((name, type(value), value))
-    return tuple(parts)
 
 
 # --- Merging duplicates -------------------------------------------------------------------------------------------

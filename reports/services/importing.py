@@ -5,6 +5,7 @@ Pure functions: nothing here touches the database. The review and apply steps li
 
 import csv
 import datetime
+import functools
 import io
 import itertools
 import re
@@ -82,6 +83,8 @@ ORDER_SYNONYMS = {"dine in": "dine_in", "dine-in": "dine_in", "take out": "takeo
                   "pickup": "takeout", "drive thru": "drive_thru", "drive-thru": "drive_thru"}  # fmt: skip
 # A choice's label, as our workbooks write it ("Mobile wallet"), reads as its code.
 PAYMENT_SYNONYMS = {str(label).lower(): code for code, label in PaymentMethod.choices}
+# The codes, read once (an enum's .values builds its list on every call).
+MEAL_TYPES, ORDER_TYPES, PAYMENT_METHODS = MealType.values, OrderType.values, PaymentMethod.values
 
 
 def normalise_header(name) -> str:
@@ -288,11 +291,16 @@ def _read_json(payload: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
+@functools.lru_cache(maxsize=1024)
+def _field_of_header(header) -> str | None:
+    return HEADER_TO_FIELD.get(normalise_header(header))  # a file repeats its headers on every row
+
+
 def canonical(raw: dict) -> dict:
     """Map the file's headers to our field names; the first header that means a field wins."""
     values = {}
     for header, cell in raw.items():
-        field = HEADER_TO_FIELD.get(normalise_header(header))
+        field = _field_of_header(header)
         if field and field not in values:
             values[field] = _unneutralise(cell)
     return values
@@ -306,7 +314,12 @@ def parse_date(value) -> datetime.date | datetime.datetime:
         return value
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return _excel_serial(Decimal(str(value)))
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> datetime.date | datetime.datetime:
+    # A file repeats its dates from row to row; each distinct text is read once.
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _excel_serial(Decimal(text))
     for fmt in DATE_FORMATS:
@@ -335,13 +348,17 @@ def parse_time(value) -> datetime.time:
         return value.time()
     if isinstance(value, float) and 0 <= value < 1:  # an Excel time fraction
         return (EXCEL_EPOCH + datetime.timedelta(days=value)).time().replace(microsecond=0)
-    text = str(value).strip().upper()
+    return _parse_time_text(str(value).strip().upper(), repr(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_time_text(text: str, shown: str) -> datetime.time:
     for fmt in TIME_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).time()  # noqa: DTZ007 - a wall-clock time
         except ValueError:
             continue
-    raise ValueError(f"{value!r} is not a time (use HH:MM)")
+    raise ValueError(f"{shown} is not a time (use HH:MM)")
 
 
 def _blank(value) -> bool:
@@ -441,13 +458,13 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
         else:
             values["charged_currency"] = charged_currency
             values["charged_amount"] = _money(cells["charged_amount"], charged_currency, "charged_amount", errors)
-    values["meal_type"] = _choice(cells.get("meal_type"), MealType.values, MEAL_SYNONYMS, "other", "meal_type", errors)
+    values["meal_type"] = _choice(cells.get("meal_type"), MEAL_TYPES, MEAL_SYNONYMS, "other", "meal_type", errors)
     values["order_type"] = _choice(
-        cells.get("order_type"), OrderType.values, ORDER_SYNONYMS, "dine_in", "order_type", errors
+        cells.get("order_type"), ORDER_TYPES, ORDER_SYNONYMS, "dine_in", "order_type", errors
     )
     unknown_payment: dict[str, str] = {}
     values["payment_method"] = _choice(
-        cells.get("payment_method"), PaymentMethod.values, PAYMENT_SYNONYMS, "", "payment_method", unknown_payment
+        cells.get("payment_method"), PAYMENT_METHODS, PAYMENT_SYNONYMS, "", "payment_method", unknown_payment
     )
     if unknown_payment:
         warnings["payment_method"] = unknown_payment["payment_method"] + "; it is left blank"
