@@ -11,6 +11,7 @@ from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from expenses.models import ChangeSource, Expense, ExpenseChange
+from mealtracker.bulk_writes import insert_all
 
 # Derived or bookkeeping fields the history leaves out (version moves on every write, updated_at likewise).
 UNTRACKED = {"id", "version", "created_at", "updated_at"}
@@ -150,11 +151,10 @@ def expenses_created_record(*, expenses: Iterable[Expense], actor: User | None, 
     """One 'created' entry per expense written in bulk (imports, restores): the values they arrived with."""
     expenses = list(expenses)
     source, actor_fields = source or current_source(), _actor_fields(actor)
-    rows = [
+    insert_all([
         ExpenseChange(expense=expense, changes=changes, source=source, **actor_fields)
         for expense, changes in zip(expenses, _created_changes(expenses), strict=True)
-    ]
-    ExpenseChange.objects.bulk_create(rows, batch_size=1000)
+    ])  # fmt: skip
 
 
 def expenses_update_recorded(

@@ -26,3 +26,32 @@ def test_each_row_gets_its_own_value_across_batches(monkeypatch, django_assert_n
 def test_nothing_to_write_runs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         update_by_pk(User, "unread_notifications", {})
+
+
+def test_insert_all_writes_what_bulk_create_writes(monkeypatch, member, django_assert_num_queries):
+    from expenses.models import ExpenseChange
+    from expenses.tests.factories import ExpenseFactory
+    from mealtracker.bulk_writes import insert_all
+
+    monkeypatch.setattr(bulk_writes, "INSERT_BATCH_ROWS", 2)
+    expense = ExpenseFactory(owner=member)
+
+    def entries(n):
+        return [ExpenseChange(expense=expense, actor=member if n % 2 else None, changes={"notes": {"new": f"é {n}"}})
+                for n in range(n)]  # fmt: skip
+
+    ExpenseChange.objects.bulk_create(entries(5))
+    with django_assert_num_queries(3):  # three batches of at most two rows
+        insert_all(entries(5))
+
+    written = list(ExpenseChange.objects.order_by("id").values("expense", "actor", "actor_label", "source", "changes"))
+    assert written[5:] == written[:5]
+    assert not ExpenseChange.objects.filter(created_at__isnull=True).exists()
+
+
+def test_insert_all_refuses_an_unsaved_related_object(member):
+    from expenses.models import Expense, ExpenseChange
+    from mealtracker.bulk_writes import insert_all
+
+    with pytest.raises(ValueError, match="unsaved related expense"):
+        insert_all([ExpenseChange(expense=Expense(owner=member), changes={})])

@@ -20,7 +20,7 @@ from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
 from mealtracker import metrics
-from mealtracker.bulk_writes import update_by_pk
+from mealtracker.bulk_writes import insert_all, update_by_pk
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.importing import normalise_row, read_rows
@@ -218,7 +218,7 @@ def import_batch_create(*, owner: User, filename: str, payload: bytes) -> Import
         # Rows with errors, duplicates or an "exclusion" mark start as skipped; the user can change that.
         if row.errors or row.duplicate_ids or row.values.get("excluded"):
             row.action = ImportAction.SKIP
-    ImportRow.objects.bulk_create(rows, batch_size=1000)
+    insert_all(rows)
     return batch
 
 
