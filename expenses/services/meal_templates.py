@@ -132,6 +132,32 @@ def occurrence_instant(template: MealTemplate, day: datetime.date) -> datetime.d
     return datetime.datetime.combine(day, template.time_of_day, tzinfo=template.owner.tzinfo)
 
 
+def _occurrences_due(template: MealTemplate, now: datetime.datetime) -> list[PendingMeal]:
+    """The occurrences of a schedule whose local time has come and that were never created, from at most
+    CATCH_UP_DAYS back (unsaved)."""
+    today = now.astimezone(template.owner.tzinfo).date()
+    first = max(template.starts_on, today - datetime.timedelta(days=CATCH_UP_DAYS))
+    known = set(template.occurrences.filter(occurs_on__gte=first).values_list("occurs_on", flat=True))
+    return [
+        PendingMeal(template=template, owner=template.owner, occurs_on=day, occurred_at=instant)
+        for day in occurrences_between(template, first, today)
+        if day not in known and (instant := occurrence_instant(template, day)) <= now
+    ]
+
+
+def recurring_meal_skip_past(*, template: MealTemplate, now: datetime.datetime | None = None) -> int:
+    """Record the occurrences already due as skipped, so a schedule put back by a restore offers no past meals to
+    confirm and carries on from now."""
+    if not template.is_active or not template.repeat:
+        return 0
+    now = now or timezone.now()
+    skipped = _occurrences_due(template, now)
+    for pending in skipped:
+        pending.status, pending.decided_at = PendingStatus.DISCARDED, now
+    PendingMeal.objects.bulk_create(skipped, ignore_conflicts=True)
+    return len(skipped)
+
+
 def recurring_meals_create_due(*, now: datetime.datetime | None = None) -> int:
     """Create the occurrences of every active schedule that are due (their local time has come), from at most
     CATCH_UP_DAYS back; each (schedule, local date) at most once, however often or concurrently this runs."""
@@ -139,14 +165,7 @@ def recurring_meals_create_due(*, now: datetime.datetime | None = None) -> int:
     created = 0
     templates = MealTemplate.objects.filter(is_active=True).exclude(repeat="").select_related("owner")
     for template in templates.iterator(chunk_size=500):
-        today = now.astimezone(template.owner.tzinfo).date()
-        first = max(template.starts_on, today - datetime.timedelta(days=CATCH_UP_DAYS))
-        known = set(template.occurrences.filter(occurs_on__gte=first).values_list("occurs_on", flat=True))
-        due = [
-            PendingMeal(template=template, owner=template.owner, occurs_on=day, occurred_at=instant)
-            for day in occurrences_between(template, first, today)
-            if day not in known and (instant := occurrence_instant(template, day)) <= now
-        ]
+        due = _occurrences_due(template, now)
         if due:
             # ignore_conflicts: a concurrent run that created the same occurrence first wins (the unique key).
             PendingMeal.objects.bulk_create(due, ignore_conflicts=True)

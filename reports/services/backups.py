@@ -1,9 +1,11 @@
 """Per-user backup and restore: a versioned JSON of everything a user owns (never a password hash).
 
 A backup holds the profile, categories, tags, restaurants, budgets, loyalty programmes (memberships and merchant
-links; account numbers encrypted with the site's key) and the expenses with their tags, approval trail and
-receipts (metadata, OCR reading and storage keys: restore copies the files the storage still holds). An expense's
-fields come from its one declaration (expenses/fields.py), so a field added there is backed up and restored.
+links; account numbers encrypted with the site's key), trips with their provided meals, favourites with their
+schedules and occurrences (reports/services/backup_plans.py) and the expenses with their tags, bill items,
+approval trail and receipts (metadata, OCR reading and storage keys: restore copies the files the storage still
+holds). An expense's fields come from its one declaration (expenses/fields.py), so a field added there is backed
+up and restored.
 
 Restore writes through the services, as any other path does: the expenses through expenses_create_many, so their
 reporting amounts (from the recorded rates) and meal-policy verdicts are worked out again, and the recorded
@@ -26,7 +28,7 @@ from expenses.fields import EXPENSE_FIELDS as DECLARED_EXPENSE_FIELDS
 from expenses.fields import Kind, Role
 from expenses.loyalty.crypto import decrypt_text, encrypt_text
 from expenses.loyalty.transfer import loyalty_export, loyalty_import
-from expenses.models import ApprovalEvent, Category, ChangeSource, Expense, Merchant, Restaurant, Tag
+from expenses.models import ApprovalEvent, Category, ChangeSource, Expense, LineItem, Merchant, Restaurant, Tag
 from expenses.services import (
     RestaurantDraftsRefused,
     category_create,
@@ -36,17 +38,29 @@ from expenses.services import (
     tag_create,
 )
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many
+from expenses.services.history import history_source
 from expenses.services.receipts_restore import READING_FIELDS, RECEIPT_FIELDS, receipt_backup, receipt_restore
+from expenses.services.splits import line_items_replace
 from mealtracker.errors import Conflict, DomainError
 from mealtracker.serialization import json_value
 from reports.models import Budget
+from reports.services.backup_plans import (
+    meal_templates_backup,
+    meal_templates_restore,
+    occurrences_restore,
+    trips_backup,
+    trips_restore,
+    typed,
+)
 from reports.services.budgets import budget_create
 
 BACKUP_KIND = "mealtracker.user_backup"
 # 2: loyalty programmes, receipts' storage keys and readings, every declared expense field. 1 restores as before.
 # 3: attendees as a list of people (colleagues by e-mail, guests by name); 1 and 2 wrote them as free text.
-BACKUP_SCHEMA_VERSION = 3
-READABLE_SCHEMA_VERSIONS = {1, 2, 3}
+# 4: trips with their provided meals, favourites with their schedules and occurrences, each expense's bill items;
+# a version 1 to 3 backup restores with none of them.
+BACKUP_SCHEMA_VERSION = 4
+READABLE_SCHEMA_VERSIONS = {1, 2, 3, 4}
 USER_FIELDS = ["email", "display_name", "role", "timezone", "default_currency", "is_active", "date_joined"]
 CATEGORY_FIELDS = ["name", "description", "color", "icon", "is_default"]
 TAG_FIELDS = ["name", "color", "description"]
@@ -56,6 +70,8 @@ RESTAURANT_FIELDS = [
     "place_id", "rating", "notes",
 ]  # fmt: skip
 BUDGET_FIELDS = ["name", "period", "amount", "currency"]
+# A bill item's own fields (the expense it belongs to aside): what the user entered.
+LINE_ITEM_FIELDS = [f.name for f in LineItem._meta.concrete_fields if not f.is_relation and not f.primary_key]
 
 # An expense's own values, by their declared role; its relations are written as the backup's keys and names.
 EXPENSE_RELATIONS = {"owner", "restaurant", "category", "tags", "attendees"}
@@ -118,13 +134,20 @@ def user_data_chunks(user: User) -> Iterator[str]:
             for b in Budget.objects.filter(user=user).select_related("category").order_by("id")
         ],
         "loyalty": _loyalty_backup(user),
+        "trips": trips_backup(user),
+        "meal_templates": meal_templates_backup(user),
     }
     yield json.dumps(head, indent=1)[:-2] + ',\n "expenses": ['
     expenses = (
         Expense.objects.filter(owner=user)
         .select_related("category")
         .prefetch_related(
-            "tags", "attendees__user", "receipts__uploaded_by", "receipts__reading", "approval_events__actor"
+            "tags",
+            "attendees__user",
+            "line_items",
+            "receipts__uploaded_by",
+            "receipts__reading",
+            "approval_events__actor",
         )
         .order_by("id")
     )
@@ -140,6 +163,7 @@ def user_data_chunks(user: User) -> Iterator[str]:
                  "relationship": a.relationship}
                 for a in expense.attendees.all()
             ],
+            "line_items": [_pick(line, LINE_ITEM_FIELDS) for line in expense.line_items.all()],
             "receipts": [_receipt_item(receipt) for receipt in expense.receipts.all()],
             "approval_events": [
                 {"actor": e.actor.email if e.actor_id else None, "from_status": e.from_status,
@@ -202,7 +226,11 @@ def user_data_import(data: dict) -> User:
         budget_create(actor=user, category=category, **_typed(item, BUDGET_FIELDS))
     if data.get("loyalty"):
         _restore_loyalty(user, data["loyalty"])
-    _restore_expenses(user, data.get("expenses", []), restaurants, categories, tags)
+    trips_restore(user, data.get("trips", []))
+    template_items = data.get("meal_templates", [])
+    templates = meal_templates_restore(user, template_items, restaurants, categories)
+    expenses = _restore_expenses(user, data.get("expenses", []), restaurants, categories, tags)
+    occurrences_restore(user, templates, template_items, expenses)
     return user
 
 
@@ -263,9 +291,12 @@ def _restore_categories(user: User, items: list[dict] | None) -> dict:
     return categories
 
 
-def _restore_expenses(user: User, items: list[dict], restaurants: dict, categories: dict, tags: dict) -> None:
+def _restore_expenses(
+    user: User, items: list[dict], restaurants: dict, categories: dict, tags: dict
+) -> dict[int, Expense]:
     """The expenses through expenses_create_many (the rules, the conversion at the recorded rate, the policy
-    verdicts), then their recorded history: status, version, timestamps, approval trail and receipts."""
+    verdicts) and their bill items through line_items_replace, then their recorded history: status, version,
+    timestamps, approval trail and receipts. Returns backup key -> restored expense."""
     drafts = []
     for item in items:
         draft = _typed(item, ENTERED_FIELDS)
@@ -284,6 +315,7 @@ def _restore_expenses(user: User, items: list[dict], restaurants: dict, categori
         raise DomainError(
             f"The backup's expense of {when} is refused: {error.message}", field=error.field or "file"
         ) from exc
+    _restore_line_items(user, expenses, items)
     for expense, item in zip(expenses, items, strict=True):
         for name, value in _typed(item, RECORDED_FIELDS).items():
             setattr(expense, name, value)
@@ -302,6 +334,26 @@ def _restore_expenses(user: User, items: list[dict], restaurants: dict, categori
                 values=_typed(receipt, RECEIPT_FIELDS),
                 reading=_typed(receipt["reading"], READING_FIELDS) if receipt.get("reading") else None,
             )
+    return {item["key"]: expense for expense, item in zip(expenses, items, strict=True) if "key" in item}
+
+
+def _restore_line_items(user: User, expenses: list[Expense], items: list[dict]) -> None:
+    """Each bill's items through line_items_replace (its rules; positions in the backup's order), before the
+    recorded version and times go back."""
+    with history_source(ChangeSource.RESTORE):
+        for expense, item in zip(expenses, items, strict=True):
+            lines = sorted(item.get("line_items") or [], key=lambda line: line.get("position", 0))
+            if not lines:
+                continue
+            try:
+                line_items_replace(
+                    expense=expense, actor=user, items=[typed(LineItem, line, LINE_ITEM_FIELDS) for line in lines]
+                )
+            except DomainError as exc:
+                raise DomainError(
+                    f"The bill items of the backup's expense of {item.get('occurred_at')} are refused: {exc.message}",
+                    field="file",
+                ) from exc
 
 
 def _restore_approval_trail(expenses: list[Expense], items: list[dict], people: dict) -> None:

@@ -56,7 +56,7 @@ def test_backup_never_holds_a_password_hash(member, march):
 def test_backup_is_versioned_and_complete(member, march):
     BudgetFactory(user=member, amount=Decimal("250.00"))
     data = backup_of(member.email)
-    assert (data["kind"], data["schema_version"], data["user"]["email"]) == ("mealtracker.user_backup", 3, member.email)
+    assert (data["kind"], data["schema_version"], data["user"]["email"]) == ("mealtracker.user_backup", 4, member.email)
     assert (len(data["expenses"]), len(data["restaurants"]), len(data["budgets"])) == (5, 2, 1)
     assert data["expenses"][0]["tags"] == ["client"]
 
