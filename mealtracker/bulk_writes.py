@@ -23,11 +23,9 @@ def update_by_pk(model: type[Model], field_name: str, values: dict[int, int | No
         for start in range(0, len(pairs), BATCH_SIZE):
             batch = pairs[start : start + BATCH_SIZE]
             rows = ", ".join(["(%s, %s)"] * len(batch))
-            cursor.execute(
-                f"WITH given (row_pk, row_value) AS (VALUES {rows}) "  # noqa: S608 - names quoted, values bound
-                f"UPDATE {table} SET {column} = given.row_value FROM given WHERE {table}.{pk} = given.row_pk",
-                [part for pair in batch for part in pair],
-            )
+            # Only quoted model names and placeholders are formatted in; the values are bound.
+            sql = f"WITH given (row_pk, row_value) AS (VALUES {rows}) UPDATE {table} SET {column} = given.row_value"  # noqa: S608  # nosec B608
+            cursor.execute(f"{sql} FROM given WHERE {table}.{pk} = given.row_pk", [v for pair in batch for v in pair])
 
 
 INSERT_BATCH_ROWS = 1_000
