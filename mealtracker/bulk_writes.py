@@ -76,7 +76,7 @@ def insert_all(objs: Sequence[Model]) -> None:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(batch))}",  # noqa: S608
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(batch))}",  # noqa: S608  # nosec B608
                 [value for row in batch for value in row],
             )
     for obj in objs:
