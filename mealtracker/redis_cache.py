@@ -33,6 +33,11 @@ class TolerantRedisCache(RedisCache):
             _unavailable("add")
             return False
 
+    def get_or_raise(self, key, default=None, version=None):
+        """`get` that lets Redis errors through, for a caller that must tell "absent" from "unknown" (a user's
+        write stamp: unknown means reading from the primary)."""
+        return super().get(key, default, version)
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

@@ -72,8 +72,9 @@ def wrote_recently(user_id) -> bool:
     """Whether this user changed data within the read-your-writes window (True when the cache cannot tell)."""
     if not user_id:
         return False
+    get = getattr(cache, "get_or_raise", cache.get)  # the Redis cache otherwise answers "absent" while it is down
     try:
-        last = cache.get(user_key(user_id))
+        last = get(user_key(user_id))
     except Exception:
         logger.warning("Could not read a write stamp; reading from the primary", exc_info=True)
         return True

@@ -136,6 +136,12 @@ def test_a_cache_outage_reads_as_a_miss_and_writes_store_nothing(redis_down):
     assert cache.incr("a") == 1
 
 
+def test_during_a_cache_outage_a_user_reads_their_own_writes_from_the_primary(redis_down, member):
+    from mealtracker import write_stamps
+
+    assert write_stamps.wrote_recently(member.pk)  # the stamp cannot be read: never the replica
+
+
 def test_during_a_cache_outage_throttles_count_in_the_database(redis_down, api_client_for, member):
     response = api_client_for(member).get(reverse("expenses_api:expense-list"))
     assert response.status_code == HTTPStatus.OK
