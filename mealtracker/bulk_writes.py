@@ -33,15 +33,17 @@ INSERT_BATCH_ROWS = 1_000
 
 def insert_all(objs: Sequence[Model]) -> None:
     """bulk_create for new rows nobody reads back by id (history entries, an import's rows): the same values
-    (defaults, auto_now_add, foreign keys from related objects) in one INSERT … VALUES per batch, without the ids
-    returned and without bulk_create's compiling per value, about half its cost. A model or value it does not
-    cover (a database default, a field with its own placeholder, an expression, a set primary key) goes through
+    (defaults, auto_now_add, foreign keys from related objects) in one INSERT per batch, without the ids returned
+    and without bulk_create's compiling per value, about half its cost. A model or value it does not cover (a
+    database default, a field with its own placeholder, an expression, a set primary key) goes through
     bulk_create."""
     if not objs:
         return
     model = type(objs[0])
     opts = model._meta
     fields = [field for field in opts.concrete_fields if not field.generated and not field.primary_key]
+    database = router.db_for_write(model)
+    db_connection = connections[database]
     if (
         opts.parents
         or any(type(obj) is not model or obj.pk is not None for obj in objs)
@@ -49,8 +51,6 @@ def insert_all(objs: Sequence[Model]) -> None:
     ):
         model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
         return
-    database = router.db_for_write(model)
-    db_connection = connections[database]
     relations = [field for field in fields if field.is_relation]
     rows = []
     for obj in objs:
@@ -71,13 +71,22 @@ def insert_all(objs: Sequence[Model]) -> None:
     quote = db_connection.ops.quote_name
     table, columns = quote(opts.db_table), ", ".join(quote(field.column) for field in fields)
     size = max(1, min(INSERT_BATCH_ROWS, db_connection.ops.bulk_batch_size(fields, objs)))
-    placeholders = f"({', '.join(['%s'] * len(fields))})"
     with transaction.atomic(using=database, savepoint=False), db_connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(batch))}",  # noqa: S608  # nosec B608
-                [value for row in batch for value in row],
-            )
+            values, params = _insert_values(db_connection, fields, rows[start : start + size])
+            cursor.execute(f"INSERT INTO {table} ({columns}) {values}", params)  # nosec B608
     for obj in objs:
         obj._state.adding, obj._state.db = False, database
+
+
+def _insert_values(db_connection, fields: list, rows: list[list]) -> tuple[str, list]:
+    """The rows as SQL and parameters: on PostgreSQL one array per column (SELECT * FROM UNNEST(...), as bulk_create
+    writes it there: one parameter a column, so a plan quickly made), elsewhere VALUES (...), (...)."""
+    if db_connection.vendor == "postgresql" and all(
+        (field.target_field if field.is_relation else field).get_internal_type() in db_connection.data_types
+        for field in fields
+    ):
+        arrays = ", ".join(f"(%s)::{field.db_type(db_connection).split('(')[0]}[]" for field in fields)
+        return f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*rows, strict=True)]  # noqa: S608
+    placeholders = f"({', '.join(['%s'] * len(fields))})"
+    return f"VALUES {', '.join([placeholders] * len(rows))}", [value for row in rows for value in row]
