@@ -5,7 +5,8 @@ import functools
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
@@ -203,7 +204,7 @@ def expenses_create_many(
     attendee_lists: list[list] = []
     colleagues = Colleagues(owner)
     known_rates: dict = {}
-    related_errors: dict = {}
+    related_errors: dict = _related_found(drafts)
     known_tags: dict[str, Tag] = {}
     cleaned: dict = {}
     for index, draft in enumerate(drafts):
@@ -241,10 +242,32 @@ def expenses_create_many(
     return expenses
 
 
+def _related_found(drafts: list[dict]) -> dict:
+    """(field name, id) -> [] (no error) for each restaurant and category the drafts name that exists: the query
+    ForeignKey.validate makes for one, made for all of them at once. The others are left to field.clean, which
+    refuses them with its own message."""
+    found = {}
+    for name in RELATED_FIELDS:
+        field = Expense._meta.get_field(name)
+        ids = {obj.pk for draft in drafts if isinstance(obj := draft.get(name), Model) and obj.pk is not None}
+        if not ids or field.validators:
+            continue
+        model, target = field.remote_field.model, field.remote_field.field_name
+        existing = (
+            model._base_manager.using(router.db_for_read(model))
+            .filter(**{f"{target}__in": ids})
+            .complex_filter(field.get_limit_choices_to())
+            .values_list(target, flat=True)
+        )
+        found.update(((name, pk), []) for pk in existing)
+    return found
+
+
 def _full_clean_in_bulk(expense: Expense, related_errors: dict, cleaned: dict) -> None:
-    """expense_create's full_clean without its per-expense queries or repeated work: each restaurant and category is
-    checked once per batch, each field value once per batch (`cleaned`, see _clean_fields), and the check
-    constraints (which clean() and the field validators cover) are checked by the insert, see _insert_checked."""
+    """expense_create's full_clean without its per-expense queries or repeated work: the restaurants and categories
+    are checked together (`related_errors`, see _related_found), each field value once per batch (`cleaned`, see
+    _clean_fields), and the check constraints (which clean() and the field validators cover) are checked by the
+    insert, see _insert_checked."""
     errors = {}
     for name in RELATED_FIELDS:
         field = Expense._meta.get_field(name)
