@@ -20,6 +20,7 @@ from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent, Comment, Expense, ExpenseReport, ReimbursementBatch
 from expenses.services.notifications import NotificationDraft, notifications_record
 from expenses.services.webhooks import WEBHOOK_EVENTS, webhook_deliveries_queue, webhook_deliveries_queue_many
+from mealtracker.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +183,11 @@ def _report_link(report: ExpenseReport) -> str:
 
 
 def _describe(expense: Expense) -> str:
+    """ "$212.80 at Blue Bottle Coffee on 3 Nov 2026": the amount as pages show it, the meal's day in its owner's
+    time zone (a late dinner in New York is not the next day's)."""
     where = f" at {expense.restaurant.name}" if expense.restaurant_id and expense.restaurant else ""
-    return f"{expense.amount} {expense.currency}{where} on {expense.occurred_at:%d %b %Y}"
+    day = expense.occurred_at.astimezone(expense.owner.tzinfo)
+    return f"{format_money(expense.amount, expense.currency)}{where} on {day.day} {day:%b %Y}"
 
 
 def _last_reason(expense: Expense) -> str:

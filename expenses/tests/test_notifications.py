@@ -46,6 +46,20 @@ def test_approval_tells_the_owner(member, manager, django_capture_on_commit_call
     assert "approved" in notification.title
 
 
+def test_a_notification_names_the_amount_as_pages_do_and_the_meals_own_day(member, manager):
+    member.timezone = "America/New_York"
+    member.save(update_fields=["timezone"])
+    late_dinner = datetime.datetime(2026, 3, 3, 3, 30, tzinfo=datetime.UTC)  # 22:30 on 2 March in New York
+    expense = services.expense_create(owner=member, amount=Decimal("212.80"), occurred_at=late_dinner,
+                                      is_business=True, business_purpose="Client")  # fmt: skip
+
+    services.expense_submit(expense=expense, actor=member)
+
+    title = Notification.objects.get(recipient=manager).title
+    assert "$212.80" in title
+    assert "on 2 Mar 2026" in title
+
+
 def test_rejection_tells_the_owner_the_reason(member, manager, django_capture_on_commit_callbacks):
     expense = business_meal(member)
     services.expense_submit(expense=expense, actor=member)
