@@ -15,6 +15,7 @@ PORT ?= 8000
 ## (`make run PORT=8080`); receipt reading (OCR) is on when Tesseract is installed, and says how to install it if not
 run: setup migrate seed
 	@backend="$$(scripts/ocr-for-run.sh)"; if [ -n "$$backend" ]; then export OCR_BACKEND="$$backend"; fi; \
+	export METRICS_ENABLED="$${METRICS_ENABLED:-false}"; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"; \
 	exec $(PY) -m uvicorn mealtracker.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
 		--reload --reload-dir accounts --reload-dir expenses --reload-dir reports --reload-dir mealtracker
@@ -72,8 +73,8 @@ migrate: setup
 	$(MANAGE) createcachetable
 
 seed: setup
-	$(MANAGE) seed_demo
-	$(MANAGE) seed_reports_demo
+	METRICS_ENABLED=$${METRICS_ENABLED:-false} $(MANAGE) seed_demo
+	METRICS_ENABLED=$${METRICS_ENABLED:-false} $(MANAGE) seed_reports_demo
 
 ## lint: ruff lint and format check
 lint: setup-dev

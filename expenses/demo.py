@@ -24,6 +24,8 @@ from expenses.split_demo import seed_split_demo
 from expenses.trip_demo import seed_trip_demo
 from mealtracker.money import quantize
 
+# Seeding e-mails nobody: the demo's approvals and reminders are recorded in the app, not sent.
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
 DEMO_TEAM = "Field Sales"
 DEMO_UNREAD = 5  # a year of meals leaves dozens of notifications: the bell shows the newest few on first sign-in

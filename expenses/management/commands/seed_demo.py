@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from expenses.demo import demo_expense_total, seed_demo
+from expenses.demo import DEMO_EMAIL_BACKEND, demo_expense_total, seed_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, expenses, no_progress, **options):
         if expenses < 0:
             raise CommandError("--expenses cannot be negative.")
+        settings.EMAIL_BACKEND = DEMO_EMAIL_BACKEND  # the demo's people are made up: in-app notifications only
         with tqdm(
             total=demo_expense_total(expenses), desc="Demo expenses", unit="expense",
             file=self.stderr._out, disable=no_progress, leave=False,

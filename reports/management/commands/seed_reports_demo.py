@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team, User
+from expenses.demo import DEMO_EMAIL_BACKEND
 from expenses.models import MealPolicy, PolicyFlag
 from expenses.services.policies import meal_policy_set
 from reports.models import Budget, BudgetPeriod
@@ -18,6 +20,7 @@ class Command(BaseCommand):
     help = "Budgets and meal policies for the demo data (run after seed_demo); running it again changes nothing."
 
     def handle(self, *args, **options):
+        settings.EMAIL_BACKEND = DEMO_EMAIL_BACKEND  # the demo's people are made up: in-app notifications only
         team = Team.objects.filter(name=DEMO_TEAM).first()
         manager = User.objects.filter(email=DEMO_MANAGER).first()
         if team is None or manager is None:
