@@ -4,11 +4,13 @@ Deterministic (seeded random) and idempotent: users and restaurants are found or
 member gets expenses only up to the requested count, so running it twice changes nothing.
 """
 
+import contextlib
 import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,19 @@ from mealtracker.money import quantize
 
 # Seeding e-mails nobody: the demo's approvals and reminders are recorded in the app, not sent.
 DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+@contextlib.contextmanager
+def no_demo_mail():
+    """While seeding, e-mail goes nowhere (the demo's people are made up); the site's backend after."""
+    previous = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = DEMO_EMAIL_BACKEND
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = previous
+
+
 DEMO_PASSWORD = "Demo-meals-2026"  # noqa: S105 - printed on purpose: these are local demo logins
 DEMO_TEAM = "Field Sales"
 DEMO_UNREAD = 5  # a year of meals leaves dozens of notifications: the bell shows the newest few on first sign-in

@@ -98,3 +98,15 @@ def test_demo_logins_open_on_a_handful_of_unread_notifications_and_a_bell_that_a
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         assert user.unread_notifications == unread <= DEMO_UNREAD, user.email
     assert alice.unread_notifications > 0
+
+
+def test_seeding_the_demo_emails_nobody_and_leaves_the_sites_mail_as_it_was(settings):
+    from django.core import mail
+
+    backend = settings.EMAIL_BACKEND
+    call_command("seed_demo", "--expenses", "20", "--no-progress", stdout=StringIO())
+    call_command("seed_reports_demo", stdout=StringIO())
+
+    assert mail.outbox == []
+    assert Notification.objects.exists()  # the demo's approvals are still told in the app
+    assert backend == settings.EMAIL_BACKEND

@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from expenses.demo import DEMO_EMAIL_BACKEND, demo_expense_total, seed_demo
+from expenses.demo import demo_expense_total, no_demo_mail, seed_demo
 
 
 class Command(BaseCommand):
@@ -17,11 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, expenses, no_progress, **options):
         if expenses < 0:
             raise CommandError("--expenses cannot be negative.")
-        settings.EMAIL_BACKEND = DEMO_EMAIL_BACKEND  # the demo's people are made up: in-app notifications only
-        with tqdm(
+        bar = tqdm(
             total=demo_expense_total(expenses), desc="Demo expenses", unit="expense",
             file=self.stderr._out, disable=no_progress, leave=False,
-        ) as bar:  # fmt: skip
+        )  # fmt: skip
+        with bar, no_demo_mail():  # the demo's people are made up: in-app notifications only
             logins = seed_demo(expenses_per_member=expenses, progress=bar.update)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
         for login in logins:

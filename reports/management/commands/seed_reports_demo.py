@@ -1,10 +1,9 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team, User
-from expenses.demo import DEMO_EMAIL_BACKEND
+from expenses.demo import no_demo_mail
 from expenses.models import MealPolicy, PolicyFlag
 from expenses.services.policies import meal_policy_set
 from reports.models import Budget, BudgetPeriod
@@ -20,7 +19,10 @@ class Command(BaseCommand):
     help = "Budgets and meal policies for the demo data (run after seed_demo); running it again changes nothing."
 
     def handle(self, *args, **options):
-        settings.EMAIL_BACKEND = DEMO_EMAIL_BACKEND  # the demo's people are made up: in-app notifications only
+        with no_demo_mail():  # the demo's people are made up: in-app notifications only
+            self._seed()
+
+    def _seed(self):
         team = Team.objects.filter(name=DEMO_TEAM).first()
         manager = User.objects.filter(email=DEMO_MANAGER).first()
         if team is None or manager is None:
