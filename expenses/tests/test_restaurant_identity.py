@@ -129,6 +129,20 @@ def test_resolve_refuses_bad_drafts_by_index_and_writes_nothing(member):
     assert not Restaurant.objects.exists()
 
 
+def test_resolve_refuses_each_repeat_of_a_bad_draft_and_shares_one_restaurant_between_repeats(member):
+    bad = {**DOWNTOWN, "country": "USA"}
+    with pytest.raises(services.RestaurantDraftsRefused) as refused:
+        services.restaurants_resolve(owner=member, drafts=[bad, MIDTOWN, dict(bad)])
+    assert list(refused.value.refused) == [0, 2]
+    assert refused.value.refused[0].message == refused.value.refused[2].message
+    assert not Restaurant.objects.exists()
+
+    found = services.restaurants_resolve(owner=member, drafts=[MIDTOWN, DOWNTOWN, dict(MIDTOWN), dict(DOWNTOWN)])
+    assert (found[0], found[1]) == (found[2], found[3])
+    assert found[0] != found[1]
+    assert Restaurant.objects.filter(owner=member).count() == 2
+
+
 def test_resolve_queries_do_not_grow_with_the_restaurants(member, starbucks):
     def reads_for(count: int, prefix: str) -> int:
         drafts = [{**MIDTOWN, "address_line_1": f"{prefix} {n} Broadway"} for n in range(count)]
