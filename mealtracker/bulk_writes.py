@@ -89,7 +89,7 @@ def _insert_values(db_connection, fields: list, rows: list[list]) -> tuple[str, 
         for field in fields
     ):
         arrays = ", ".join(f"(%s)::{field.db_type(db_connection).split('(')[0]}[]" for field in fields)
-        return f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*rows, strict=True)]  # noqa: S608
+        return f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*rows, strict=True)]  # noqa: S608  # nosec B608
     placeholders = f"({', '.join(['%s'] * len(fields))})"
     return f"VALUES {', '.join([placeholders] * len(rows))}", [value for row in rows for value in row]
 
