@@ -291,7 +291,7 @@ def _read_json(payload: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1024, typed=True)  # 1, 1.0 and True are three headers
 def _field_of_header(header) -> str | None:
     return HEADER_TO_FIELD.get(normalise_header(header))  # a file repeats its headers on every row
 
