@@ -328,6 +328,7 @@ class Bench:
             "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(ROOT)), "PYTHONPATH": str(ROOT),
             "AWS_LAMBDA_FUNCTION_NAME": "mealtracker-dev", "AWS_DEFAULT_REGION": "us-east-1",
             **PRODUCTION_ENV, "ALLOWED_HOSTS": "*",
+            "DATABASE_SSLMODE": "disable",  # the loopback PostgreSQL has no TLS (on AWS the default is verify-full)
         }  # fmt: skip
         invoker = ROOT / "mealtracker" / "tests" / "lambda_support" / "invoke.py"
         samples = []
