@@ -42,6 +42,7 @@ def test_member_logs_a_meal_with_a_receipt_on_a_phone_finds_edits_and_charts_it(
     sign_in(page, "Member@Example.com", TEST_PASSWORD)
 
     page.get_by_role("link", name="Add meal").click()
+    page.wait_for_load_state()  # htmx listens from DOMContentLoaded: a search typed earlier asks for nothing
     page.get_by_label("Total paid").fill("38.40")
     page.get_by_label("Find a restaurant").fill("harbour")
     expect(page.locator("#id_restaurant option")).to_have_count(2)  # "none" plus the one match
