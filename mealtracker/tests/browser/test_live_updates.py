@@ -1,5 +1,6 @@
 """Live updates in a browser: the ASGI app (pages and Channels' /ws/) served by uvicorn, as `make run` serves it."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -7,6 +8,7 @@ import time
 import pytest
 import uvicorn
 from channels.routing import ProtocolTypeRouter
+from django.conf import settings as django_settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 from django.urls import reverse
@@ -24,6 +26,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def one_request_at_a_time(app):
+    """On in-memory SQLite the server's threads share one database in shared-cache mode, where a read that meets
+    another request's write fails at once ("database table is locked"): pages are served one at a time there (the
+    sockets stay open alongside)."""
+    lock = asyncio.Lock()
+
+    async def serve(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        async with lock:
+            return await app(scope, receive, send)
+
+    return serve
+
+
 @pytest.fixture
 def asgi_server(transactional_db, settings):
     """uvicorn in a thread of this process (the in-memory SQLite test database and the channel layer are shared)."""
@@ -31,7 +48,10 @@ def asgi_server(transactional_db, settings):
     settings.REALTIME_BACKEND = "channels"
     settings.WEBSOCKET_URL = ""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    app = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(get_asgi_application()), "websocket": application})
+    pages = ASGIStaticFilesHandler(get_asgi_application())
+    if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        pages = one_request_at_a_time(pages)
+    app = ProtocolTypeRouter({"http": pages, "websocket": application})
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
