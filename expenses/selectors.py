@@ -128,6 +128,10 @@ def expenses_filtered(
     """
     if expenses is None:
         expenses = expenses_visible_to(viewer).filter(owner=viewer)
+    if not any(values for name, values in query.lists() if name in ExpenseFilter.base_filters):
+        # No filter given: the list as it is. A filter set is built field by field (copies of every filter, a
+        # form, its validation) and a report page asks for six: most of its time when nothing was filtered.
+        return expenses
     filterset = ExpenseFilter(query, expenses, viewer=viewer)
     if strict and not filterset.is_valid():
         raise InvalidFields({field: [str(m) for m in messages] for field, messages in filterset.errors.items()})

@@ -8,6 +8,7 @@ from accounts.selectors import teams_managed_by
 from expenses.choices import MealType
 from expenses.selectors import categories_owned_by
 from expenses.trip_selectors import trips_visible_to
+from mealtracker.forms import ListedModelChoiceField
 from reports.models import BudgetPeriod
 from reports.selectors import PERIODS, Basis, ReportFilters, Scope
 
@@ -24,8 +25,8 @@ class ReportFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(required=False, choices=[(p, p.title()) for p in PERIODS], initial="month")
     meal_type = forms.ChoiceField(required=False, choices=[("", "All meals"), *MealType.choices], label="Meal")
-    category = forms.ModelChoiceField(queryset=None, required=False, empty_label="All categories")
-    trip = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any trip")
+    category = ListedModelChoiceField(queryset=None, required=False, empty_label="All categories")
+    trip = ListedModelChoiceField(queryset=None, required=False, empty_label="Any trip")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

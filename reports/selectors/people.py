@@ -28,7 +28,16 @@ from expenses.models import Attendee
 from expenses.tips import pre_tax_subtotal
 from mealtracker.errors import DomainError
 from mealtracker.money import as_money, average
-from reports.selectors.scope import PERIODS, Column, Report, ReportFilters, make_report, percent, report_expenses
+from reports.selectors.scope import (
+    PERIODS,
+    Column,
+    Report,
+    ReportFilters,
+    make_report,
+    percent,
+    report_expenses,
+    restaurant_columns,
+)
 
 # A rate more than this many points from the overall tip rate marks a restaurant as an outlier.
 OUTLIER_POINTS = Decimal(5)
@@ -174,8 +183,9 @@ def tip_outliers_report(viewer: User, filters: ReportFilters) -> Report:
     expenses, date_from, date_to = report_expenses(viewer, filters)
     tipped, subtotal = _tipped(expenses.filter(restaurant__isnull=False))
     grouped = list(
-        tipped.values("restaurant_id", "restaurant__name", "restaurant__location_name")
+        tipped.values("restaurant_id")
         .annotate(tips=Sum(_reporting(F("tip"))), subtotal=Sum(_reporting(subtotal)), visits=Count("id"))
+        .annotate(**restaurant_columns("name", "location_name"))
         .order_by()
     )
     overall = percent(sum((row["tips"] for row in grouped), Decimal(0)), sum((row["subtotal"] for row in grouped), 0))
@@ -185,9 +195,9 @@ def tip_outliers_report(viewer: User, filters: ReportFilters) -> Report:
         if overall is None or rate is None or row["visits"] < OUTLIER_MIN_VISITS:
             continue
         if abs(rate - overall) > OUTLIER_POINTS:
-            name = row["restaurant__name"]
-            if row["restaurant__location_name"]:
-                name = f"{name} - {row['restaurant__location_name']}"
+            name = row["restaurant_name"]
+            if row["restaurant_location_name"]:
+                name = f"{name} - {row['restaurant_location_name']}"
             rows.append({"restaurant_id": row["restaurant_id"], "restaurant": name, "tip_percent": rate,
                          "difference": rate - overall, "visits": row["visits"]})  # fmt: skip
     rows.sort(key=lambda row: (-abs(row["difference"]), row["restaurant"]))

@@ -28,6 +28,7 @@ from reports.selectors.scope import (
     percent,
     report_expenses,
     resolve_range,
+    restaurant_columns,
     scoped_expenses,
     within_local_dates,
 )
@@ -243,22 +244,23 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
     order = ["-total", "-visits"] if by == "spend" else ["-visits", "-total"]
     ranked = (
         expenses.filter(restaurant__isnull=False)
-        .values("restaurant_id", "restaurant__name", "restaurant__location_name", "restaurant__cuisine")
+        .values("restaurant_id")
         .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
-        .order_by(*order, "restaurant__name", "restaurant_id")[:limit]
+        .annotate(**restaurant_columns("name", "location_name", "cuisine"))
+        .order_by(*order, "restaurant_name", "restaurant_id")[:limit]
     )
     rows = []
     for rank, row in enumerate(ranked, start=1):
         total = as_money(row["total"])
-        name = row["restaurant__name"]
-        if row["restaurant__location_name"]:
-            name = f"{name} - {row['restaurant__location_name']}"
+        name = row["restaurant_name"]
+        if row["restaurant_location_name"]:
+            name = f"{name} - {row['restaurant_location_name']}"
         rows.append(
             {
                 "rank": rank,
                 "restaurant_id": row["restaurant_id"],
                 "restaurant": name,
-                "cuisine": row["restaurant__cuisine"],
+                "cuisine": row["restaurant_cuisine"],
                 "total": total,
                 "visits": row["visits"],
                 "average_per_visit": average(total, row["visits"]),
