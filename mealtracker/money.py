@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 
+from babel import Locale
 from babel.core import get_global
-from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol, get_territory_currencies
 from django.conf import settings
 
 
@@ -160,7 +161,25 @@ def format_money(amount: Decimal | None, currency: str, locale: str = "en_US") -
     if amount is None:
         return ""
     # Quantised here first: Babel would otherwise round to the currency's digits half-even (0.125 -> "$0.12").
-    return format_currency(quantize(amount, currency), currency, locale=locale)
+    value = quantize(amount, currency)
+    symbol = _plain_prefix_symbol(currency, locale)
+    if symbol is None:
+        return format_currency(value, currency, locale=locale)
+    text = f"{symbol}{abs(value):,f}"
+    return f"-{text}" if value.is_signed() else text  # Babel writes a negative zero as "-$0.00" too
+
+
+@lru_cache(maxsize=512)
+def _plain_prefix_symbol(currency: str, locale: str) -> str | None:
+    """The currency's symbol where the locale writes money as the symbol, then the digits grouped by commas with a
+    point before the decimals ("¤#,##0.00", en_US), so Python's own formatting writes what Babel would: a page
+    shows dozens of amounts and Babel's pattern engine was a sixth of its rendering. None for any other layout."""
+    parsed = Locale.parse(locale)
+    symbols = parsed.number_symbols.get("latn", {})
+    plain = (symbols.get("group"), symbols.get("decimal"), symbols.get("minusSign")) == (",", ".", "-")
+    if parsed.currency_formats["standard"].pattern != "¤#,##0.00" or not plain:
+        return None
+    return get_currency_symbol(currency, locale)
 
 
 def format_money_code(amount: Decimal | None, currency: str) -> str:

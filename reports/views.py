@@ -1,5 +1,6 @@
 """Web pages of the reports app: the Reports page (figures server-side, charts drawn from the same API)."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mealtracker.errors import DomainError, NotFound
@@ -76,6 +77,16 @@ def reports_page_figures(viewer, filters, *, period: str) -> dict:
     return cached_figures(viewer, "reports_page", (filters, period), compute)
 
 
+@functools.cache
+def _export_path(kind: str, file_format: str, script_prefix: str) -> str:
+    return reverse("reports_api:export-report", args=[kind, file_format])
+
+
+def _export_url(kind: str, file_format: str) -> str:
+    """The path of a report's download: sixty on the page, reversed once per process (and script prefix)."""
+    return _export_path(kind, file_format, get_script_prefix())
+
+
 @require_GET
 @login_required
 def reports_page(request):
@@ -100,14 +111,12 @@ def reports_page(request):
         query["meal_type"] = filters.meal_types[0]
     if filters.categories:
         query["category"] = filters.categories[0]
+    encoded = urlencode(query)
     exports = [
         {
             "label": label,
             "links": [
-                (
-                    fmt.upper(),
-                    reverse("reports_api:export-report", args=[kind, fmt]) + "?" + urlencode({**query, **extra}),
-                )
+                (fmt.upper(), _export_url(kind, fmt) + "?" + encoded + (f"&{urlencode(extra)}" if extra else ""))
                 for fmt in ("csv", "xlsx", "pdf")
             ],
         }
@@ -128,7 +137,7 @@ def reports_page(request):
         "report": summary,
         "categories": categories.rows,
         "top": top.rows,
-        "query": urlencode(query),
+        "query": encoded,
         "api_base": reverse("reports_api:report-index"),
         "exports": exports,
         "expense_exports": expense_exports,

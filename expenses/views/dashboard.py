@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants
+from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants, with_row_columns
 from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
 from mealtracker.report_cache import cached_figures
@@ -53,7 +53,7 @@ def home(request):
     series, restaurants = figures["series"], figures["top_restaurants"]
     context = {
         "summary": figures["summary"],
-        "expenses": recent_expenses(request.user, limit=8).prefetch_related("tags"),
+        "expenses": with_row_columns(recent_expenses(request.user, limit=8)).prefetch_related("tags"),
         "top_restaurants": restaurants,
         "chart_labels": json.dumps([label for label, _ in series]),
         "chart_values": json.dumps([str(quantize(total, settings.REPORTING_CURRENCY)) for _, total in series]),

@@ -4,11 +4,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from babel.numbers import format_currency, list_currencies
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mealtracker.money import (
     allocate,
+    format_money,
     has_valid_precision,
     minor_units,
     parse_amount,
@@ -174,3 +176,18 @@ def test_per_person_refuses_a_party_that_is_not_a_positive_whole_number(party_si
 )
 def test_the_precision_error_names_what_the_currency_allows(currency, message):
     assert precision_error(currency) == message
+
+
+@given(
+    st.decimals(min_value=Decimal("-9999999999.999"), max_value=Decimal("9999999999.999"), places=3),
+    st.sampled_from(sorted(list_currencies())),
+    st.sampled_from(["en_US", "en_GB", "de_DE", "fr_FR", "ja_JP"]),
+)
+@example(Decimal("-0.001"), "USD", "en_US")
+@example(Decimal("-0"), "JPY", "en_US")
+@example(Decimal("1234.5"), "CAD", "en_US")
+def test_money_is_written_as_babel_writes_it(amount, currency, locale):
+    """format_money writes the common layout itself; every currency and locale still reads as Babel's output."""
+    assert format_money(amount, currency, locale) == format_currency(
+        quantize(amount, currency), currency, locale=locale
+    )
