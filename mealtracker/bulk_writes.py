@@ -5,7 +5,7 @@ seconds for thousands of rows (an import of 10,000 meals spent 17 s there linkin
 import json
 from collections.abc import Sequence
 
-from django.db import connection, connections, router, transaction
+from django.db import connection, connections, models, router, transaction
 from django.db.models import NOT_PROVIDED, Model
 
 BATCH_SIZE = 2_000  # two parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535
@@ -70,15 +70,53 @@ def insert_all(objs: Sequence[Model]) -> None:
             model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
             return
         rows.append([prepare(value) for prepare, value in zip(preparers, values, strict=True)])
+    _insert_rows(db_connection, database, model, fields, rows)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, database
+
+
+def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """insert_all for rows given as values rather than model instances: each row holds the values of the fields
+    `names` (attribute names, "batch_id" for a foreign key), in that order; the other fields take the values a new
+    instance would be saved with (defaults, auto_now_add). It spares building and reading back an instance a row.
+    A model or field insert_all does not write itself goes through it, with the instances built."""
+    if not rows:
+        return
+    opts = model._meta
+    fields = [field for field in opts.concrete_fields if not field.generated and not field.primary_key]
+    by_attname = {field.attname: field for field in fields}
+    given = [by_attname[name] for name in names]
+    if (
+        opts.parents
+        or len(set(given)) != len(given)
+        or any(field.db_default is not NOT_PROVIDED or hasattr(field, "get_placeholder") for field in fields)
+    ):
+        insert_all([model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    database = router.db_for_write(model)
+    db_connection = connections[database]
+    template = model()  # the other fields' values, as a new instance saves them: the same for every row
+    fixed = {
+        field: _preparer(field, db_connection)(field.pre_save(template, True)) for field in fields if field not in given
+    }
+    if any(hasattr(value, "resolve_expression") for value in fixed.values()):
+        insert_all([model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    fields = given + list(fixed)
+    preparers = [_preparer(field, db_connection) for field in given]
+    rest = list(fixed.values())
+    prepared = [[prepare(value) for prepare, value in zip(preparers, row, strict=True)] + rest for row in rows]
+    _insert_rows(db_connection, database, model, fields, prepared)
+
+
+def _insert_rows(db_connection, database: str, model: type[Model], fields: list, rows: list[list]) -> None:
     quote = db_connection.ops.quote_name
-    table, columns = quote(opts.db_table), ", ".join(quote(field.column) for field in fields)
-    size = max(1, min(INSERT_BATCH_ROWS, db_connection.ops.bulk_batch_size(fields, objs)))
+    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    size = max(1, min(INSERT_BATCH_ROWS, db_connection.ops.bulk_batch_size(fields, rows)))
     with transaction.atomic(using=database, savepoint=False), db_connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             values, params = _insert_values(db_connection, fields, rows[start : start + size])
             cursor.execute(f"INSERT INTO {table} ({columns}) {values}", params)  # nosec B608
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, database
 
 
 def _insert_values(db_connection, fields: list, rows: list[list]) -> tuple[str, list]:
@@ -94,13 +132,30 @@ def _insert_values(db_connection, fields: list, rows: list[list]) -> tuple[str, 
     return f"VALUES {', '.join([placeholders] * len(rows))}", [value for row in rows for value in row]
 
 
+# Django's own fields whose prepared value is the value itself when it is already of this type (or None).
+_PLAIN = {models.CharField: str, models.TextField: str, models.IntegerField: int, models.BigIntegerField: int,
+          models.PositiveIntegerField: int, models.SmallIntegerField: int, models.PositiveSmallIntegerField: int,
+          models.PositiveBigIntegerField: int, models.BooleanField: bool, models.AutoField: int,
+          models.BigAutoField: int, models.SmallAutoField: int}  # fmt: skip
+
+
 def _preparer(field, db_connection):
     """Field.get_db_prep_save for one column; on PostgreSQL a JSON value goes as its text (cast to jsonb in the
-    INSERT, the same document stored) rather than through the driver's per-value JSON adapter."""
+    INSERT, the same document stored) rather than through the driver's per-value JSON adapter. A value Django's
+    own field would pass through unchanged (a str for a CharField, an int id for a foreign key) is taken as it is."""
     if db_connection.vendor == "postgresql" and field.get_internal_type() == "JSONField":
 
         def as_json_text(value):
+            if value == [] and field.encoder is None:  # most rows' errors and the like
+                return "[]"
             return None if value is None else json.dumps(field.get_prep_value(value), cls=field.encoder)
 
         return as_json_text
-    return lambda value: field.get_db_prep_save(value, db_connection)
+    plain = _PLAIN.get(type(field.target_field if type(field) is models.ForeignKey else field))
+    if plain is None:
+        return lambda value: field.get_db_prep_save(value, db_connection)
+
+    def prepare(value):
+        return value if value is None or type(value) is plain else field.get_db_prep_save(value, db_connection)
+
+    return prepare

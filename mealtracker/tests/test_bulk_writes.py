@@ -55,3 +55,33 @@ def test_insert_all_refuses_an_unsaved_related_object(member):
 
     with pytest.raises(ValueError, match="unsaved related expense"):
         insert_all([ExpenseChange(expense=Expense(owner=member), changes={})])
+
+
+def test_insert_values_writes_what_insert_all_writes_from_values(monkeypatch, member, django_assert_num_queries):
+    from expenses.models import ExpenseChange
+    from expenses.tests.factories import ExpenseFactory
+    from mealtracker.bulk_writes import insert_all, insert_values
+
+    monkeypatch.setattr(bulk_writes, "INSERT_BATCH_ROWS", 2)
+    expense = ExpenseFactory(owner=member)
+    changes = [{"notes": {"new": f"é {n}\ttab\\n"}} if n % 2 else {} for n in range(5)]
+    insert_all([ExpenseChange(expense=expense, actor=member, changes=change, source="import") for change in changes])
+    with django_assert_num_queries(3):  # three batches of at most two rows
+        insert_values(
+            ExpenseChange, ["expense_id", "actor_id", "changes", "source"],
+            [(expense.pk, member.pk, change, "import") for change in changes],
+        )  # fmt: skip
+
+    written = list(ExpenseChange.objects.order_by("id").values("expense", "actor", "actor_label", "source", "changes"))
+    assert written[5:] == written[:5]
+    assert written[0] == {"expense": expense.pk, "actor": member.pk, "actor_label": "", "source": "import",
+                          "changes": {}}  # fmt: skip
+    assert not ExpenseChange.objects.filter(created_at__isnull=True).exists()
+
+
+def test_insert_values_with_nothing_to_write_runs_no_query(django_assert_num_queries):
+    from expenses.models import ExpenseChange
+    from mealtracker.bulk_writes import insert_values
+
+    with django_assert_num_queries(0):
+        insert_values(ExpenseChange, ["expense_id", "changes"], [])

@@ -1,6 +1,7 @@
 """Guided import: a file becomes a batch of rows to review (matches, duplicates, errors); apply writes the
 chosen rows all-or-nothing. The state is in the database, so any app instance can continue a review."""
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from expenses.restaurant_selectors import restaurants_matching
 from expenses.services.currency import missing_rate, stored_rate
 from expenses.services.expenses import ExpenseDraftsRefused, expenses_create_many, in_owner_timezone
 from mealtracker import metrics
-from mealtracker.bulk_writes import insert_all, update_by_pk
+from mealtracker.bulk_writes import insert_values, update_by_pk
 from mealtracker.errors import Conflict, DomainError, NotFound
 from reports.models import ImportAction, ImportBatch, ImportRow, ImportStatus
 from reports.services.importing import normalise_row, read_rows
@@ -108,19 +109,48 @@ def _restaurant_fields(values: dict) -> dict | None:
     }
 
 
-def _restaurant_matches(owner: User, rows: list[ImportRow]) -> dict[int, int]:
+# The values _restaurant_fields reads: rows equal in these name the same restaurant.
+RESTAURANT_VALUES = ("restaurant_name", "restaurant_location", "restaurant_address", "restaurant_city",
+                     "restaurant_state", "restaurant_postal_code", "restaurant_country", "restaurant_google_place_id",
+                     "restaurant_cuisine")  # fmt: skip
+
+
+def _restaurants_named(rows: list) -> dict[tuple, tuple[dict, list]]:
+    """The restaurants the rows name, each once (a file names its few restaurants on every row): the row values
+    that describe it -> (_restaurant_fields, the rows naming it), in the order of their first row."""
+    named: dict[tuple, tuple[dict, list]] = {}
+    for row in rows:
+        key = tuple(row.values.get(name) for name in RESTAURANT_VALUES)
+        if key in named:
+            named[key][1].append(row)
+        elif fields := _restaurant_fields(row.values):
+            named[key] = (fields, [row])
+    return named
+
+
+def _restaurant_matches(owner: User, rows: list) -> dict[int, int]:
     """id(row) -> the user's restaurant the row refers to (restaurants_matching: its identity, else the only one
     of that name whose address agrees), for all the rows in a few queries."""
-    described = [(row, fields) for row in rows if (fields := _restaurant_fields(row.values))]
-    found = restaurants_matching(owner, [fields for _, fields in described])
-    return {id(row): restaurant.pk for (row, _), restaurant in zip(described, found, strict=True) if restaurant}
+    named = list(_restaurants_named(rows).values())
+    found = restaurants_matching(owner, [fields for fields, _ in named])
+    return {
+        id(row): restaurant.pk
+        for (_, named_by), restaurant in zip(named, found, strict=True)
+        if restaurant
+        for row in named_by
+    }
 
 
-def _moment(values: dict, owner: User) -> datetime.datetime | None:
-    """The instant a row's occurred_at stands for, read as expense_create reads it."""
-    if not values.get("occurred_at"):
+def _moment(values: dict, owner: User, known: dict | None = None) -> datetime.datetime | None:
+    """The instant a row's occurred_at stands for, read as expense_create reads it; `known` keeps those read."""
+    text = values.get("occurred_at")
+    if not text:
         return None
-    return in_owner_timezone(datetime.datetime.fromisoformat(values["occurred_at"]), owner)
+    if known is None:
+        return in_owner_timezone(datetime.datetime.fromisoformat(text), owner)
+    if text not in known:
+        known[text] = in_owner_timezone(datetime.datetime.fromisoformat(text), owner)
+    return known[text]
 
 
 def import_row_moment(row: ImportRow, owner: User) -> datetime.datetime | None:
@@ -139,12 +169,12 @@ def import_row_initial(row: ImportRow, owner: User) -> dict:
     return initial
 
 
-def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
+def _check_rate(values: dict, owner: User, errors: dict, cache: dict, moments: dict | None = None) -> None:
     """A foreign-currency row without a rate must find one now, or ask the user for it (never 1.0)."""
     currency = values.get("currency")
     if currency == settings.REPORTING_CURRENCY or not values.get("occurred_at") or values.get("charged_amount"):
         return  # no conversion, or the card's amount gives the rate
-    day = _moment(values, owner).astimezone(owner.tzinfo).date()
+    day = _moment(values, owner, moments).astimezone(owner.tzinfo).date()
     key = (currency, day)
     if key not in cache:
         cache[key] = stored_rate(*key)
@@ -158,36 +188,54 @@ def _check_rate(values: dict, owner: User, errors: dict, cache: dict) -> None:
         errors["exchange_rate"] = missing_rate(*key).message
 
 
-def _check_time(values: dict, owner: User, errors: dict) -> None:
-    moment = _moment(values, owner)
+def _check_time(values: dict, owner: User, errors: dict, moments: dict | None = None) -> None:
+    moment = _moment(values, owner, moments)
     if moment and moment > timezone.now() + datetime.timedelta(days=1):
         errors["date"] = "the meal cannot be in the future"
 
 
-def _review(owner: User, rows: list[ImportRow], *, rate_cache: dict) -> None:
-    """Fill in restaurant matches and duplicate candidates (same amount within ±3 days) for these rows."""
+def _review(owner: User, rows: list, *, rate_cache: dict, moments: dict | None = None) -> None:
+    """Fill in restaurant matches and duplicate candidates (same amount within ±3 days) for these rows (ImportRows,
+    or _Lines at upload)."""
+    moments = {} if moments is None else moments
     matches = _restaurant_matches(owner, rows)
-    moments = [_moment(r.values, owner) for r in rows if r.values.get("occurred_at")]
+    instants = [_moment(r.values, owner, moments) for r in rows if r.values.get("occurred_at")]
     existing = defaultdict(list)
-    if moments:
+    if instants:
         window = Expense.objects.filter(
             owner=owner,
-            occurred_at__gte=min(moments) - DUPLICATE_WINDOW,
-            occurred_at__lte=max(moments) + DUPLICATE_WINDOW,
+            occurred_at__gte=min(instants) - DUPLICATE_WINDOW,
+            occurred_at__lte=max(instants) + DUPLICATE_WINDOW,
         ).values_list("id", "amount", "currency", "occurred_at")
         for pk, amount, currency, occurred_at in window.iterator(chunk_size=2000):
             existing[(currency, amount)].append((occurred_at, pk))
     for row in rows:
         row.restaurant_id = matches.get(id(row))
         row.duplicate_ids = []
-        if row.values.get("occurred_at") and row.values.get("amount"):
-            moment = _moment(row.values, owner)
+        if existing and row.values.get("occurred_at") and row.values.get("amount"):
+            moment = _moment(row.values, owner, moments)
             key = (row.values["currency"], Decimal(row.values["amount"]))
             row.duplicate_ids = [pk for when, pk in existing.get(key, []) if abs(when - moment) <= DUPLICATE_WINDOW]
 
 
 def _row_errors(values: dict, field_errors: dict) -> list[str]:
     return [f"{field}: {message}" for field, message in field_errors.items()]
+
+
+APPLY, SKIP = ImportAction.APPLY.value, ImportAction.SKIP.value
+
+
+@dataclasses.dataclass(slots=True)
+class _Line:
+    """An ImportRow's fields as the upload fills them in and apply reads them, without a model instance a row."""
+
+    line_number: int
+    values: dict
+    errors: list
+    raw: dict = dataclasses.field(default_factory=dict)
+    restaurant_id: int | None = None
+    duplicate_ids: list = dataclasses.field(default_factory=list)
+    pk: int | None = None
 
 
 @transaction.atomic
@@ -198,27 +246,29 @@ def import_batch_create(*, owner: User, filename: str, payload: bytes) -> Import
         owner=owner, source_name=(filename or "")[:255], file_format=file_format, row_count=len(raw_rows)
     )
     rate_cache: dict = {}
+    moments: dict = {}
     rows = []
     for line_number, raw in raw_rows:
         values, field_errors = normalise_row(raw, default_currency=owner.default_currency)
-        _check_time(values, owner, field_errors)
+        _check_time(values, owner, field_errors, moments)
         if not field_errors:
-            _check_rate(values, owner, field_errors, rate_cache)
+            _check_rate(values, owner, field_errors, rate_cache, moments)
         rows.append(
-            ImportRow(
-                batch=batch,
+            _Line(
                 line_number=line_number,
                 raw={str(k): _json_safe(v) for k, v in raw.items()},
                 values=values,
                 errors=_row_errors(values, field_errors),
             )
         )
-    _review(owner, rows, rate_cache=rate_cache)
-    for row in rows:
-        # Rows with errors, duplicates or an "exclusion" mark start as skipped; the user can change that.
-        if row.errors or row.duplicate_ids or row.values.get("excluded"):
-            row.action = ImportAction.SKIP
-    insert_all(rows)
+    _review(owner, rows, rate_cache=rate_cache, moments=moments)
+    columns = ["batch_id", "line_number", "raw", "values", "errors", "restaurant_id", "duplicate_ids", "action"]
+    insert_values(ImportRow, columns, [
+        (batch.pk, row.line_number, row.raw, row.values, row.errors, row.restaurant_id, row.duplicate_ids,
+         # Rows with errors, duplicates or an "exclusion" mark start as skipped; the user can change that.
+         SKIP if row.errors or row.duplicate_ids or row.values.get("excluded") else APPLY)
+        for row in rows
+    ])  # fmt: skip
     return batch
 
 
@@ -314,7 +364,15 @@ def import_batch_apply(
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             owner = locked.owner
-            rows = list(locked.rows.filter(action=ImportAction.APPLY, expense__isnull=True).order_by("line_number"))
+            # Only the columns apply reads (a row's cells and duplicates stay in the database).
+            rows = [
+                _Line(pk=pk, line_number=line_number, values=values, errors=errors, restaurant_id=restaurant_id)
+                for pk, line_number, values, errors, restaurant_id in locked.rows.filter(
+                    action=ImportAction.APPLY, expense__isnull=True
+                )
+                .order_by("line_number")
+                .values_list("pk", "line_number", "values", "errors", "restaurant_id")
+            ]
             told = ImportProgress(locked, len(rows))
             restaurants = {
                 ("id", r.pk): r
@@ -375,7 +433,7 @@ def _record_failures(batch: ImportBatch, failures: dict[str, list[str]]) -> None
     ImportRow.objects.bulk_update(rows, ["errors"], batch_size=1000)
 
 
-def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) -> dict:
+def _draft_of(owner: User, row: _Line, restaurants: dict, categories: dict) -> dict:
     """expense_create's arguments for one row; a category the row names is created when new."""
     values = row.values
     restaurant = restaurants.get(("id", row.restaurant_id)) or restaurants.get(("line", row.line_number))
@@ -413,22 +471,25 @@ def _draft_of(owner: User, row: ImportRow, restaurants: dict, categories: dict) 
     }
 
 
-def _restaurants_to_resolve(owner: User, rows: list[ImportRow], known: dict, failed: dict) -> dict:
+def _restaurants_to_resolve(owner: User, rows: list[_Line], known: dict, failed: dict) -> dict:
     """("line", n) -> the restaurant row n names when the review matched none: found by its identity or created
     (linked to its merchant) in bulk, one restaurant per identity. A row whose restaurant is refused fails."""
-    wanted = {
-        row.line_number: fields
-        for row in rows
-        if not row.errors and ("id", row.restaurant_id) not in known and (fields := _restaurant_fields(row.values))
-    }
+    wanted = list(
+        _restaurants_named([row for row in rows if not row.errors and ("id", row.restaurant_id) not in known]).values()
+    )
     try:
-        resolved = expense_services.restaurants_resolve(owner=owner, drafts=list(wanted.values()))
+        resolved = expense_services.restaurants_resolve(owner=owner, drafts=[fields for fields, _ in wanted])
     except expense_services.RestaurantDraftsRefused as exc:
-        lines = list(wanted)
-        failed.update({lines[index]: [_messages(error)] for index, error in exc.refused.items()})
-        wanted = {line: fields for line, fields in wanted.items() if line not in failed}
-        resolved = expense_services.restaurants_resolve(owner=owner, drafts=list(wanted.values()))
-    return {("line", line): restaurant for line, restaurant in zip(wanted, resolved, strict=True)}
+        failed.update(
+            {row.line_number: [_messages(error)] for index, error in exc.refused.items() for row in wanted[index][1]}
+        )
+        wanted = [named for index, named in enumerate(wanted) if index not in exc.refused]
+        resolved = expense_services.restaurants_resolve(owner=owner, drafts=[fields for fields, _ in wanted])
+    return {
+        ("line", row.line_number): restaurant
+        for (_, named_by), restaurant in zip(wanted, resolved, strict=True)
+        for row in named_by
+    }
 
 
 def import_batch_discard(*, batch: ImportBatch) -> None:

@@ -147,3 +147,46 @@ def test_progress_is_reported_once_per_row(member):
     batch.refresh_from_db()
     assert (len(calls), batch.status, batch.created_count) == (5, ImportStatus.APPLIED, 5)
     assert batch.rows.filter(expense__isnull=True).count() == 0
+
+
+def test_a_refused_restaurant_fails_every_row_naming_it_and_rows_naming_one_restaurant_share_it(member):
+    batch = import_batch_create(
+        owner=member, filename="meals.csv", payload="\n".join([HEADER, *(line(n) for n in range(6))]).encode()
+    )
+    for row in batch.rows.filter(values__restaurant_name="Place 1"):  # lines 3 and 6
+        row.values = {**row.values, "restaurant_country": "1A"}  # as no reading of a file would leave it
+        row.save()
+    with pytest.raises(ImportFailed) as caught:
+        import_batch_apply(batch=batch, actor=member)
+    assert caught.value.errors == {
+        "line 3": ["country: Use an ISO country code."],
+        "line 6": ["country: Use an ISO country code."],
+    }
+    assert not Restaurant.objects.exists()
+
+    batch.rows.filter(line_number__in=[3, 6]).update(action="skip")
+    assert import_batch_apply(batch=batch, actor=member)["created"] == 4
+    places = dict(Expense.objects.filter(owner=member).values_list("amount", "restaurant__name"))
+    assert places == {Decimal("20.50"): "Place 0", Decimal("22.50"): "Place 2", Decimal("23.50"): "Place 0",
+                      Decimal("25.50"): "Place 2"}  # fmt: skip
+    assert Restaurant.objects.filter(owner=member).count() == 2
+
+
+def test_the_stored_rows_keep_their_cells_values_and_findings(member):
+    batch = import_batch_create(
+        owner=member, filename="meals.csv",
+        payload="\n".join([HEADER, line(0), line(1, tags="a b"), line(2)]).encode(),
+    )  # fmt: skip
+    rows = {row.line_number: row for row in batch.rows.all()}
+    assert sorted(rows) == [2, 3, 4]
+    first = rows[2]
+    assert (first.raw["restaurant"], first.raw["amount"], first.values["amount"]) == ("Place 0", "20.50", "20.50")
+    assert (first.errors, first.duplicate_ids, first.action) == ([], [], "apply")
+    assert (first.expense_id, first.restaurant_id) == (None, None)
+    assert (bool(rows[3].values["warnings"]), rows[3].action) == (True, "apply")
+
+    import_batch_apply(batch=batch, actor=member)
+    again = import_batch_create(owner=member, filename="meals.csv", payload="\n".join([HEADER, line(0)]).encode())
+    (row,) = again.rows.all()
+    expense = Expense.objects.get(owner=member, amount=Decimal("20.50"))
+    assert (row.duplicate_ids, row.action, row.restaurant_id) == ([expense.pk], "skip", expense.restaurant_id)
