@@ -249,7 +249,7 @@ class Bench:
         self.cold_start(member)
         return self.results
 
-    def export_csv(self, rows: int = 100_000) -> None:
+    def export_csv(self, rows: int = 100_000, runs: int = 5) -> None:
         from accounts.models import User
         from expenses.models import Expense
 
@@ -260,22 +260,47 @@ class Bench:
         boundary = Expense.objects.order_by("-occurred_at").values_list("occurred_at", flat=True)[rows - 1]
         date_from = boundary.astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
         url = f"/api/v1/exports/expenses.csv?scope=everyone&date_from={date_from}"
-        samples, peaks, lines = [], [], 0
-        for _ in range(3):
+        runs_figures = []
+        for _ in range(runs):
             child = subprocess.run(  # noqa: S603 - this script, as a child, to measure its own peak memory
                 [sys.executable, __file__, "--child-export", str(admin.pk), url],
                 capture_output=True, text=True, timeout=300, env={**os.environ}, check=True,
             )  # fmt: skip
-            figures = json.loads(child.stdout.strip().splitlines()[-1])
-            samples.append(figures["elapsed_ms"])
-            peaks.append(figures["peak_rss_mb"])
-            lines = figures["rows"]
-        entry = {**summary(samples), "rows": lines, "peak_rss_mb": max(peaks), "url": url}
-        entry["note"] = "child process: peak RSS includes the interpreter and Django (baseline in baseline_rss_mb)"
+            runs_figures.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        figures = runs_figures[-1]
+
+        def middle(key: str) -> float | None:
+            values = [run[key] for run in runs_figures if run.get(key) is not None]
+            return round(statistics.median(values), 1) if values else None
+
+        first_bytes = [run["first_byte_ms"] for run in runs_figures]
+        first_rows = [run["first_row_ms"] for run in runs_figures]
+        entry = {
+            **summary([run["elapsed_ms"] for run in runs_figures]),
+            "first_byte_p50_ms": round(statistics.median(first_bytes), 1),
+            "first_byte_p95_ms": round(percentile(first_bytes, 0.95), 1),
+            "first_row_p50_ms": round(statistics.median(first_rows), 1),
+            "first_row_p95_ms": round(percentile(first_rows, 0.95), 1),
+            "cpu_p50_ms": middle("cpu_ms"),
+            "db_cpu_p50_ms": middle("db_cpu_ms"),
+            "rows": figures["rows"],
+            "peak_rss_mb": max(run["peak_rss_mb"] for run in runs_figures),
+            "rss_at_first_byte_mb": max(run["rss_at_first_byte_mb"] or 0 for run in runs_figures),
+            "url": url,
+        }
+        entry["note"] = (
+            "child process: peak RSS includes the interpreter and Django (baseline in baseline_rss_mb) and what the "
+            "first request imports (most of rss_at_first_byte_mb, the RSS when the first chunk left); first byte is "
+            "the first non-empty chunk (the header), first row the first chunk holding a data line; cpu is the "
+            "child's, db_cpu its PostgreSQL backend's"
+        )
         entry["baseline_rss_mb"] = figures["baseline_rss_mb"]
         self.results["csv_export_100k"] = entry
         self.log(f"  {'csv_export_100k':<24} p50 {entry['p50_ms']:>7.1f} ms  p95 {entry['p95_ms']:>7.1f} ms  "
-                 f"{lines} rows  peak {entry['peak_rss_mb']} MB")  # fmt: skip
+                 f"{entry['rows']} rows  peak {entry['peak_rss_mb']} MB")  # fmt: skip
+        self.log(f"  {'':<24} first byte p50 {entry['first_byte_p50_ms']} ms p95 {entry['first_byte_p95_ms']} ms, "
+                 f"first row p50 {entry['first_row_p50_ms']} ms p95 {entry['first_row_p95_ms']} ms, "
+                 f"CPU p50 {entry['cpu_p50_ms']} ms (PostgreSQL {entry['db_cpu_p50_ms']} ms)")  # fmt: skip
 
     def import_rows(self, rows: int = 10_000) -> None:
         from accounts.models import User
@@ -363,16 +388,55 @@ def child_export(user_id: str, url: str) -> None:
     setup_django()
     from accounts.models import User
 
+    def backend_cpu_seconds() -> dict[int, float]:
+        """CPU seconds so far of each PostgreSQL backend this process is connected to (loopback only: read in /proc)."""
+        from django.db import connections
+
+        seconds = {}
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor != "postgresql" or connection.connection is None:
+                continue
+            pid = connection.connection.get_backend_pid()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return seconds
+
+    def rss_mb() -> float:
+        status = Path("/proc/self/status").read_text()
+        return round(int(re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.MULTILINE).group(1)) / 1024, 1)
+
     baseline = peak_rss_mb()
     client = Bench(rows=0, runs=0, log=print).client_for(User.objects.get(pk=int(user_id)))
+    backends_before = backend_cpu_seconds()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     response = client.get(url)
-    lines = 0
+    lines, first_byte, first_row, rss_at_first_byte = 0, None, None, None
     for chunk in response.streaming_content:
+        if chunk and first_byte is None:
+            first_byte = time.perf_counter()
+            rss_at_first_byte = rss_mb()  # the request's own imports and work done, the streaming to come
         lines += chunk.count(b"\n")
+        if lines > 1 and first_row is None:  # the header's line, then at least one row's
+            first_row = time.perf_counter()
     elapsed = (time.perf_counter() - started) * 1000
+    cpu = (time.process_time() - cpu_started) * 1000
+    backends_after = backend_cpu_seconds()  # the connection outlives the request (CONN_MAX_AGE)
+    db_cpu = sum(after - backends_before.get(pid, 0) for pid, after in backends_after.items()) * 1000
     peak = peak_rss_mb()
-    out = {"elapsed_ms": round(elapsed, 1), "rows": lines - 1, "peak_rss_mb": round(peak, 1)}
+    out = {
+        "elapsed_ms": round(elapsed, 1),
+        "first_byte_ms": round((first_byte - started) * 1000, 1),
+        "first_row_ms": round(((first_row or time.perf_counter()) - started) * 1000, 1),
+        "cpu_ms": round(cpu, 1),
+        "db_cpu_ms": round(db_cpu, 1) if backends_after else None,
+        "rows": lines - 1,
+        "peak_rss_mb": round(peak, 1),
+        "rss_at_first_byte_mb": rss_at_first_byte,
+    }
     print(json.dumps({**out, "baseline_rss_mb": round(baseline, 1)}))
 
 

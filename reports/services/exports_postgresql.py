@@ -6,83 +6,79 @@ one query returns each row as its finished CSV line, formatted and quoted exactl
 `reports.services.exports.expense_row` + `_expense_csv_row` + csv.writer write it (a test holds the two paths to
 the same bytes), and streams the lines from a server-side cursor, so memory stays flat however long the list.
 The cells come from the expense's one field declaration (expenses/fields.py), as the Python writer's do.
+
+The cursor lives in a transaction opened by the stream (not WITH HOLD, which has PostgreSQL compute every line
+before the first one leaves), so lines leave as the query makes them: only the listed rows, their tags and
+attendees are sorted first; each owner's, restaurant's and category's cells are written once and reused.
 """
 
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from expenses.fields import EXPENSE_FIELDS, ExpenseField, Kind
 from expenses.models import Expense
+from mealtracker.csv_cells import FORMULA_PREFIXES
 
 CHUNK_SIZE = 2000
+# For the export's transaction only: a 100,000-row export's sort (about 30 MB) stays in memory instead of on disk.
+WORK_MEM = "64MB"
+
+_FORMULA_CODES = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)  # one character each
 
 
-def _utc_text(column: str) -> str:
-    """ISO 8601 in UTC with a Z, microseconds only when there are some (as datetime.isoformat writes them)."""
+def _cell(value: str) -> str:
+    """A free-text value as its finished CSV cell: an apostrophe before text a spreadsheet would run as a formula
+    (reports.services.exports.FORMULA_PREFIXES), then quoted with quotes doubled when it holds , " CR or LF, as
+    csv.writer (QUOTE_MINIMAL) writes it; NULL stays NULL. `value` is a column or a cheap expression: it is repeated."""
+    apostrophe = f"CASE WHEN ascii({value}) IN ({_FORMULA_CODES}) THEN '''' ELSE '' END"
     return (
-        f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE "
-        f"WHEN mod(extract(microseconds FROM {column}), 1000000) <> 0 "
-        f"THEN '.' || to_char({column} AT TIME ZONE 'UTC', 'US') ELSE '' END || 'Z'"
+        f"CASE WHEN strpos({value}, ',') > 0 OR strpos({value}, '\"') > 0 OR strpos({value}, E'\\n') > 0 "
+        f"OR strpos({value}, E'\\r') > 0 THEN '\"' || {apostrophe} || replace({value}, '\"', '\"\"') || '\"' "
+        f"ELSE {apostrophe} || {value} END"
     )
 
 
-class _Text(str):
-    """A free-text cell: the only kind that is neutralised, and that can need quoting in the CSV line."""
-
-
-def _neutralised(expression: str) -> _Text:
-    """A leading apostrophe on text a spreadsheet would run as a formula (reports.services.exports.FORMULA_PREFIXES)."""
-    return _Text(
-        f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        f"THEN '''' || {expression} ELSE {expression} END"
-    )
-
-
-def _restaurant(column: str) -> _Text:
-    return _neutralised(f"coalesce(r.{column}, '')")
-
-
-def _csv_field(column: str) -> str:
-    """The cell as csv.writer (QUOTE_MINIMAL) writes it: quoted, quotes doubled, when it holds , " CR or LF."""
+def _utc_text(column: str, *, with_time: bool = False) -> str:
+    """ISO 8601 in UTC with a Z, microseconds only when there are some (as datetime.isoformat writes them), and
+    with `with_time` the time of day in UTC as a second cell. One to_char: it is the costly part."""
+    time_cell = ",HH24:MI:SS" if with_time else ""
     return (
-        f"CASE WHEN strpos({column}, ',') > 0 OR strpos({column}, '\"') > 0 OR strpos({column}, E'\\n') > 0 "
-        f"OR strpos({column}, E'\\r') > 0 THEN '\"' || replace({column}, '\"', '\"\"') || '\"' ELSE {column} END"
+        f"replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"{time_cell}'), "
+        "'.000000Z', 'Z')"
     )
 
 
-# The declared fields whose columns are more than their own value, as SQL expressions (one per column).
+# The restaurant's cells, written once per restaurant (the export reuses them for each of its expenses).
+_RESTAURANT_CELLS = [
+    "r.name",
+    "r.location_name",
+    "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' "
+    "THEN r.address_line_1 || ', ' || r.address_line_2 ELSE r.address_line_1 || r.address_line_2 END",
+    "r.city",
+    "r.region",
+    "r.postal_code",
+    "r.country",
+    "r.place_id",
+    "r.cuisine",
+]
+
+# The declared fields whose columns are more than their own value, as SQL giving their finished cells (one text
+# for all of a field's columns, joined by commas).
 CELL_EXPRESSIONS = {
-    "occurred_at": [
-        "to_char(e.occurred_at AT TIME ZONE u.timezone, 'YYYY-MM-DD')",
-        "to_char(e.occurred_at AT TIME ZONE u.timezone, 'HH24:MI')",
-        "u.timezone",
-        _utc_text("e.occurred_at"),
-        "to_char(e.occurred_at AT TIME ZONE 'UTC', 'HH24:MI:SS')",
-    ],
-    "reporting_amount": ["e.reporting_amount::text", "%s"],  # %s: the reporting currency
-    "category": [_neutralised("coalesce(c.name, '')")],
-    "tags": [_neutralised("coalesce(tags.names, '')")],
-    "restaurant": [
-        _restaurant("name"),
-        _restaurant("location_name"),
-        _neutralised(
-            "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' "
-            "THEN r.address_line_1 || ', ' || r.address_line_2 "
-            "ELSE coalesce(r.address_line_1, '') || coalesce(r.address_line_2, '') END"
-        ),
-        _restaurant("city"),
-        _restaurant("region"),
-        _restaurant("postal_code"),
-        _restaurant("country"),
-        _restaurant("place_id"),
-        _restaurant("cuisine"),
-    ],
-    "attendees": [_neutralised("coalesce(people.text, '')")],
-    "owner": [_neutralised("u.email")],
+    "occurred_at": (
+        "to_char(e.occurred_at AT TIME ZONE owner.timezone, 'YYYY-MM-DD,HH24:MI,') || owner.timezone || ',' || "
+        + _utc_text("e.occurred_at", with_time=True)
+    ),
+    "reporting_amount": "e.reporting_amount::text || ',' || %s",  # %s: the reporting currency
+    "category": "coalesce(category.cell, '')",
+    "tags": "coalesce(e.tags_cell, '')",
+    "restaurant": "coalesce(restaurant.cells, '{}')".format("," * (len(_RESTAURANT_CELLS) - 1)),
+    "attendees": "coalesce(e.attendees_cell, '')",
+    "owner": "owner.cell",
 }
 
 
@@ -90,57 +86,74 @@ def _own_value(field: ExpenseField) -> str:
     """The one cell of a field that is written as its own value, by kind."""
     column = f"e.{field.name}"
     if field.kind is Kind.TEXT:
-        return _neutralised(column)
+        return f"coalesce({_cell(column)}, '')"
     if field.kind is Kind.BOOLEAN:
         return f"CASE WHEN {column} THEN 'true' ELSE 'false' END"
     if field.kind is Kind.DATE:
-        return f"to_char({column}, 'YYYY-MM-DD')"
+        return f"coalesce(to_char({column}, 'YYYY-MM-DD'), '')"
     if field.kind is Kind.MOMENT:
-        return _utc_text(column)
+        return f"coalesce({_utc_text(column)}, '')"
     if field.kind in {Kind.KEY, Kind.MONEY, Kind.RATE, Kind.INTEGER}:
-        return f"{column}::text"
+        return f"coalesce({column}::text, '')"
     if field.kind in {Kind.CHOICE, Kind.CODE}:
-        return column
+        return f"coalesce({column}, '')"
     raise ImproperlyConfigured(f"The CSV query has no expression for {field.name}'s columns {field.columns}.")
 
 
-def _cells(field: ExpenseField) -> list[str]:
+def _cells(field: ExpenseField) -> str:
     if field.name in CELL_EXPRESSIONS:
         return CELL_EXPRESSIONS[field.name]
     if len(field.columns) != 1 or field.is_relation:
         raise ImproperlyConfigured(f"The CSV query has no expression for {field.name}'s columns {field.columns}.")
-    return [_own_value(field)]
+    return _own_value(field)
 
 
-# One expression per reports.services.exports.EXPENSE_COLUMNS entry, in that order.
-_SELECT = [expression for field in EXPENSE_FIELDS if field.columns for expression in _cells(field)]
+# The line: one expression per field, in reports.services.exports.EXPENSE_COLUMNS order.
+_LINE = " || ',' || ".join(_cells(field) for field in EXPENSE_FIELDS if field.columns) + " || E'\\r\\n'"
 
-# The cells are computed once in the inner query (OFFSET 0 keeps PostgreSQL from folding it into the outer one,
-# which would evaluate each cell's expression again for every reference the quoting makes), then joined into
-# lines. Tags sorted by code point (COLLATE "C"), as Python's sorted() orders them on the other path.
+# Tags sorted by code point (COLLATE "C"), as Python's sorted() orders them on the other path. Tags and
+# attendees are gathered once for the listed expenses and hash-joined (a lookup per row was most of the query's
+# time); only these rows are sorted, and every join above the sort keeps its order (the last ORDER BY holds it
+# whatever plan is chosen). Owners, restaurants and categories repeat across rows: each is written once
+# (PostgreSQL caches a lateral subquery's result by its key) and OFFSET 0 keeps it from being merged into the
+# outer query, which would write it again for every row.
 _QUERY = """
+    WITH listed AS NOT MATERIALIZED ({listed})
     SELECT {line}
     FROM (
-        SELECT e.occurred_at AS sort_when, e.id AS sort_id, {cells}
-        FROM ({listed}) e
-        JOIN accounts_user u ON u.id = e.owner_id
-        LEFT JOIN expenses_restaurant r ON r.id = e.restaurant_id
-        LEFT JOIN expenses_category c ON c.id = e.category_id
-        LEFT JOIN LATERAL (
-            SELECT string_agg(t.name, ',' ORDER BY t.name COLLATE "C") AS names
-            FROM expenses_expensetag et JOIN expenses_tag t ON t.id = et.tag_id
-            WHERE et.expense_id = e.id
-        ) tags ON true
-        LEFT JOIN LATERAL (
-            SELECT string_agg({attendee}, '; ' ORDER BY a.position, a.id) AS text
-            FROM expenses_attendee a LEFT JOIN accounts_user au ON au.id = a.user_id
-            WHERE a.expense_id = e.id
-        ) people ON true
-        OFFSET 0
-    ) cells
-    ORDER BY sort_when, sort_id
+        SELECT e.*, tags.cell AS tags_cell, people.cell AS attendees_cell
+        FROM listed e
+        LEFT JOIN (
+            SELECT expense_id, {tags_cell} AS cell
+            FROM (
+                SELECT et.expense_id, string_agg(t.name, ',' ORDER BY t.name COLLATE "C") AS names
+                FROM expenses_expensetag et JOIN expenses_tag t ON t.id = et.tag_id
+                WHERE et.expense_id IN (SELECT id FROM listed)
+                GROUP BY et.expense_id
+            ) tags
+        ) tags ON tags.expense_id = e.id
+        LEFT JOIN (
+            SELECT expense_id, {attendees_cell} AS cell
+            FROM (
+                SELECT a.expense_id, string_agg({attendee}, '; ' ORDER BY a.position, a.id) AS text
+                FROM expenses_attendee a LEFT JOIN accounts_user au ON au.id = a.user_id
+                WHERE a.expense_id IN (SELECT id FROM listed)
+                GROUP BY a.expense_id
+            ) people
+        ) people ON people.expense_id = e.id
+        ORDER BY e.occurred_at, e.id
+    ) e
+    JOIN LATERAL (
+        SELECT u.timezone, {owner_cell} AS cell FROM accounts_user u WHERE u.id = e.owner_id OFFSET 0
+    ) owner ON true
+    LEFT JOIN LATERAL (
+        SELECT {restaurant_cells} AS cells FROM expenses_restaurant r WHERE r.id = e.restaurant_id OFFSET 0
+    ) restaurant ON true
+    LEFT JOIN LATERAL (
+        SELECT {category_cell} AS cell FROM expenses_category c WHERE c.id = e.category_id OFFSET 0
+    ) category ON true
+    ORDER BY e.occurred_at, e.id
 """
-
 
 # The expense columns the cells read, selected by the list's own query (its filters, its visibility): joining a
 # second copy of the expenses table to `id IN (that query)` cost a hash join over all of it (0.5 s at 1M rows).
@@ -158,20 +171,38 @@ _ATTENDEE = (
 
 
 def _query(listed_sql: str) -> str:
-    cells = ",\n            ".join(f"{expression} AS c{index}" for index, expression in enumerate(_SELECT))
-    fields = [
-        _csv_field(f"c{index}") if isinstance(expression, _Text) else f"coalesce(c{index}, '')"
-        for index, expression in enumerate(_SELECT)
-    ]
-    line = " || ',' || ".join(fields) + " || E'\\r\\n'"
-    return _QUERY.format(line=line, cells=cells, listed=listed_sql, attendee=_ATTENDEE)
+    return _QUERY.format(
+        listed=listed_sql,
+        line=_LINE,
+        tags_cell=_cell("names"),
+        attendees_cell=_cell("text"),
+        attendee=_ATTENDEE,
+        owner_cell=_cell("u.email"),
+        restaurant_cells=" || ',' || ".join(f"coalesce({_cell(value)}, '')" for value in _RESTAURANT_CELLS),
+        category_cell=_cell("c.name"),
+    )
 
 
 def expense_csv_lines(expenses: QuerySet[Expense]) -> Iterator[str]:
-    """The expenses as finished CSV lines (CRLF-terminated), oldest first, from a server-side cursor."""
-    listed_sql, listed_params = expenses.order_by().values(*_EXPENSE_COLUMNS).query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_query(listed_sql), [settings.REPORTING_CURRENCY, *listed_params])
-        while rows := cursor.fetchmany(CHUNK_SIZE):
-            for (line,) in rows:
-                yield line
+    """The expenses as finished CSV lines (CRLF-terminated), oldest first, from a server-side cursor.
+
+    The database is the one the queryset reads from, chosen now: the lines are read after the view has returned,
+    when the request's routing (mealtracker/db_router.py) no longer applies."""
+    alias = expenses.db
+    listed = expenses.order_by().values(*_EXPENSE_COLUMNS).query
+    listed_sql, listed_params = listed.get_compiler(using=alias).as_sql()
+    return _lines(alias, _query(listed_sql), [*listed_params, settings.REPORTING_CURRENCY])
+
+
+def _lines(alias: str, sql: str, params: list) -> Iterator[str]:
+    # The transaction ends with the stream: at its last line, or when the response is closed early (the client
+    # went away), which closes this generator and rolls back.
+    with transaction.atomic(using=alias):
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CHUNK_SIZE):
+                for (line,) in rows:
+                    yield line

@@ -5,9 +5,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
+from expenses.choices import RateSource
 from expenses.models import Expense
 from expenses.tests.factories import (
     AttendeeFactory,
@@ -91,3 +93,75 @@ def test_the_database_writer_keeps_to_the_filtered_list():
 
     assert [line.split(",")[0] for line in lines] == [str(kept.pk)]
     assert database_csv(expenses) == python_csv(expenses)
+
+
+def test_both_writers_agree_on_rows_that_share_owners_restaurants_and_categories():
+    """Owners', restaurants' and categories' cells are written once per export and reused, tags and attendees are
+    gathered for the whole list: every row still gets its own, in (occurred_at, id) order."""
+    dash = UserFactory(timezone="Pacific/Chatham", email="-dash@example.com")  # +12:45 / +13:45
+    plain = UserFactory(timezone="UTC")
+    shared = RestaurantFactory(
+        owner=dash, name='@Home, "Best"', location_name="", address_line_1="1 Quay", address_line_2="",
+        city="Wellington", region="\tTabbed", postal_code="+6011", country="NZ", place_id=None, cuisine="Café",
+    )  # fmt: skip
+    category = CategoryFactory(owner=dash, name="@Team")
+    same_moment = datetime.datetime(2026, 4, 5, 13, 45, 0, 100, tzinfo=UTC)
+    step = datetime.timedelta(microseconds=499_999)
+    texts = ["\rstarts with CR", "'already quoted", "Ünïcode ✓", "=1+1", '+1 "quoted", with comma', "", "-"]
+    expenses = []
+    for index, notes in enumerate(texts):
+        expenses.append(
+            ExpenseFactory(
+                owner=dash if index % 2 else plain, restaurant=shared if index != 3 else None,
+                category=category if index % 3 else None, notes=notes, business=index % 2 == 0,
+                business_purpose=texts[-1 - index] or "Client lunch",
+                occurred_at=same_moment if index < 3 else same_moment + index * step,
+                charged_amount=Decimal("12.30") if index == 1 else None, charged_currency="EUR" if index == 1 else "",
+                card_fee=Decimal("0.37") if index == 1 else None, rate_source=RateSource.CARD if index == 1 else "same",
+                rate_date=datetime.date(2026, 2, 28) if index == 1 else None, fees=Decimal("1.25"),
+            )
+        )  # fmt: skip
+    Expense.objects.filter(pk=expenses[0].pk).update(
+        created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        updated_at=datetime.datetime(2026, 1, 2, 3, 4, 5, 120_000, tzinfo=UTC),  # trailing zeros kept: .120000
+    )
+    # Many tags, in code-point order (capitals, digits and accented letters apart), one starting like a formula.
+    names = ["Zulu", "alpha", "Écru", "éclair", "9lives", "-dash", "beta-2", "Beta", "ALPHA2", "zz", "a", "B"]
+    for name in names:
+        ExpenseTagFactory(expense=expenses[1], tag=TagFactory(owner=dash, name=name))
+    ExpenseTagFactory(expense=expenses[2], tag=TagFactory(owner=plain, name="solo"))
+    # Attendees: a formula-like name with quotes, a company over two lines, a relationship without a company,
+    # a colleague, two at the same position (then by id).
+    AttendeeFactory(expense=expenses[1], name='=HYPERLINK("x")', position=0)
+    AttendeeFactory(expense=expenses[1], name="Bo", company="Line\nbreak", position=3)
+    AttendeeFactory(expense=expenses[1], name="Cy", relationship="supplier", position=3)
+    AttendeeFactory(expense=expenses[1], user=plain, name=str(plain), position=1)
+    AttendeeFactory(expense=expenses[4], name="Di, the guest", position=0)
+
+    everything = Expense.objects.all()
+    text = database_csv(everything)
+
+    assert text == python_csv(everything)
+    assert text.count("\r\n") == len(texts) + 1  # the header and the rows
+    assert "'-dash,-dash@example.com" not in text  # tags and owner are cells of their own
+    assert "'-dash,9lives,ALPHA2,B,Beta,Zulu,a,alpha,beta-2,zz,Écru,éclair" in text
+    assert '"\'=HYPERLINK(""x""); ' in text
+    assert "2026-01-02T03:04:05Z,2026-01-02T03:04:05.120000Z" in text
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_the_lines_come_from_the_lists_database_in_a_transaction_that_ends_with_the_stream():
+    ExpenseFactory.create_batch(3)
+    replica = connections["replica"]
+
+    with CaptureQueriesContext(replica) as read:
+        lines = exports_postgresql.expense_csv_lines(Expense.objects.using("replica"))
+        first = next(lines)
+        in_transaction = replica.in_atomic_block
+        lines.close()  # the client went away
+
+    assert first.endswith("\r\n")
+    assert in_transaction  # no WITH HOLD cursor: the lines leave as the query makes them
+    assert not replica.in_atomic_block
+    assert any("expenses_expensetag" in query["sql"] for query in read.captured_queries)
+    assert len(list(exports_postgresql.expense_csv_lines(Expense.objects.all()))) == 3
