@@ -408,18 +408,19 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
     Whatever is read differently from what the file says (a country not in ISO 3166, a tag saved under another
     spelling, text cut to fit) is listed in values["warnings"] as "field: message"; the row can still be imported."""
     cells = canonical(raw)
+    given = {field: cell for field, cell in cells.items() if not _blank(cell)}  # most fields are absent or blank
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
     values: dict = {}
     tz = None
-    if not _blank(cells.get("timezone")):
+    if "timezone" in given:
         tz_name = str(cells["timezone"]).strip()
         try:
             tz = zoneinfo.ZoneInfo(tz_name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             errors["timezone"] = f"{tz_name!r} is not an IANA timezone"
-    values["occurred_at"] = _occurred_at(cells, tz, errors)
-    if not _blank(cells.get("cleared_date")):
+    values["occurred_at"] = _occurred_at(given, tz, errors)
+    if "cleared_date" in given:
         try:
             cleared = parse_date(cells["cleared_date"])
             values["cleared_on"] = (cleared.date() if isinstance(cleared, datetime.datetime) else cleared).isoformat()
@@ -430,17 +431,17 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
         errors["currency"] = f"{currency!r} is not a supported currency code"
         currency = default_currency
     values["currency"] = currency
-    if _blank(cells.get("amount")):
+    if "amount" not in given:
         errors["amount"] = "the amount is missing"
     else:
         values["amount"] = _money(cells["amount"], currency, "amount", errors)
         if values["amount"] is not None and Decimal(values["amount"]) == 0:
             errors["amount"] = "the amount must be more than zero"
     for field in ("tax", "tip", "fees"):
-        values[field] = str(quantize(Decimal(0), currency))
-        if not _blank(cells.get(field)):
+        values[field] = _zero(currency)
+        if field in given:
             values[field] = _money(cells[field], currency, field, errors) or values[field]
-    if not _blank(cells.get("exchange_rate")):
+    if "exchange_rate" in given:
         try:
             rate = Decimal(str(cells["exchange_rate"]).strip())
             if not rate.is_finite() or rate <= 0:
@@ -451,7 +452,7 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
         # Our own export's record of a stored rate (its code in CSV/JSON, its label in XLSX).
         if str(cells.get("rate_source") or "").strip().lower() in {RateSource.STORED, RateSource.STORED.label.lower()}:
             values["rate_source"] = RateSource.STORED
-    if not _blank(cells.get("charged_amount")):  # dual-amount entry: what the card charged, in the card's currency
+    if "charged_amount" in given:  # dual-amount entry: what the card charged, in the card's currency
         charged_currency = str(cells.get("charged_currency") or "").strip().upper() or default_currency
         if not is_currency_code(charged_currency):
             errors["charged_currency"] = f"{charged_currency!r} is not a supported currency code"
@@ -469,7 +470,7 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
     if unknown_payment:
         warnings["payment_method"] = unknown_payment["payment_method"] + "; it is left blank"
     values["party_size"] = 1
-    if not _blank(cells.get("party_size")):
+    if "party_size" in given:
         try:
             values["party_size"] = int(Decimal(str(cells["party_size"]).strip()))
             if not 1 <= values["party_size"] <= 50:
@@ -477,8 +478,8 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
         except (InvalidOperation, ValueError, OverflowError):  # OverflowError: "inf"
             errors["party_size"] = f"{cells['party_size']!r} is not a party size between 1 and 50"
     for field in ("notes", "business_purpose", "attendees", "category_name", *RESTAURANT_COLUMNS):
-        values[field] = "" if _blank(cells.get(field)) else " ".join(str(cells[field]).split())
-    if values["notes"] and not _blank(cells.get("notes")):
+        values[field] = "" if field not in given else " ".join(str(cells[field]).split())
+    if values["notes"] and "notes" in given:
         values["notes"] = str(cells["notes"]).strip()  # keep the user's line breaks in notes
     _fit_restaurant_columns(values, warnings)
     values["restaurant_country"] = _country(cells.get("restaurant_country"), warnings)
@@ -490,9 +491,18 @@ def normalise_row(raw: dict, *, default_currency: str) -> tuple[dict, dict]:
     return values, errors
 
 
+@functools.cache
+def _zero(currency: str) -> str:
+    return str(quantize(Decimal(0), currency))
+
+
+@functools.cache
+def _restaurant_limits() -> dict[str, int]:
+    return {field: Restaurant._meta.get_field(column).max_length for field, column in RESTAURANT_COLUMNS.items()}
+
+
 def _fit_restaurant_columns(values: dict, warnings: dict) -> None:
-    for field, column in RESTAURANT_COLUMNS.items():
-        limit = Restaurant._meta.get_field(column).max_length
+    for field, limit in _restaurant_limits().items():
         if len(values[field]) > limit:
             warnings[field] = f"{values[field]!r} is longer than {limit} characters; it is cut to {limit}"
             values[field] = values[field][:limit].rstrip()
@@ -532,14 +542,15 @@ def _flag(value, field: str, warnings: dict) -> bool:
 
 
 def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo | None, errors: dict) -> str | None:
-    """When the meal was, as ISO 8601. A time the file states in UTC (datetime_utc, time_utc) or with an offset keeps
-    it; a local time is placed in the row's `timezone` when the row has one, else it stays without an offset and
-    expense_create reads it in the owner's timezone. A bare date means 12:00 local, as in the original app."""
-    if not _blank(cells.get("datetime_utc")):
+    """When the meal was, as ISO 8601, from the row's cells that are not blank (`cells`). A time the file states in
+    UTC (datetime_utc, time_utc) or with an offset keeps it; a local time is placed in the row's `timezone` when the
+    row has one, else it stays without an offset and expense_create reads it in the owner's timezone. A bare date
+    means 12:00 local, as in the original app."""
+    if "datetime_utc" in cells:
         return _instant(cells, "datetime_utc", datetime.UTC, errors)
-    if not _blank(cells.get("occurred_at")):
+    if "occurred_at" in cells:
         return _instant(cells, "occurred_at", tz, errors)
-    if _blank(cells.get("date")):
+    if "date" not in cells:
         errors["date"] = "the date is missing"
         return None
     try:
@@ -554,9 +565,9 @@ def _occurred_at(cells: dict, tz: zoneinfo.ZoneInfo | None, errors: dict) -> str
     else:
         at = datetime.time(12, 0)
     try:
-        if not _blank(cells.get("time")):
+        if "time" in cells:
             at = parse_time(cells["time"])
-        elif not _blank(cells.get("time_utc")):
+        elif "time_utc" in cells:
             utc_time = parse_time(cells["time_utc"])
             return datetime.datetime.combine(day, utc_time, tzinfo=datetime.UTC).isoformat()
     except ValueError as exc:

@@ -256,7 +256,8 @@ def import_batch_create(*, owner: User, filename: str, payload: bytes) -> Import
         rows.append(
             _Line(
                 line_number=line_number,
-                raw={str(k): _json_safe(v) for k, v in raw.items()},
+                # A CSV's cells are text under text headers already.
+                raw=raw if file_format == "csv" else {str(k): _json_safe(v) for k, v in raw.items()},
                 values=values,
                 errors=_row_errors(values, field_errors),
             )
