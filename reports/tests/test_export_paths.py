@@ -149,6 +149,17 @@ def test_both_writers_agree_on_rows_that_share_owners_restaurants_and_categories
     assert "2026-01-02T03:04:05Z,2026-01-02T03:04:05.120000Z" in text
 
 
+def test_moments_are_written_in_utc_whatever_the_sessions_time_zone():
+    ExpenseFactory(occurred_at=datetime.datetime(2026, 3, 8, 6, 59, 59, 120_000, tzinfo=UTC))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL TIME ZONE 'America/New_York'")  # until the test's transaction ends
+
+    text = database_csv(Expense.objects.all())
+
+    assert ",2026-03-08T06:59:59.120000Z,06:59:59," in text
+    assert text == python_csv(Expense.objects.all())
+
+
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_the_lines_come_from_the_lists_database_in_a_transaction_that_ends_with_the_stream():
     ExpenseFactory.create_batch(3)
