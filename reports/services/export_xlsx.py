@@ -14,6 +14,7 @@ import enum
 import functools
 import io
 import re
+import shutil
 import tempfile
 import zipfile
 import zoneinfo
@@ -489,42 +490,48 @@ def _saved(workbook):
 def expenses_workbook(rows: Iterable[list], *, title: str = EXPENSE_SHEET):
     """The expense list (rows from `exports.expense_rows`) as a workbook in a temporary file.
 
-    The rows go into the file as they come (compressed a chunk at a time), so memory holds one chunk of rows."""
+    The rows go to a temporary file as they come (a chunk of rows at a time), so memory holds one chunk of rows; the
+    sheet is then compressed into the workbook with its size known, as openpyxl does: ZIP64 headers only for a sheet
+    past 2 GiB (Excel refuses the ones a zip streamed without a size gets)."""
     workbook = _workbook([title])
     sheet = _Sheet(workbook, title)
     sheet.widths([WIDE_COLUMNS.get(c.name, WIDTHS.get(c.cell, max(8, len(c.title) + 2))) for c in COLUMNS])
     sheet.freeze_above(2)
     xml = _XmlSheet(sheet)
     head, _ = _sheet_xml_around_rows(sheet)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
-        with archive.open(SHEET_PART, "w", force_zip64=True) as part:
-            header = [sheet._cell_class(sheet.sheet, value=column.title) for column in COLUMNS]
-            for cell in header:
-                cell.font, cell.fill, cell.alignment = sheet.header_font, sheet.header_fill, sheet.wrap
-            chunk = [head, xml.cells(header, 1)]
-            totals, number = _Totals(), 1
-            for row in rows:
-                totals.add(row)
-                number += 1
-                chunk.append(xml.expense_row(row, number))
-                if len(chunk) >= XML_ROWS_PER_WRITE:
-                    part.write("".join(chunk).encode())
-                    chunk = []
-            sheet.frame(header_row=1, last_row=number, columns=len(COLUMNS))
+    with tempfile.TemporaryFile(suffix=".xml") as part:
+        header = [sheet._cell_class(sheet.sheet, value=column.title) for column in COLUMNS]
+        for cell in header:
+            cell.font, cell.fill, cell.alignment = sheet.header_font, sheet.header_fill, sheet.wrap
+        chunk = [head, xml.cells(header, 1)]
+        totals, number = _Totals(), 1
+        for row in rows:
+            totals.add(row)
             number += 1
-            chunk.append(f'<row r="{number}" />')  # a blank line above the totals
-            for cells in _totals_rows(sheet, totals):
-                number += 1
-                chunk.append(xml.cells(cells, number))
-            _, tail = _sheet_xml_around_rows(sheet)
-            chunk.append(tail)
-            part.write("".join(chunk).encode())
-        # openpyxl writes the workbook's other parts (its styles now hold every style the rows use).
-        with _saved(workbook) as saved, zipfile.ZipFile(saved) as written:
-            for item in written.infolist():
-                if item.filename != SHEET_PART:
-                    archive.writestr(item.filename, written.read(item.filename))
+            chunk.append(xml.expense_row(row, number))
+            if len(chunk) >= XML_ROWS_PER_WRITE:
+                part.write("".join(chunk).encode())
+                chunk = []
+        sheet.frame(header_row=1, last_row=number, columns=len(COLUMNS))
+        number += 1
+        chunk.append(f'<row r="{number}" />')  # a blank line above the totals
+        for cells in _totals_rows(sheet, totals):
+            number += 1
+            chunk.append(xml.cells(cells, number))
+        _, tail = _sheet_xml_around_rows(sheet)
+        chunk.append(tail)
+        part.write("".join(chunk).encode())
+        size = part.tell()
+        part.seek(0)
+        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+            with archive.open(SHEET_PART, "w", force_zip64=size * 1.05 > zipfile.ZIP64_LIMIT) as packed:
+                shutil.copyfileobj(part, packed, 1 << 20)
+            # openpyxl writes the workbook's other parts (its styles now hold every style the rows use).
+            with _saved(workbook) as saved, zipfile.ZipFile(saved) as written:
+                for item in written.infolist():
+                    if item.filename != SHEET_PART:
+                        archive.writestr(item.filename, written.read(item.filename))
     handle.seek(0)
     return handle
 
