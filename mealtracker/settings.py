@@ -244,6 +244,10 @@ else:
 # key at once (mealtracker/report_cache.py). On by default with Redis only: on the database cache the stamps every
 # write updates would cost more queries than the cached figures save.
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Sessions are written to the database and read from Redis when there is one: a page's session lookup is then no
+# query (a Redis that does not answer is a miss, and the database answers).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation, time and money ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -10,7 +10,8 @@ SHOW = (
     "'replica': s.DATABASE_REPLICA_ENABLED, 'host': s.DATABASES['replica'].get('HOST'),"
     "'user': s.DATABASES['replica'].get('USER'), 'engine': s.DATABASES['replica']['ENGINE'],"
     "'timeout': s.DATABASES['replica'].get('OPTIONS', {}).get('connect_timeout'),"
-    "'mirror': s.DATABASES['replica']['TEST'].get('MIRROR'), 'routers': s.DATABASE_ROUTERS}))"
+    "'mirror': s.DATABASES['replica']['TEST'].get('MIRROR'), 'routers': s.DATABASE_ROUTERS,"
+    "'sessions': s.SESSION_ENGINE}))"
 )
 
 
@@ -25,6 +26,7 @@ def test_without_a_replica_or_redis_the_primary_and_the_database_cache_serve():
     assert found["replica"] is False
     assert found["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert found["mirror"] == "default"
+    assert found["sessions"] == "django.contrib.sessions.backends.db"
     assert found["routers"] == ["mealtracker.db_router.PrimaryReplicaRouter"]
 
 
@@ -38,6 +40,8 @@ def test_a_replica_url_and_redis_url_are_used():
     assert (found["host"], found["timeout"]) == ("127.0.0.1", 2)
     assert found["cache"] == "mealtracker.redis_cache.TolerantRedisCache"
     assert found["location"] == "redis://127.0.0.1:6379/0"
+    # Sessions read from Redis, written through to the database (a page's session lookup is no query).
+    assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_on_aws_the_replica_is_signed_in_to_with_iam_as_the_reader_role():
