@@ -176,8 +176,9 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
-def expense_rows(expenses: QuerySet[Expense]) -> Iterator[list]:
-    """Export rows in order, streamed from one query: memory holds one chunk of rows at a time.
+def expense_rows(expenses: QuerySet[Expense], *, limit: int | None = None) -> Iterator[list]:
+    """Export rows in order (the first `limit` of them when given), streamed from one query: memory holds one chunk
+    of rows at a time.
 
     Each row's tags come joined by the database in the same query: asking for each chunk's tags by id took a
     query per 2,000 rows, and a separate ordered stream of all the tags had PostgreSQL sort them all first.
@@ -192,7 +193,10 @@ def expense_rows(expenses: QuerySet[Expense]) -> Iterator[list]:
     rows = expenses.annotate(tag_names=Subquery(tag_names), attendee_entries=attendee_entries()).order_by(
         "occurred_at", "id"
     )
-    for values in rows.values(*ROW_FIELDS, "tag_names", "attendee_entries").iterator(chunk_size=CHUNK_SIZE):
+    values_query = rows.values(*ROW_FIELDS, "tag_names", "attendee_entries")
+    if limit is not None:
+        values_query = values_query[:limit]
+    for values in values_query.iterator(chunk_size=CHUNK_SIZE):
         names = values["tag_names"]  # tag names are letters, digits and hyphens: a comma cannot be part of one
         yield expense_row(values, sorted(names.split(",")) if names else [])
 
@@ -287,7 +291,8 @@ def expenses_response(expenses: QuerySet[Expense], file_format: str, *, viewer: 
             f"Dates and times in each owner's time zone · totals in each currency and in {settings.REPORTING_CURRENCY}"
         ]
         handle = expense_list_pdf(
-            expense_rows(expenses),
+            # Only the rows listed are read: the cursor of a longer list was filled on the server to its end.
+            expense_rows(expenses, limit=PDF_MAX_ROWS),
             column_index={column: index for index, column in enumerate(EXPENSE_COLUMNS)},
             labels=CHOICE_LABELS,
             totals=currency_totals(expenses),
