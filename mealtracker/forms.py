@@ -88,9 +88,10 @@ def _attributes(attrs: dict) -> str:
     )
 
 
-class PlainSelect(forms.Select):
-    """A <select> written in Python, the bytes Django's widget templates write (a test holds them equal): a filter
-    form's pick lists of a hundred options cost a template include per option, a third of the expense list page."""
+class Select(forms.Select):
+    """Django's <select>, written in Python: the bytes its widget templates write (a test holds them equal). A filter
+    form's pick lists of a hundred options cost a template include per option, a third of the expense list page.
+    Named Select like Django's, since crispy-forms gives a widget its class name as a CSS class."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

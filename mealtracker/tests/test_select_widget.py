@@ -1,10 +1,10 @@
-"""PlainSelect writes the <select> Django's widget templates write, byte for byte."""
+"""mealtracker.forms.Select writes the <select> Django's widget templates write, byte for byte."""
 
 import pytest
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from mealtracker.forms import PlainSelect
+from mealtracker.forms import Select
 
 CHOICES = [
     ("", "Any"),
@@ -22,7 +22,7 @@ CHOICES = [
 )
 def test_a_plain_select_is_written_as_django_writes_it(value, attrs):
     django_select = forms.Select(choices=CHOICES).render("field", value, attrs={"id": "id_field", **(attrs or {})})
-    plain_select = PlainSelect(choices=CHOICES).render("field", value, attrs={"id": "id_field", **(attrs or {})})
+    plain_select = Select(choices=CHOICES).render("field", value, attrs={"id": "id_field", **(attrs or {})})
     assert plain_select == django_select
 
 
@@ -32,4 +32,5 @@ def test_the_filter_forms_pick_lists_are_plain_selects():
 
     for form_class in (ExpenseFilterForm, ReportFilterForm):
         selects = [field for field in form_class.base_fields.values() if isinstance(field.widget, forms.Select)]
-        assert selects and all(isinstance(field.widget, PlainSelect) for field in selects), form_class
+        assert selects, form_class
+        assert all(isinstance(field.widget, Select) for field in selects), form_class
