@@ -1,5 +1,5 @@
 """Time one expense export end to end (the response built and read to its last byte): wall time, CPU time, size
-and peak memory. Run against a database loaded by `make bench` (bench/load.py), as the first bench user:
+and peak memory. Run against a database loaded by `make bench` (bench/load.py):
 
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/export_files.py pdf 10000
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/export_files.py xlsx 100000
@@ -10,9 +10,10 @@ first bench user's own when they have that many, else everyone's as admin@bench.
 --api the export is asked for through the API (`/api/v1/exports/expenses.FORMAT`, JWT-authenticated, production
 settings as in bench/run.py); --runs times it that many times after one warm-up run and reports p50 and p95.
 
-Each run prints a line for people, then one line of JSON: format, rows, runs, wall_s, cpu_s (the last run, or the
-p50 with --runs), p95_wall_s, bytes, peak_rss_mb (this process's VmHWM: the interpreter and Django included) and
-baseline_rss_mb (VmHWM before the export). Run it in a fresh process for each peak. docs/reports.md ("Speed and
+Each run prints a line for people, then one line of JSON as the last line of its output (with --api the production
+settings' metric lines, one per request, come before them): format, rows, api, runs, wall_s and cpu_s (the run, or
+the p50 of the runs), p95_wall_s, bytes, peak_rss_mb (this process's VmHWM: the interpreter and Django included)
+and baseline_rss_mb (VmHWM before the export). Run a fresh process for each peak. docs/reports.md ("Speed and
 memory") has the figures.
 """
 
