@@ -100,7 +100,7 @@ class ExpenseViewSet(CrudViewSet):
         return user.is_manager or user.is_admin or user.is_finance or user.is_auditor
 
     def list(self, request, *args, **kwargs):
-        expenses = self.filter_queryset(self.get_queryset())
+        expenses = selectors.with_listed_columns(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(expenses)
         if self.paginator.wants_totals(request):
             self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
