@@ -11,9 +11,9 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType, RateSource
-from expenses.models import Expense
 from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
+from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import as_money, average
 from reports.selectors.people import attendees_report, tip_outliers_report, tip_trend_report
 from reports.selectors.scope import (
@@ -41,24 +41,29 @@ TIP_IN_REPORTING = ExpressionWrapper(
 )
 
 
-def _headline(expenses: QuerySet[Expense]) -> dict:
-    """Total, visits, people, averages and the tip percentage of a set of expenses, in one query."""
-    tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip"))
-    figures = expenses.aggregate(
-        total=Sum("spend"),
-        visits=Count("id"),
-        people=Sum("people_fed"),
-        tips=Sum(TIP_IN_REPORTING, filter=tipped),
-        tipped_subtotal=Sum(TIPPED_SUBTOTAL, filter=tipped),
-    )
-    total = as_money(figures["total"])
+def _headline(figures: dict, prefix: str = "") -> dict:
+    """Total, visits, people, averages and the tip percentage from `_headline_sums(prefix=...)`'s aggregates."""
+    total = as_money(figures[f"{prefix}total"])
+    visits, people = figures[f"{prefix}visits"], figures[f"{prefix}people"]
     return {
         "total": total,
-        "visits": figures["visits"],
-        "people": figures["people"] or 0,
-        "average_per_visit": average(total, figures["visits"]),
-        "average_per_person": average(total, figures["people"]),
-        "average_tip_percent": percent(figures["tips"], figures["tipped_subtotal"]),
+        "visits": visits,
+        "people": people or 0,
+        "average_per_visit": average(total, visits),
+        "average_per_person": average(total, people),
+        "average_tip_percent": percent(figures[f"{prefix}tips"], figures[f"{prefix}tipped_subtotal"]),
+    }
+
+
+def _headline_sums(within: Q, prefix: str = "") -> dict:
+    """The aggregates behind `_headline`, over the expenses `within` matches (one query holds several periods)."""
+    tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip")) & within
+    return {
+        f"{prefix}total": Sum("spend", filter=within),
+        f"{prefix}visits": Count("id", filter=within),
+        f"{prefix}people": Sum("people_fed", filter=within),
+        f"{prefix}tips": Sum(TIP_IN_REPORTING, filter=tipped),
+        f"{prefix}tipped_subtotal": Sum(TIPPED_SUBTOTAL, filter=tipped),
     }
 
 
@@ -76,11 +81,17 @@ def _in_order(groups: QuerySet, key: str) -> list[dict]:
 def summary_report(viewer: User, filters: ReportFilters) -> Report:
     """Headline figures for the range, next to the same-length period just before it."""
     date_from, date_to = resolve_range(viewer, filters)
-    scoped = scoped_expenses(viewer, filters)  # once for both periods: a manager's visibility costs a query
-    current = _headline(within_local_dates(scoped, viewer, date_from, date_to))
     length = date_to - date_from + datetime.timedelta(days=1)
     prev_from, prev_to = date_from - length, date_from - datetime.timedelta(days=1)
-    previous = _headline(within_local_dates(scoped, viewer, prev_from, prev_to))
+    start, end = local_day_bounds(date_from, date_to, tz=viewer.tzinfo)
+    previous_start, previous_end = local_day_bounds(prev_from, prev_to, tz=viewer.tzinfo)
+    this_period = Q(occurred_at__gte=start, occurred_at__lt=end)
+    last_period = Q(occurred_at__gte=previous_start, occurred_at__lt=previous_end)
+    # Both periods in one query over the two of them.
+    figures = within_local_dates(scoped_expenses(viewer, filters), viewer, prev_from, date_to).aggregate(
+        **_headline_sums(this_period), **_headline_sums(last_period, prefix="previous_")
+    )
+    current, previous = _headline(figures), _headline(figures, prefix="previous_")
     change, change_percent = _change(current["total"], previous["total"])
     row = {
         **current,
