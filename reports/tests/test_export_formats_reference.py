@@ -132,6 +132,28 @@ def test_expense_json_is_byte_for_byte_the_reference(api_client_for, awkward):
     assert "\\ud83c\\udf63" in body  # non-ASCII escaped, as json.dumps does
 
 
+def test_expense_json_escapes_as_json_dumps_does(api_client_for, member):
+    """Text only JSON can hold (quotes, backslashes, escape and delete characters, a line separator), a meal with no
+    restaurant or category, and an exchange rate small enough for str(Decimal) to write with an exponent."""
+    texts = ['"quoted" and back\\slash', "escape \x1b and delete \x7f", "line\u2028separator", "tab\tand more"]
+    for day, text in enumerate(texts, start=2):
+        services.expense_create(
+            owner=member, amount=Decimal("10.00"), currency="USD", notes=text, restaurant=None,
+            occurred_at=datetime.datetime(2026, 3, day, 12, tzinfo=datetime.UTC),
+        )  # fmt: skip
+    services.expense_create(
+        owner=member, amount=Decimal("100000000"), currency="JPY", exchange_rate=Decimal("0.00000050"),
+        occurred_at=datetime.datetime(2026, 3, 9, 12, tzinfo=datetime.UTC),
+    )  # fmt: skip
+
+    body = export(api_client_for(member), "json").decode("ascii")
+
+    assert without_export_time(body) == without_export_time(reference_json(reference_rows(member)))
+    assert '"exchange_rate": "5.0E-7"' in body
+    assert "\\u007f" in body
+    assert "\\u2028" in body
+
+
 @pytest.mark.parametrize("count", [0, 1, exports.JSON_ROWS_PER_CHUNK, exports.JSON_ROWS_PER_CHUNK + 1])
 def test_expense_json_chunks_join_to_the_reference(count):
     """Records split between chunks (none, one, a full chunk, a chunk and one) read as one list, as before."""
