@@ -4,18 +4,29 @@ Pillow refuses decompression bombs (more pixels than `Image.MAX_IMAGE_PIXELS`) b
 stored image is re-encoded, so EXIF (GPS position, camera serial), XMP and comments never reach storage.
 """
 
+import functools
 import io
 import warnings
-
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pillow_heif import register_heif_opener
+from typing import TYPE_CHECKING
 
 from mealtracker.errors import DomainError
 
-# Pillow opens HEIC/HEIF through pillow-heif (libheif): iPhone photos are decoded, stripped and stored as JPEG.
-register_heif_opener()
+if TYPE_CHECKING:
+    from PIL import Image
 
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+@functools.cache
+def pillow():
+    """Pillow's Image module, opening HEIC/HEIF through pillow-heif (libheif): iPhone photos are decoded, stripped
+    and stored as JPEG. Imported at the first image rather than with this module, which every worker imports: Pillow
+    with libheif is ~8 MiB of each worker's memory and ~30 ms of its start, for the few requests carrying an image."""
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    return Image
 
 
 def sniff_image_type(head: bytes) -> str | None:
@@ -33,8 +44,11 @@ def sniff_image_type(head: bytes) -> str | None:
 
 def image_open(
     data: bytes, *, field: str = "file", too_big: str = "This image has too many pixels."
-) -> Image.Image | None:
+) -> "Image.Image | None":
     """The decoded image, None when Pillow does not recognise it; refuses decompression bombs and broken files."""
+    from PIL import UnidentifiedImageError
+
+    Image = pillow()  # Pillow's Image module
     refusal = DomainError(too_big, field=field, code="image_too_large")
     try:
         with warnings.catch_warnings():
@@ -52,8 +66,10 @@ def image_open(
     return image
 
 
-def image_without_metadata(image: Image.Image, fmt: str, *, quality: int = 90) -> bytes:
+def image_without_metadata(image: "Image.Image", fmt: str, *, quality: int = 90) -> bytes:
     """The image re-saved without its metadata (EXIF, GPS, XMP, comments), rotated as the camera meant."""
+    from PIL import ImageOps
+
     image = ImageOps.exif_transpose(image)
     if fmt == "JPEG" and image.mode not in {"RGB", "L"}:
         image = image.convert("RGB")
@@ -65,8 +81,11 @@ def image_without_metadata(image: Image.Image, fmt: str, *, quality: int = 90) -
     return out.getvalue()
 
 
-def image_square(image: Image.Image, size: int) -> Image.Image:
+def image_square(image: "Image.Image", size: int) -> "Image.Image":
     """The image upright, cropped to its centred square and scaled to `size` pixels a side, on white."""
+    from PIL import ImageOps
+
+    Image = pillow()  # Pillow's Image module
     image = ImageOps.exif_transpose(image)
     if image.mode in {"RGBA", "LA", "P"}:
         image = image.convert("RGBA")

@@ -5,6 +5,7 @@ import io
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from mealtracker.errors import DomainError
+from mealtracker.images import pillow
 
 MAX_PIXELS = 60_000_000  # a phone photo is 12-50 MP; anything far larger is a decompression bomb
 MIN_WIDTH = 1400  # Tesseract wants ~30 px capital letters; small photos are scaled up to about this width
@@ -16,6 +17,7 @@ class UnreadableFile(DomainError):
 
 
 def open_image(data: bytes) -> Image.Image:
+    pillow()  # HEIC/HEIF photos open through pillow-heif
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,8 +20,6 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from PIL import Image, ImageOps
-from pillow_heif import register_heif_opener
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus
@@ -30,8 +29,8 @@ from expenses.services.history import expense_history_note
 from mealtracker.errors import DomainError, NotAllowed, NotFound
 from mealtracker.images import image_open, image_without_metadata
 
-# Pillow opens HEIC/HEIF through pillow-heif (libheif): iPhone photos are decoded, stripped and stored as JPEG.
-register_heif_opener()
+if TYPE_CHECKING:
+    from PIL import Image
 
 logger = logging.getLogger(__name__)
 
@@ -110,17 +109,19 @@ def receipt_check_upload(file: UploadedFile) -> str:
     return content_type
 
 
-def _open_image(data: bytes) -> Image.Image | None:
+def _open_image(data: bytes) -> "Image.Image | None":
     """The decoded image, None when Pillow does not recognise it; refuses decompression bombs and broken files."""
     return image_open(data, too_big="This image has too many pixels to be a receipt photo.")
 
 
-def _reencoded(image: Image.Image, fmt: str) -> bytes:
+def _reencoded(image: "Image.Image", fmt: str) -> bytes:
     """The image re-saved without its metadata (EXIF, GPS, XMP, comments), rotated as the camera meant."""
     return image_without_metadata(image, fmt)
 
 
-def _thumbnail(image: Image.Image) -> bytes:
+def _thumbnail(image: "Image.Image") -> bytes:
+    from PIL import ImageOps  # Pillow is imported at the first image (mealtracker.images.pillow)
+
     thumb = ImageOps.exif_transpose(image).copy()
     thumb.thumbnail(THUMBNAIL_SIZE)
     if thumb.mode not in {"RGB", "L"}:

@@ -9,6 +9,7 @@ elsewhere) and offered for download when ready. Files are stored privately under
 """
 
 import csv
+import functools
 import io
 import logging
 import shutil
@@ -16,20 +17,13 @@ import tempfile
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from PIL import Image, UnidentifiedImageError
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 
 from accounts.models import User
 from expenses.approval_chain import approval_chain
@@ -46,11 +40,17 @@ from mealtracker.csv_cells import neutralise
 from mealtracker.errors import NotFound
 from mealtracker.money import format_money
 
-logger = logging.getLogger(__name__)
-rl_config.useA85 = 0
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 15 * mm
+logger = logging.getLogger(__name__)
+
+# ReportLab, openpyxl, Pillow and Zappa's task (boto3) are imported by the functions that build a bundle: every
+# worker imports this module with the URLs, and with them its first request cost ~25 MiB and 0.3-0.6 s more, for
+# what only a bundle build needs. Page geometry in points, as reportlab.lib.units and pagesizes define A4.
+MM = 72.0 / 2.54 * 0.1
+PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
+MARGIN = 15 * MM
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 IMAGE_MAX_PIXELS = 1400  # receipts are drawn at most this size: legible on A4, about 100-200 kB each
 LINE_COLUMNS = [
@@ -73,11 +73,24 @@ def bundle_request(*, report: ExpenseReport, actor: User) -> ReportBundle:
 
 
 def _zappa_task(function):
-    try:
-        from zappa.asynchronous import task
-    except ImportError:  # not packaged: the scheduled command builds it
-        return function
-    return task(function)
+    """Zappa's @task, applied at the first call: zappa.asynchronous imports boto3, which only queuing a build needs.
+    `.sync` is what Zappa's receiving side calls to run the task in process."""
+    dispatch = None
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        nonlocal dispatch
+        if dispatch is None:
+            try:
+                from zappa.asynchronous import task
+            except ImportError:  # not packaged: the scheduled command builds it
+                dispatch = function
+            else:
+                dispatch = task(function)
+        return dispatch(*args, **kwargs)
+
+    run.sync = function
+    return run
 
 
 @_zappa_task
@@ -138,11 +151,13 @@ def bundle_file(bundle: ReportBundle, part: str):
 class _Pen:
     """Writes lines of text down the page, starting a new page when it is full."""
 
-    def __init__(self, canvas: Canvas, footer: str):
+    def __init__(self, canvas: "Canvas", footer: str):
         self.canvas, self.footer = canvas, footer
         self.y = PAGE_HEIGHT - MARGIN
 
     def new_page(self):
+        from reportlab.lib import colors
+
         self.canvas.saveState()
         self.canvas.setFont(FONT, 7)
         self.canvas.setFillColor(colors.HexColor("#4a5a6a"))
@@ -170,7 +185,11 @@ def _money(amount, currency=None) -> str:
 
 def write_pdf(report: ExpenseReport, path: Path) -> None:
     """The report's PDF at `path`: cover, then per meal a section and its receipts, each receipt on its page."""
-    canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
+    from reportlab import rl_config
+    from reportlab.pdfgen.canvas import Canvas
+
+    rl_config.useA85 = 0
+    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     canvas.setTitle(report.title)
     footer = f"{report.title} · {report.owner}"
     pen = _Pen(canvas, footer)
@@ -224,7 +243,7 @@ def _changes(pen: _Pen, changes, zone) -> None:
         who = change_actor(change) or "someone"
         pen.line(f"{stamp:%d %b %Y %H:%M} · {who} · {change.get_source_display()}", size=8, gap=2)
         for field in change_fields(change, zone=zone):
-            pen.line(f"{field['label']}: {field['old'] or '—'} -> {field['new'] or '—'}", size=8, indent=4 * mm)
+            pen.line(f"{field['label']}: {field['old'] or '—'} -> {field['new'] or '—'}", size=8, indent=4 * MM)
 
 
 def _cover(pen: _Pen, report: ExpenseReport) -> None:
@@ -262,6 +281,13 @@ def _cover(pen: _Pen, report: ExpenseReport) -> None:
 
 
 def _receipt_page(pen: _Pen, receipt: Receipt, number: int) -> None:
+    from PIL import UnidentifiedImageError
+    from reportlab.lib.utils import ImageReader
+
+    from mealtracker.images import pillow
+
+    Image = pillow()  # Pillow's Image module, opening HEIC receipts stored as sent too
+
     pen.new_page()
     pen.line(f"Receipt of meal {number}: {receipt.original_name or receipt.content_type}", size=10, bold=True)
     if not receipt.content_type.startswith("image/"):
@@ -323,6 +349,8 @@ def _safe_name(text: str) -> str:
 
 def write_zip(report: ExpenseReport, pdf_path: Path, zip_path: Path) -> None:
     """The ZIP at `zip_path`: the PDF, every receipt as uploaded, the lines as CSV and XLSX, and the history."""
+    from openpyxl import Workbook
+
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.write(pdf_path, "report.pdf")
         with archive.open("lines.csv", "w") as raw:
