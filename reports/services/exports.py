@@ -356,27 +356,35 @@ _JSON_CELLS = {
     "reporting_amount": [_json_quoted("e.reporting_amount::text"), "%s"],  # %s: the reporting currency's JSON
     "category": ["CASE WHEN e.category_id IS NULL THEN '\"\"' ELSE " + _json_text("c.name") + " END"],
     "tags": [_json_text("coalesce(tags.names, '')")],
-    "restaurant": [
-        f"CASE WHEN e.restaurant_id IS NULL THEN '\"\"' ELSE {cell} END"
-        for cell in [
-            _json_text("r.name"),
-            _json_text("r.location_name"),
-            _json_text(
-                "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' THEN r.address_line_1 || ', ' || "
-                "r.address_line_2 WHEN r.address_line_1 <> '' THEN r.address_line_1 ELSE r.address_line_2 END"
-            ),
-            _json_text("r.city"),
-            _json_text("r.region"),
-            _json_text("r.postal_code"),
-            _json_text("r.country"),
-            _json_text("coalesce(r.place_id, '')"),
-            _json_text("r.cuisine"),
-        ]
-    ],
     "attendees": [_json_text("coalesce(people.text, '')")],
     "owner": [_json_text("u.email")],
 }
 _JSON_RATE = "exchange_rate"  # written by Python: the record is split around it
+# The restaurant's keys and values, written once per restaurant (a lateral subquery PostgreSQL caches by its key)
+# and reused for each of its meals; empty strings for a meal without one.
+_JSON_RESTAURANT = [
+    _json_text("r.name"),
+    _json_text("r.location_name"),
+    _json_text(
+        "CASE WHEN r.address_line_1 <> '' AND r.address_line_2 <> '' THEN r.address_line_1 || ', ' || "
+        "r.address_line_2 WHEN r.address_line_1 <> '' THEN r.address_line_1 ELSE r.address_line_2 END"
+    ),
+    _json_text("r.city"),
+    _json_text("r.region"),
+    _json_text("r.postal_code"),
+    _json_text("r.country"),
+    _json_text("coalesce(r.place_id, '')"),
+    _json_text("r.cuisine"),
+]
+_RESTAURANT_KEYS = [json.dumps(column) for column in FIELDS_BY_NAME["restaurant"].columns]
+_JSON_RESTAURANT_SEGMENT = (
+    "concat("
+    + ", ".join(
+        arg for key, sql in zip(_RESTAURANT_KEYS, _JSON_RESTAURANT, strict=True) for arg in (f"', {key}: '", sql)
+    )
+    + ")"
+)
+_JSON_NO_RESTAURANT = "'" + "".join(f', {key}: ""' for key in _RESTAURANT_KEYS) + "'"
 
 
 def _json_own_cell(field) -> str:
@@ -404,6 +412,9 @@ def _json_record_sql() -> tuple[str, str]:
             parts.append(cells)
             cells = []
             continue
+        if field.name == "restaurant":  # keys and values together (None: no key of its own)
+            cells.append((None, f"coalesce(restaurant.json, {_JSON_NO_RESTAURANT})"))
+            continue
         expressions = _JSON_CELLS.get(field.name) or [_json_own_cell(field)]
         cells += [(json.dumps(name), sql) for name, sql in zip(field.columns, expressions, strict=True)]
     parts.append(cells)
@@ -411,8 +422,12 @@ def _json_record_sql() -> tuple[str, str]:
     rate = json.dumps(_JSON_RATE)
     # concat() writes each text once (a chain of || copied the growing record at every step); at most 100 arguments.
     openers = ["{", *[", "] * (len(before) - 1)]
-    head = [arg for opener, (name, sql) in zip(openers, before, strict=True) for arg in (f"'{opener}{name}: '", sql)]
-    tail = [arg for name, sql in after for arg in (f"', {name}: '", sql)]
+    head = [
+        arg
+        for opener, (name, sql) in zip(openers, before, strict=True)
+        for arg in ((f"'{opener}{name}: '", sql) if name else (sql,))
+    ]
+    tail = [arg for name, sql in after for arg in ((f"', {name}: '", sql) if name else (sql,))]
     head.append(f"', {rate}: '")
     tail.append("'}'")
     return "concat(" + ", ".join(head) + ")", "concat(" + ", ".join(tail) + ")"
@@ -425,7 +440,9 @@ _JSON_QUERY = """
     FROM listed e
     JOIN accounts_user u ON u.id = e.owner_id
     CROSS JOIN LATERAL (SELECT e.occurred_at AT TIME ZONE u.timezone AS occurred_at) local
-    LEFT JOIN expenses_restaurant r ON r.id = e.restaurant_id
+    LEFT JOIN LATERAL (
+        SELECT {restaurant} AS json FROM expenses_restaurant r WHERE r.id = e.restaurant_id OFFSET 0
+    ) restaurant ON true
     LEFT JOIN expenses_category c ON c.id = e.category_id
     LEFT JOIN (
         SELECT et.expense_id, string_agg(t.name, ',' ORDER BY t.name COLLATE "C") AS names
@@ -477,7 +494,9 @@ def json_records_postgresql(expenses: QuerySet[Expense]) -> Iterator[str]:
     alias = expenses.db
     listed = expenses.order_by().values(*_JSON_LISTED).query
     listed_sql, listed_params = listed.get_compiler(using=alias).as_sql()
-    sql = _JSON_QUERY.format(listed=listed_sql, head=_JSON_HEAD_SQL, tail=_JSON_TAIL_SQL)
+    sql = _JSON_QUERY.format(
+        listed=listed_sql, head=_JSON_HEAD_SQL, tail=_JSON_TAIL_SQL, restaurant=_JSON_RESTAURANT_SEGMENT
+    )
     return _json_records(alias, sql, [*listed_params, json.dumps(settings.REPORTING_CURRENCY)])
 
 
