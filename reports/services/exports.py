@@ -504,7 +504,9 @@ def _json_records(alias: str, sql: str, params: list) -> Iterator[str]:
     # The transaction ends with the stream, or when the response is closed early (rolled back: it only reads).
     with transaction.atomic(using=alias), connections[alias].chunked_cursor() as cursor:
         with connections[alias].cursor() as settings_cursor:
-            settings_cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
+            settings_cursor.execute(
+                "SELECT set_config('TimeZone', 'UTC', true), set_config('cursor_tuple_fraction', '1', true)"
+            )
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_SIZE):
             for head, rate, tail in rows:
