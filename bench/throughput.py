@@ -7,7 +7,8 @@ Measures, against targets on 2 cores:
 - throughput of 8 client threads (keep-alive `http.client` connections; a sync worker closes each connection after
   its answer, so the client opens a new one then) for PHASE_SECONDS after a WARMUP_SECONDS warm-up, per phase: the
   expense list's first page (≥ 250 req/s), the member's 12-month report summary (≥ 400 req/s) and `auth/me`, the
-  cheapest authenticated GET; requests/s, p50/p95 latency, answers other than 200, and the workers' CPU per request;
+  cheapest authenticated GET; requests/s, p50/p95 latency, answers other than 200, the workers' CPU per request,
+  and the medians the app logs itself (time inside Django, SQL time and queries: no queueing in gunicorn);
 - worker RSS steady: VmRSS of each worker after the phases (≤ 80 MiB);
 - a worker's start alone, in a fresh interpreter doing what a gunicorn worker does: import time and RSS after
   importing `mealtracker.wsgi`, then time and RSS after its first request.
@@ -170,14 +171,14 @@ def get(connection: http.client.HTTPConnection, path: str, token: str) -> int:
     return response.status
 
 
-def start_gunicorn(port: int, stderr) -> subprocess.Popen:
+def start_gunicorn(port: int, stdout, stderr) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "mealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(WORKERS), "--log-level", "warning",
     ]  # fmt: skip
     environment = {**os.environ, **SERVER_ENV}
     return subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
-        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=stderr
+        command, cwd=ROOT, env=environment, stdout=stdout, stderr=stderr
     )
 
 
@@ -220,17 +221,44 @@ class Client(threading.Thread):
         connection.close()
 
 
-def phase(port: int, path: str, token: str, workers: list[int], *, seconds: float, warmup: float, threads: int):
+def server_side(metrics_log: Path, start: int, end: int) -> dict:
+    """Medians of what the app measured itself for the requests logged between byte offsets `start` and `end` of its
+    metrics lines (mealtracker/metrics.py): time inside Django, SQL time and queries, without gunicorn's queue."""
+    with metrics_log.open("rb") as lines:
+        lines.seek(start)
+        chunk = lines.read(end - start).decode(errors="replace")
+    records = []
+    for line in chunk.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "Latency" in record and "DBTime" in record:
+            records.append(record)
+    if not records:
+        return {}
+    return {
+        "server_ms_p50": round(statistics.median(r["Latency"] for r in records), 1),
+        "server_sql_ms_p50": round(statistics.median(r["DBTime"] for r in records), 1),
+        "server_queries_p50": statistics.median(r["DBQueries"] for r in records),
+    }
+
+
+def phase(
+    port: int, path: str, token: str, workers: list[int], metrics_log: Path, *, seconds: float, warmup: float,
+    threads: int,
+):  # fmt: skip
     started = time.perf_counter()
     record_from, until = started + warmup, started + warmup + seconds
     clients = [Client(port, path, token, until, record_from) for _ in range(threads)]
     for client in clients:
         client.start()
     time.sleep(max(record_from - time.perf_counter(), 0))
-    cpu_before = cpu_seconds(workers)
+    cpu_before, logged_before = cpu_seconds(workers), metrics_log.stat().st_size
     for client in clients:
         client.join(timeout=warmup + seconds + 60)
     cpu_used = cpu_seconds(workers) - cpu_before
+    server = server_side(metrics_log, logged_before, metrics_log.stat().st_size)
     latencies = [ms for client in clients for ms in client.latencies_ms]
     statuses: dict[int, int] = {}
     for client in clients:
@@ -244,6 +272,7 @@ def phase(port: int, path: str, token: str, workers: list[int], *, seconds: floa
         "non_200": sum(count for status, count in statuses.items() if status != 200),
         "statuses": {str(status): count for status, count in sorted(statuses.items())},
         "worker_cpu_ms_per_request": round(cpu_used * 1000 / len(latencies), 2) if latencies else None,
+        **server,
     }
 
 
@@ -270,9 +299,12 @@ def throughput(log, *, seconds: float = PHASE_SECONDS, warmup: float = WARMUP_SE
         "MiB"
     )
     port = free_port()
-    with tempfile.NamedTemporaryFile("w+", prefix="throughput-gunicorn-", suffix=".log") as errors:
+    with (
+        tempfile.NamedTemporaryFile("w+", prefix="throughput-gunicorn-", suffix=".log") as errors,
+        tempfile.NamedTemporaryFile("w+", prefix="throughput-metrics-", suffix=".log") as metrics,
+    ):
         spawned = time.perf_counter()
-        server = start_gunicorn(port, errors)
+        server = start_gunicorn(port, metrics, errors)
         try:
             results["start_to_first_200_ms"] = round(first_200(server, port, token, spawned), 1)
             log(f"process start to first 200: {results['start_to_first_200_ms']} ms")
@@ -280,12 +312,15 @@ def throughput(log, *, seconds: float = PHASE_SECONDS, warmup: float = WARMUP_SE
             workers = children(server.pid)
             results["worker_rss_after_first_200_mib"] = [rss_mib(pid) for pid in workers]
             for name, path in phases.items():
-                figures = phase(port, path, token, workers, seconds=seconds, warmup=warmup, threads=threads)
+                figures = phase(
+                    port, path, token, workers, Path(metrics.name), seconds=seconds, warmup=warmup, threads=threads
+                )
                 results.update({f"throughput_{name}_{key}": value for key, value in figures.items()})
                 log(
                     f"{name:<7} {figures['rps']:>7.1f} req/s  p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  "
                     f"non-200 {figures['non_200']}  worker CPU {figures['worker_cpu_ms_per_request']} ms/request  "
-                    f"({path})"
+                    f"in Django p50 {figures.get('server_ms_p50')} ms (SQL {figures.get('server_sql_ms_p50')} ms, "
+                    f"{figures.get('server_queries_p50')} queries)  ({path})"
                 )
             worker_rss = [rss_mib(pid) for pid in children(server.pid)]
             results["worker_rss_per_worker_mib"] = worker_rss
