@@ -172,53 +172,56 @@ def filter_choices_of(owner: User) -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
-def month_summary(user: User, today: datetime.date) -> MonthSummary:
-    """Own spend and meal count of this local month up to today, and of the same days of last month."""
+def spend_summary(user: User, today: datetime.date, months: int = 12) -> tuple[list[tuple[str, Decimal]], MonthSummary]:
+    """The dashboard's figures in one query over the user's own meals of the last `months` local months:
+    - the spend per local month, oldest first, empty months included;
+    - this month so far (up to today) against the same days of last month."""
     tz = user.tzinfo
-    start, end = local_dates.local_day_bounds(today.replace(day=1), today, tz=tz)
+    first_year, first_month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    start = month_bounds(first_year, first_month + 1, tz)[0]
+    this_start, this_end = local_dates.local_day_bounds(today.replace(day=1), today, tz=tz)
     previous_year, previous_month = today.year - (today.month == 1), (today.month - 2) % 12 + 1
     previous_from = datetime.date(previous_year, previous_month, 1)
     previous_to = previous_from.replace(day=min(today.day, calendar.monthrange(previous_year, previous_month)[1]))
     previous_start, previous_end = local_dates.local_day_bounds(previous_from, previous_to, tz=tz)
-    own = expenses_visible_to(user).filter(owner=user)
-    this_month = Q(occurred_at__gte=start, occurred_at__lt=end)
+    this_month = Q(occurred_at__gte=this_start, occurred_at__lt=this_end)
     last_month = Q(occurred_at__gte=previous_start, occurred_at__lt=previous_end)
-    figures = own.aggregate(
-        total=Sum("reporting_amount", filter=this_month),
-        count=Count("pk", filter=this_month),
-        previous_total=Sum("reporting_amount", filter=last_month),
-        previous_count=Count("pk", filter=last_month),
-    )
-    return MonthSummary(
-        total=figures["total"] or Decimal(0),
-        count=figures["count"],
-        previous_total=figures["previous_total"] or Decimal(0),
-        previous_count=figures["previous_count"],
-        previous_from=previous_from,
-        previous_to=previous_to,
-    )
-
-
-def spend_by_month(user: User, today: datetime.date, months: int = 12) -> list[tuple[str, Decimal]]:
-    """Own spend per local month for the last `months` months, oldest first, empty months included."""
-    tz = user.tzinfo
-    first_year, first_month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
-    start = month_bounds(first_year, first_month + 1, tz)[0]
     rows = (
         expenses_visible_to(user)
         .filter(owner=user, occurred_at__gte=start)
         .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
         .values("month")
-        .annotate(total=Sum("reporting_amount"))
-        .order_by("month")
+        .annotate(
+            total=Sum("reporting_amount"),
+            this_total=Sum("reporting_amount", filter=this_month),
+            this_count=Count("pk", filter=this_month),
+            previous_total=Sum("reporting_amount", filter=last_month),
+            previous_count=Count("pk", filter=last_month),
+        )
+        .order_by()
     )
-    by_month = {(row["month"].year, row["month"].month): row["total"] for row in rows}
+    by_month, figures = (
+        {},
+        {"this_total": Decimal(0), "this_count": 0, "previous_total": Decimal(0), "previous_count": 0},
+    )
+    for row in rows:
+        by_month[(row["month"].year, row["month"].month)] = row["total"]
+        for name in figures:
+            figures[name] += row[name] or 0
     series = []
     for offset in range(months):
         year, month = divmod(first_year * 12 + first_month + offset, 12)
         label = f"{calendar.month_abbr[month + 1]} {year}"
         series.append((label, by_month.get((year, month + 1), Decimal(0))))
-    return series
+    summary = MonthSummary(
+        total=figures["this_total"],
+        count=figures["this_count"],
+        previous_total=figures["previous_total"],
+        previous_count=figures["previous_count"],
+        previous_from=previous_from,
+        previous_to=previous_to,
+    )
+    return series, summary
 
 
 def restaurants_with_stats(user: User, *, search: str = "", cuisine: str = "", sort: str = "name", brand: str = ""):

@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from expenses.page_selectors import month_summary, per_person, spend_by_month, top_restaurants, with_row_columns
+from expenses.page_selectors import per_person, spend_summary, top_restaurants, with_row_columns
 from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
 from mealtracker.report_cache import cached_figures
@@ -35,11 +35,8 @@ def dashboard_figures(user, today) -> dict:
         restaurants = list(top_restaurants(user))
         for restaurant in restaurants:
             restaurant.per_person = per_person(restaurant.total, restaurant.people)
-        return {
-            "series": spend_by_month(user, today),
-            "top_restaurants": restaurants,
-            "summary": month_summary(user, today),
-        }
+        series, summary = spend_summary(user, today)
+        return {"series": series, "top_restaurants": restaurants, "summary": summary}
 
     return cached_figures(user, "dashboard", today, compute)
 
