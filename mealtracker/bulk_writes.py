@@ -2,6 +2,8 @@
 seconds for thousands of rows (an import of 10,000 meals spent 17 s there linking its rows to their expenses);
 `bulk_create` compiles every value and checks every object, a second per 10,000 rows it need not spend."""
 
+import datetime
+import decimal
 import json
 import operator
 from collections.abc import Sequence
@@ -33,12 +35,13 @@ def update_by_pk(model: type[Model], field_name: str, values: dict[int, int | No
 INSERT_BATCH_ROWS = 1_000
 
 
-def insert_all(objs: Sequence[Model]) -> None:
+def insert_all(objs: Sequence[Model], *, returning_ids: bool = False) -> None:
     """bulk_create for new rows nobody reads back by id (history entries, an import's rows): the same values
     (defaults, auto_now_add, foreign keys from related objects) in one INSERT per batch, without the ids returned
     and without bulk_create's compiling per value, about half its cost. A model or value it does not cover (a
     database default, a field with its own placeholder, an expression, a set primary key) goes through
-    bulk_create."""
+    bulk_create. `returning_ids`: each object gets its new primary key, as bulk_create sets it (INSERT …
+    RETURNING, the rows' ids in the order written)."""
     if not objs:
         return
     model = type(objs[0])
@@ -50,6 +53,7 @@ def insert_all(objs: Sequence[Model]) -> None:
         opts.parents
         or any(type(obj) is not model or obj.pk is not None for obj in objs)
         or any(field.db_default is not NOT_PROVIDED or hasattr(field, "get_placeholder") for field in fields)
+        or (returning_ids and not db_connection.features.can_return_rows_from_bulk_insert)
     ):
         model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
         return
@@ -77,9 +81,12 @@ def insert_all(objs: Sequence[Model]) -> None:
             model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
             return
         rows.append([prepare(value) for prepare, value in zip(preparers, values, strict=True)])
-    _insert_rows(db_connection, database, model, fields, rows)
+    ids = _insert_rows(db_connection, database, model, fields, rows, returning=opts.pk if returning_ids else None)
     for obj in objs:
         obj._state.adding, obj._state.db = False, database
+    if returning_ids:
+        for obj, pk in zip(objs, ids, strict=True):
+            setattr(obj, opts.pk.attname, pk)
 
 
 def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence]) -> None:
@@ -116,14 +123,22 @@ def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Seque
     _insert_rows(db_connection, database, model, fields, prepared)
 
 
-def _insert_rows(db_connection, database: str, model: type[Model], fields: list, rows: list[list]) -> None:
+def _insert_rows(
+    db_connection, database: str, model: type[Model], fields: list, rows: list[list], returning: Field | None = None
+) -> list:
+    """Write the rows; with `returning` (a column), the values it took, row by row."""
     quote = db_connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    suffix = f" RETURNING {quote(returning.column)}" if returning is not None else ""
     size = max(1, min(INSERT_BATCH_ROWS, db_connection.ops.bulk_batch_size(fields, rows)))
+    returned = []
     with transaction.atomic(using=database, savepoint=False), db_connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             values, params = _insert_values(db_connection, fields, rows[start : start + size])
-            cursor.execute(f"INSERT INTO {table} ({columns}) {values}", params)  # nosec B608
+            cursor.execute(f"INSERT INTO {table} ({columns}) {values}{suffix}", params)  # nosec B608
+            if returning is not None:
+                returned.extend(row[0] for row in cursor.fetchall())
+    return returned
 
 
 def _insert_values(db_connection, fields: list, rows: list[list]) -> tuple[str, list]:
@@ -145,6 +160,11 @@ _PLAIN = {models.CharField: str, models.TextField: str, models.IntegerField: int
           models.PositiveBigIntegerField: int, models.BooleanField: bool, models.AutoField: int,
           models.BigAutoField: int, models.SmallAutoField: int}  # fmt: skip
 
+# On PostgreSQL, which takes them as they are: a Decimal for a DecimalField, a date for a DateField, a datetime with
+# its UTC offset for a DateTimeField (a naive one is made aware, with Django's warning).
+_PLAIN_ON_POSTGRESQL = {models.DecimalField: decimal.Decimal, models.DateField: datetime.date,
+                        models.DateTimeField: datetime.datetime}  # fmt: skip
+
 
 def _preparer(field, db_connection):
     """Field.get_db_prep_save for one column; on PostgreSQL a JSON value goes as its text (cast to jsonb in the
@@ -159,6 +179,24 @@ def _preparer(field, db_connection):
 
         return as_json_text
     plain = _PLAIN.get(type(field.target_field if type(field) is models.ForeignKey else field))
+    if plain is None and db_connection.vendor == "postgresql":
+        plain = _PLAIN_ON_POSTGRESQL.get(type(field))
+    if plain is datetime.datetime:
+
+        def prepare_moment(value):
+            if type(value) is datetime.datetime and value.utcoffset() is not None:
+                return value
+            return None if value is None else field.get_db_prep_save(value, db_connection)
+
+        return prepare_moment
+    if plain is decimal.Decimal:  # to_python refuses NaN and infinities
+
+        def prepare_decimal(value):
+            if type(value) is decimal.Decimal and value.is_finite():
+                return value
+            return None if value is None else field.get_db_prep_save(value, db_connection)
+
+        return prepare_decimal
     if plain is None:
         return lambda value: field.get_db_prep_save(value, db_connection)
 

@@ -24,6 +24,7 @@ from expenses.services.policies import policy_flags_refresh
 from expenses.services.splits import BILL_FIELDS, split_refresh
 from expenses.services.validation import full_clean_or_raise, validation_error_to_domain
 from mealtracker import metrics
+from mealtracker.bulk_writes import insert_all
 from mealtracker.errors import DomainError, NotAllowed, StaleWrite
 from mealtracker.money import MAX_AMOUNT, has_valid_precision, is_currency_code, precision_error
 from mealtracker.write_stamps import data_changed
@@ -362,10 +363,11 @@ _CLEANED_FIELDS = [
 
 
 def _insert_checked(expenses: list[Expense]) -> None:
-    """bulk_create; should a check constraint ever catch what clean() lets through, name the drafts it refuses."""
+    """bulk_create's rows and ids (insert_all: the values as validated, without bulk_create's compiling per value);
+    should a check constraint ever catch what clean() lets through, name the drafts it refuses."""
     try:
         with transaction.atomic():
-            Expense.objects.bulk_create(expenses, batch_size=BULK_BATCH_SIZE)
+            insert_all(expenses, returning_ids=True)
     except IntegrityError:
         refused = {}
         for index, expense in enumerate(expenses):

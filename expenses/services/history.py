@@ -2,8 +2,10 @@
 bulk changes, approvals). Explicit steps, not signals: QuerySet.update and bulk_create send none."""
 
 import contextlib
+import datetime
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from decimal import Decimal
 
 from django.db.models import Model, QuerySet
 from django.utils.encoding import force_str
@@ -11,7 +13,7 @@ from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from expenses.models import ChangeSource, Expense, ExpenseChange
-from mealtracker.bulk_writes import insert_all
+from mealtracker.bulk_writes import insert_values
 
 # Derived or bookkeeping fields the history leaves out (version moves on every write, updated_at likewise).
 UNTRACKED = {"id", "version", "created_at", "updated_at"}
@@ -118,43 +120,76 @@ def expense_history_record(
 
 def _created_changes(expenses: list[Expense]) -> Iterator[dict]:
     """expense_state(related=False) of each expense as a creation's changes (blank values left out), in one pass:
-    the fields' choice labels are read once per batch and a related object's label once per object."""
-    choice_labels = {field.name: dict(make_hashable(field.flatchoices)) for field in TRACKED_FIELDS if field.choices}
+    the fields' choice labels are read once per batch, a text value's label once per value and a related object's
+    label once per object; the common value types are shown without a call each (as _shown shows them)."""
+    fields = [
+        (field, field.name, field.attname, dict(make_hashable(field.flatchoices)) if field.choices else None, {})
+        for field in TRACKED_FIELDS
+    ]
     related_labels: dict[int, str] = {}
     for expense in expenses:
+        values = expense.__dict__
         changes = {}
-        for field in TRACKED_FIELDS:
+        for field, name, attname, labels, known_labels in fields:
+            value = values[attname] if attname in values else getattr(expense, attname)
+            if value is None:
+                continue
+            kind = type(value)
             if field.is_relation:
-                pk = getattr(expense, field.attname)
-                if _shown(pk) in (None, ""):
+                shown = _shown(value)
+                if shown == "":
                     continue
                 cached = field.get_cached_value(expense, default=None) if field.is_cached(expense) else None
                 label = None
-                if isinstance(cached, Model) and cached.pk == pk:
+                if isinstance(cached, Model) and cached.pk == value:
                     if id(cached) not in related_labels:
                         related_labels[id(cached)] = str(cached)
                     label = related_labels[id(cached)]
-                changes[field.name] = {"old": None, "new": _shown(pk), "old_label": None, "new_label": label}
+                changes[name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
                 continue
-            value = getattr(expense, field.attname)
-            shown = _shown(value)
-            if shown in (None, ""):
-                continue
+            if kind is str:
+                if not value:
+                    continue
+                shown = value
+            elif kind is bool:
+                shown = "yes" if value else "no"
+            elif kind is Decimal or kind is int:
+                shown = str(value)
+            elif kind is datetime.datetime or kind is datetime.date:
+                shown = value.isoformat()
+            else:
+                shown = _shown(value)
+                if shown == "":
+                    continue
             label = None
-            if value and field.name in choice_labels:  # as Model._get_FIELD_display reads it
-                label = force_str(choice_labels[field.name].get(make_hashable(value), value), strings_only=True)
-            changes[field.name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
+            if labels is not None and value:  # as Model._get_FIELD_display reads it
+                if kind is str:
+                    if value not in known_labels:
+                        known_labels[value] = force_str(labels.get(value, value), strings_only=True)
+                    label = known_labels[value]
+                else:
+                    label = force_str(labels.get(make_hashable(value), value), strings_only=True)
+            changes[name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
         yield changes
 
 
 def expenses_created_record(*, expenses: Iterable[Expense], actor: User | None, source: str | None = None) -> None:
-    """One 'created' entry per expense written in bulk (imports, restores): the values they arrived with."""
+    """One 'created' entry per expense written in bulk (imports, restores): the values they arrived with. The
+    entries are written from their values (insert_values), one moment for the batch."""
     expenses = list(expenses)
-    source, actor_fields = source or current_source(), _actor_fields(actor)
-    insert_all([
-        ExpenseChange(expense=expense, changes=changes, source=source, **actor_fields)
-        for expense, changes in zip(expenses, _created_changes(expenses), strict=True)
-    ])  # fmt: skip
+    source, actor_id, actor_label = (
+        source or current_source(),
+        actor.pk if actor else None,
+        _actor_fields(actor)["actor_label"],
+    )
+    insert_values(
+        ExpenseChange,
+        ["expense_id", "changes", "source", "actor_id", "actor_label"],
+        [
+            [expense.pk, changes, source, actor_id, actor_label]
+            for expense, changes in zip(expenses, _created_changes(expenses), strict=True)
+        ],
+    )
 
 
 def expenses_update_recorded(

@@ -85,3 +85,55 @@ def test_insert_values_with_nothing_to_write_runs_no_query(django_assert_num_que
 
     with django_assert_num_queries(0):
         insert_values(ExpenseChange, ["expense_id", "changes"], [])
+
+
+def test_insert_all_returning_ids_gives_each_object_its_row(monkeypatch, member, django_assert_num_queries):
+    from expenses.models import ExpenseChange
+    from expenses.tests.factories import ExpenseFactory
+    from mealtracker.bulk_writes import insert_all
+
+    monkeypatch.setattr(bulk_writes, "INSERT_BATCH_ROWS", 2)
+    expense = ExpenseFactory(owner=member)
+    entries = [ExpenseChange(expense=expense, changes={"notes": {"new": f"row {n}"}}) for n in range(5)]
+
+    with django_assert_num_queries(3):  # three batches of at most two rows
+        insert_all(entries, returning_ids=True)
+
+    assert all(entry.pk is not None and not entry._state.adding for entry in entries)
+    written = dict(ExpenseChange.objects.values_list("pk", "changes"))
+    assert [written[entry.pk] for entry in entries] == [entry.changes for entry in entries]
+
+
+def test_insert_all_writes_decimals_dates_and_moments_as_bulk_create(member):
+    import datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from expenses.models import Expense
+    from mealtracker.bulk_writes import insert_all
+
+    def meals():
+        return [
+            Expense(owner=member, amount=Decimal("12.50"), reporting_amount=Decimal("12.5"), currency="USD",
+                    occurred_at=datetime.datetime(2026, 3, 1, 19, 45, tzinfo=ZoneInfo("America/New_York")),
+                    cleared_on=datetime.date(2026, 3, 2), rate_date=None)
+        ]  # fmt: skip
+
+    Expense.objects.bulk_create(meals())
+    insert_all(meals(), returning_ids=True)
+    written = list(Expense.objects.order_by("id").values("amount", "reporting_amount", "occurred_at", "cleared_on"))
+    assert written[0] == written[1]
+    assert written[1]["occurred_at"] == datetime.datetime(2026, 3, 2, 0, 45, tzinfo=datetime.UTC)
+
+
+def test_insert_all_refuses_a_decimal_bulk_create_refuses(member):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from expenses.models import Expense
+    from mealtracker.bulk_writes import insert_all
+
+    with pytest.raises(ValidationError):
+        insert_all([Expense(owner=member, amount=Decimal("NaN"), currency="USD", occurred_at=timezone.now())])
