@@ -176,3 +176,22 @@ def test_queries_do_not_grow_with_the_number_of_drafts(member):
 
     # 30 rather than 50: SQLite takes at most 999 parameters, so 33 expenses (30 columns each) per INSERT.
     assert queries_for(10) == queries_for(30)
+
+
+def test_an_expense_built_positionally_is_the_one_the_keyword_form_builds(member):
+    from expenses.services.expenses import _expense_of
+
+    bistro = RestaurantFactory(owner=member)
+    given = {"owner": member, "amount": Decimal("12.50"), "occurred_at": YESTERDAY, "currency": "USD",
+             "restaurant": bistro, "category": None, "notes": "Team", "party_size": None}  # fmt: skip
+
+    built, expected = _expense_of(**given), Expense(**given)
+
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert built._state.fields_cache == expected._state.fields_cache
+    assert built._state.adding
+    assert built.pk is None
+    with pytest.raises(ValueError, match="must be a"):
+        _expense_of(**{**given, "restaurant": "Bistro"})
