@@ -59,15 +59,24 @@ def _check_owned(owner: User, *, restaurant=None, category=None, tags=()) -> Non
         raise DomainError("Choose your own tags.", field="tags")
 
 
-def _check_money_and_time(expense: Expense) -> None:
+def _check_money_and_time(expense: Expense, passed: set | None = None) -> None:
+    """`passed` (currency, Decimal) keeps the amounts found valid, so a batch checks each amount once: both checks
+    depend on the amount's value alone, not on how it is written."""
     if not is_currency_code(expense.currency):
         raise DomainError(f"{expense.currency} is not a supported ISO 4217 currency code.", field="currency")
     for field in ("amount", "tax", "tip", "fees"):
         value = getattr(expense, field)
-        if value is not None and not has_valid_precision(value, expense.currency):
+        if value is None:
+            continue
+        known = passed is not None and type(value) is Decimal and value.is_finite()
+        if known and (expense.currency, value) in passed:
+            continue
+        if not has_valid_precision(value, expense.currency):
             raise DomainError(precision_error(expense.currency), field=field)
-        if value is not None and abs(value) > MAX_AMOUNT:
+        if abs(value) > MAX_AMOUNT:
             raise DomainError(f"An amount can be at most {MAX_AMOUNT:,}.", field=field, code="max_value")
+        if known:
+            passed.add((expense.currency, value))
     if expense.occurred_at is None:
         raise DomainError("Say when the meal happened.", field="occurred_at")
     if expense.occurred_at > timezone.now() + FUTURE_TOLERANCE:
@@ -111,6 +120,7 @@ def _new_expense(
     tags=(),
     attendees=None,
     colleagues: Colleagues | None = None,
+    checked_amounts: set | None = None,
     **fields,
 ) -> tuple[Expense, list]:
     """An unsaved expense from expense_create's arguments and its unsaved attendee rows, with every check that
@@ -127,7 +137,7 @@ def _new_expense(
         **fields,
     )
     expense.status = ExpenseStatus.DRAFT if expense.is_business else ExpenseStatus.RECORDED
-    _check_money_and_time(expense)
+    _check_money_and_time(expense, checked_amounts)
     rows = attendee_rows(owner=owner, attendees=attendees, colleagues=colleagues) if attendees else []
     expense.party_size = party_size_with(attendee_count=len(rows), given=fields.get("party_size"))
     return expense, rows
@@ -240,6 +250,7 @@ def expenses_create_many(
     tag_lists: list[list[Tag]] = []
     attendee_lists: list[list] = []
     colleagues = Colleagues(owner)
+    checked_amounts: set = set()
     known_rates: dict = {}
     related_errors: dict = _related_found(drafts)
     known_tags: dict[str, Tag] = {}
@@ -247,7 +258,7 @@ def expenses_create_many(
     for index, draft in enumerate(drafts):
         arguments = {name: value for name, value in draft.items() if name != "exchange_rate"}
         try:
-            expense, rows = _new_expense(owner, colleagues=colleagues, **arguments)
+            expense, rows = _new_expense(owner, colleagues=colleagues, checked_amounts=checked_amounts, **arguments)
             _full_clean_in_bulk(expense, related_errors, cleaned)
             _convert(expense, draft.get("exchange_rate"), known_rates)
             tags = _resolve_tags(owner, list(draft.get("tags") or ()), known_tags)

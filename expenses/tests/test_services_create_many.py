@@ -195,3 +195,14 @@ def test_an_expense_built_positionally_is_the_one_the_keyword_form_builds(member
     assert built.pk is None
     with pytest.raises(ValueError, match="must be a"):
         _expense_of(**{**given, "restaurant": "Bistro"})
+
+
+def test_an_amount_valid_in_one_currency_is_checked_again_in_another(member):
+    drafts = [draft(amount=Decimal("1.50")), draft(amount=Decimal("1.5"), currency="JPY"), draft(tip=Decimal("1.50"))]
+
+    with pytest.raises(ExpenseDraftsRefused) as caught:
+        expenses_create_many(owner=member, drafts=drafts)
+
+    assert list(caught.value.refused) == [1]
+    assert caught.value.refused[1].field == "amount"
+    assert caught.value.refused[1].message == "JPY takes no decimals."
