@@ -107,4 +107,4 @@ class Select(forms.Select):
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - every value above is escaped
