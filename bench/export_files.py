@@ -26,17 +26,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("csv", "json", "xlsx", "pdf")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 # bench/run.py's production settings (DEBUG off, no TLS redirect, throttling out of the way), for --api.
-PRODUCTION_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-" + "x" * 50,
-    "FIELD_ENCRYPTION_KEY": "bench-field-key-" + "y" * 40,
-    "ALLOWED_HOSTS": "testserver,127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "API_THROTTLE_USER": "1000000/hour",
-    "LOG_LEVEL": "WARNING",
-}
+from bench.run import PRODUCTION_ENV  # noqa: E402 - needs ROOT on sys.path
+
+FORMATS = ("csv", "json", "xlsx", "pdf")
 
 
 def peak_rss_mb() -> float:

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -203,9 +203,7 @@ def expense_rows(expenses: QuerySet[Expense], *, limit: int | None = None) -> It
         return
     # PostgreSQL plans a cursor for its first tenth of rows unless told otherwise; an export reads them all (for
     # 100,000 rows the first came after 1.0-1.2 s rather than 1.8-2.1 s). For the transaction the rows are read in.
-    with transaction.atomic(using=alias):
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT set_config('cursor_tuple_fraction', '1', true)")
+    with exports_postgresql.export_transaction(alias, cursor_tuple_fraction="1"):
         yield from _expense_rows_of(values_query)
 
 
@@ -504,9 +502,7 @@ def json_records_postgresql(expenses: QuerySet[Expense]) -> Iterator[str]:
 
     The database is the one the queryset reads from, chosen now: the records are read after the view has returned,
     when the request's routing (mealtracker/db_router.py) no longer applies."""
-    alias = expenses.db
-    listed = expenses.order_by().values(*_JSON_LISTED).query
-    listed_sql, listed_params = listed.get_compiler(using=alias).as_sql()
+    alias, listed_sql, listed_params = exports_postgresql.listed_query(expenses, _JSON_LISTED)
     sql = _JSON_QUERY.format(
         listed=listed_sql, head=_JSON_HEAD_SQL, tail=_JSON_TAIL_SQL, restaurant=_JSON_RESTAURANT_SEGMENT
     )
@@ -514,17 +510,12 @@ def json_records_postgresql(expenses: QuerySet[Expense]) -> Iterator[str]:
 
 
 def _json_records(alias: str, sql: str, params: list) -> Iterator[str]:
-    # The transaction ends with the stream, or when the response is closed early (rolled back: it only reads).
-    with transaction.atomic(using=alias), connections[alias].chunked_cursor() as cursor:
-        with connections[alias].cursor() as settings_cursor:
-            settings_cursor.execute(
-                "SELECT set_config('TimeZone', 'UTC', true), set_config('cursor_tuple_fraction', '1', true)"
-            )
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK_SIZE):
-            for head, rate, tail in rows:
-                record = f'{head}"{Decimal(rate)}"{tail}' if rate is not None else f"{head}null{tail}"
-                yield record if record.isascii() and "\x7f" not in record else _ascii_json(record)
+    # Moments in UTC, and the cursor planned for every row (the fast-start plan took 35 ms to read 1,000 records).
+    for head, rate, tail in exports_postgresql.streamed_rows(
+        alias, sql, params, TimeZone="UTC", cursor_tuple_fraction="1"
+    ):
+        record = f'{head}"{Decimal(rate)}"{tail}' if rate is not None else f"{head}null{tail}"
+        yield record if record.isascii() and "\x7f" not in record else _ascii_json(record)
 
 
 def _json_stream(rows: Iterable[list] = (), *, records: Iterable[str] | None = None) -> Iterator[str]:

@@ -13,6 +13,7 @@ attendees are sorted first; each owner's, restaurant's and category's cells are 
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -45,7 +46,8 @@ def _cell(value: str) -> str:
 def _utc_text(column: str, *, with_time: bool = False) -> str:
     """ISO 8601 in UTC with a Z, microseconds only when there are some (as datetime.isoformat writes them), and
     with `with_time` the time of day in UTC as a second cell. One to_char in the transaction's time zone, UTC
-    (`_lines`): `AT TIME ZONE 'UTC'` looked the zone up again for every value, most of the formatting's time."""
+    (`expense_csv_lines`): `AT TIME ZONE 'UTC'` looked the zone up again for every value, most of the formatting's
+    time."""
     time_cell = ",HH24:MI:SS" if with_time else ""
     return f"replace(to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"{time_cell}'), '.000000Z', 'Z')"
 
@@ -186,22 +188,37 @@ def expense_csv_lines(expenses: QuerySet[Expense]) -> Iterator[str]:
 
     The database is the one the queryset reads from, chosen now: the lines are read after the view has returned,
     when the request's routing (mealtracker/db_router.py) no longer applies."""
+    alias, listed_sql, listed_params = listed_query(expenses, _EXPENSE_COLUMNS)
+    # Moments written in UTC (see _utc_text), and memory for the sort of the listed rows.
+    rows = streamed_rows(
+        alias, _query(listed_sql), [*listed_params, settings.REPORTING_CURRENCY], TimeZone="UTC", work_mem=WORK_MEM
+    )
+    return (line for (line,) in rows)
+
+
+def listed_query(expenses: QuerySet[Expense], columns) -> tuple[str, str, list]:
+    """The database `expenses` read from, and the SQL and parameters of their `columns` (no ordering)."""
     alias = expenses.db
-    listed = expenses.order_by().values(*_EXPENSE_COLUMNS).query
-    listed_sql, listed_params = listed.get_compiler(using=alias).as_sql()
-    return _lines(alias, _query(listed_sql), [*listed_params, settings.REPORTING_CURRENCY])
+    listed_sql, listed_params = expenses.order_by().values(*columns).query.get_compiler(using=alias).as_sql()
+    return alias, listed_sql, list(listed_params)
 
 
-def _lines(alias: str, sql: str, params: list) -> Iterator[str]:
-    # The transaction ends with the stream: at its last line, or when the response is closed early (the client
-    # went away), which closes this generator and rolls back.
+@contextmanager
+def export_transaction(alias: str, **options: str) -> Iterator[None]:
+    """A transaction to read an export in as it streams, with PostgreSQL settings for it alone. It ends with the
+    stream: after the last row, or when the response is closed early (the client went away), which rolls it back.
+    No WITH HOLD cursor: that had PostgreSQL compute the whole result before the first row left."""
     with transaction.atomic(using=alias):
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            # For this transaction only: moments written in UTC (see _utc_text), and the sort's memory.
-            cursor.execute("SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', %s, true)", [WORK_MEM])
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(CHUNK_SIZE):
-                for (line,) in rows:
-                    yield line
+        if options:
+            with connections[alias].cursor() as cursor:
+                calls = ", ".join("set_config(%s, %s, true)" for _ in options)
+                cursor.execute(f"SELECT {calls}", [value for pair in options.items() for value in pair])  # nosec B608
+        yield
+
+
+def streamed_rows(alias: str, sql: str, params: list, **options: str) -> Iterator[tuple]:
+    """The rows of `sql` from a server-side cursor, read in an export_transaction with `options` set."""
+    with export_transaction(alias, **options), connections[alias].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            yield from rows
