@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 
 from accounts.models import User
@@ -42,7 +42,7 @@ TIP_IN_REPORTING = ExpressionWrapper(
 
 
 def _headline(figures: dict, prefix: str = "") -> dict:
-    """Total, visits, people, averages and the tip percentage from `_headline_sums(prefix=...)`'s aggregates."""
+    """Total, visits, people, averages and the tip percentage from `_headline_sums`'s aggregates."""
     total = as_money(figures[f"{prefix}total"])
     visits, people = figures[f"{prefix}visits"], figures[f"{prefix}people"]
     return {
@@ -55,15 +55,15 @@ def _headline(figures: dict, prefix: str = "") -> dict:
     }
 
 
-def _headline_sums(within: Q, prefix: str = "") -> dict:
-    """The aggregates behind `_headline`, over the expenses `within` matches (one query holds several periods)."""
-    tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip")) & within
+def _headline_sums() -> dict:
+    """The aggregates behind `_headline`, over a group of expenses."""
+    tipped = Q(tip__gt=0) & Q(amount__gt=F("tax") + F("tip"))
     return {
-        f"{prefix}total": Sum("spend", filter=within),
-        f"{prefix}visits": Count("id", filter=within),
-        f"{prefix}people": Sum("people_fed", filter=within),
-        f"{prefix}tips": Sum(TIP_IN_REPORTING, filter=tipped),
-        f"{prefix}tipped_subtotal": Sum(TIPPED_SUBTOTAL, filter=tipped),
+        "total": Sum("spend"),
+        "visits": Count("id"),
+        "people": Sum("people_fed"),
+        "tips": Sum(TIP_IN_REPORTING, filter=tipped),
+        "tipped_subtotal": Sum(TIPPED_SUBTOTAL, filter=tipped),
     }
 
 
@@ -83,14 +83,19 @@ def summary_report(viewer: User, filters: ReportFilters) -> Report:
     date_from, date_to = resolve_range(viewer, filters)
     length = date_to - date_from + datetime.timedelta(days=1)
     prev_from, prev_to = date_from - length, date_from - datetime.timedelta(days=1)
-    start, end = local_day_bounds(date_from, date_to, tz=viewer.tzinfo)
-    previous_start, previous_end = local_day_bounds(prev_from, prev_to, tz=viewer.tzinfo)
-    this_period = Q(occurred_at__gte=start, occurred_at__lt=end)
-    last_period = Q(occurred_at__gte=previous_start, occurred_at__lt=previous_end)
-    # Both periods in one query over the two of them.
-    figures = within_local_dates(scoped_expenses(viewer, filters), viewer, prev_from, date_to).aggregate(
-        **_headline_sums(this_period), **_headline_sums(last_period, prefix="previous_")
+    start, _ = local_day_bounds(date_from, date_to, tz=viewer.tzinfo)
+    # Both periods in one query, grouped by the period a meal falls in (the range covers the two of them).
+    groups = (
+        within_local_dates(scoped_expenses(viewer, filters), viewer, prev_from, date_to)
+        .values(current=Case(When(occurred_at__gte=start, then=Value(True)), default=Value(False)))
+        .annotate(**_headline_sums())
     )
+    by_period = {group["current"]: group for group in groups}
+    empty = {"total": None, "visits": 0, "people": None, "tips": None, "tipped_subtotal": None}
+    figures = {
+        **{name: by_period.get(True, empty)[name] for name in empty},
+        **{f"previous_{name}": by_period.get(False, empty)[name] for name in empty},
+    }
     current, previous = _headline(figures), _headline(figures, prefix="previous_")
     change, change_percent = _change(current["total"], previous["total"])
     row = {

@@ -42,6 +42,21 @@ def test_summary_compares_with_the_period_just_before(client):
     assert (row["previous_total"], row["change"], row["change_percent"]) == ("20.00", "83.70", "418.5")
 
 
+def test_summary_of_a_range_with_no_meals_before_or_in_it_is_zero(client):
+    row = get_report(client, "summary", date_from="2020-01-01", date_to="2020-01-31").json()["rows"][0]
+    assert (row["total"], row["visits"], row["people"], row["previous_total"], row["previous_visits"]) == (
+        "0.00", 0, 0, "0.00", 0,
+    )  # fmt: skip
+    assert (row["change"], row["change_percent"], row["average_tip_percent"]) == ("0.00", None, None)
+
+
+def test_summary_of_an_empty_range_after_a_spent_one(client):
+    # April's previous period is the 30 days March 2-31: all of March's meals.
+    row = get_report(client, "summary", date_from="2026-04-01", date_to="2026-04-30").json()["rows"][0]
+    assert (row["total"], row["visits"], row["previous_total"], row["previous_visits"]) == ("0.00", 0, "103.70", 4)
+    assert (row["change"], row["change_percent"]) == ("-103.70", "-100.0")
+
+
 def test_meal_at_half_past_eleven_local_time_lands_on_its_local_date(client):
     days = rows_by(get_report(client, "totals", period="day"), "period_start", "total")
     assert days == {"2026-03-02": "85.00", "2026-03-15": "12.00", "2026-03-31": "6.70"}
