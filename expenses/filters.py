@@ -278,13 +278,15 @@ class ExpenseFilter(django_filters.FilterSet):
 
 
 def as_query(values: dict) -> MultiValueDict:
-    """Filter values (`{"status": ["draft"], "is_business": True}`) as the query parameters ExpenseFilter reads."""
+    """Filter values (`{"status": ["draft"], "is_business": True}`) as the query parameters ExpenseFilter reads.
+    A value left out (None, or no values in a list) is no parameter, as in a query string that does not name it."""
     query = MultiValueDict()
     for name, value in values.items():
         if isinstance(value, bool):
             query[name] = "true" if value else "false"
         elif isinstance(value, list | tuple):
-            query.setlist(name, [str(v) for v in value])
+            if value:
+                query.setlist(name, [str(v) for v in value])
         elif value is not None:
             query[name] = str(value)
     return query
