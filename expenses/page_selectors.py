@@ -25,7 +25,8 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Lower, NullIf, TruncMonth
+from django.db.models.functions import Cast, Coalesce, ExtractDay, Lower, NullIf, TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 
 from accounts.models import User
 from expenses.models import Category, Expense, Restaurant, RestaurantAlias
@@ -38,7 +39,6 @@ from expenses.selectors import (
     tags_owned_by,
 )
 from expenses.trip_selectors import trips_owned_by
-from mealtracker import local_dates
 from mealtracker.local_dates import local_day_bounds
 from mealtracker.money import average
 
@@ -175,49 +175,46 @@ def filter_choices_of(owner: User) -> dict[str, list[tuple[str, str]]]:
 def spend_summary(user: User, today: datetime.date, months: int = 12) -> tuple[list[tuple[str, Decimal]], MonthSummary]:
     """The dashboard's figures in one query over the user's own meals of the last `months` local months:
     - the spend per local month, oldest first, empty months included;
-    - this month so far (up to today) against the same days of last month."""
+    - this month so far (up to today) against the same days of last month.
+
+    The meals are grouped by local month and by whether their local day of the month is at most today's: this month
+    so far is this month's group of those days, and last month's same days (1 to 30 November against 1 to 30
+    December, all of February against 1 to 31 March) last month's. Grouping costs less to build than four aggregates
+    filtered by period, and building the query cost more than running it."""
     tz = user.tzinfo
     first_year, first_month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
     start = month_bounds(first_year, first_month + 1, tz)[0]
-    this_start, this_end = local_dates.local_day_bounds(today.replace(day=1), today, tz=tz)
     previous_year, previous_month = today.year - (today.month == 1), (today.month - 2) % 12 + 1
     previous_from = datetime.date(previous_year, previous_month, 1)
     previous_to = previous_from.replace(day=min(today.day, calendar.monthrange(previous_year, previous_month)[1]))
-    previous_start, previous_end = local_dates.local_day_bounds(previous_from, previous_to, tz=tz)
-    this_month = Q(occurred_at__gte=this_start, occurred_at__lt=this_end)
-    last_month = Q(occurred_at__gte=previous_start, occurred_at__lt=previous_end)
     rows = (
         expenses_visible_to(user)
         .filter(owner=user, occurred_at__gte=start)
-        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
-        .values("month")
-        .annotate(
-            total=Sum("reporting_amount"),
-            this_total=Sum("reporting_amount", filter=this_month),
-            this_count=Count("pk", filter=this_month),
-            previous_total=Sum("reporting_amount", filter=last_month),
-            previous_count=Count("pk", filter=last_month),
+        .values_list(
+            TruncMonth("occurred_at", tzinfo=tz), LessThanOrEqual(ExtractDay("occurred_at", tzinfo=tz), today.day)
         )
+        .annotate(total=Sum("reporting_amount"), count=Count("pk"))
         .order_by()
     )
-    by_month, figures = (
-        {},
-        {"this_total": Decimal(0), "this_count": 0, "previous_total": Decimal(0), "previous_count": 0},
-    )
-    for row in rows:
-        by_month[(row["month"].year, row["month"].month)] = row["total"]
-        for name in figures:
-            figures[name] += row[name] or 0
+    by_month: dict[tuple[int, int], Decimal] = {}
+    so_far: dict[tuple[int, int], tuple[Decimal, int]] = {}
+    for month, up_to_today, total, count in rows:
+        key = (month.year, month.month)
+        by_month[key] = by_month.get(key, Decimal(0)) + (total or 0)
+        if up_to_today:
+            so_far[key] = (total or Decimal(0), count)
     series = []
     for offset in range(months):
         year, month = divmod(first_year * 12 + first_month + offset, 12)
         label = f"{calendar.month_abbr[month + 1]} {year}"
         series.append((label, by_month.get((year, month + 1), Decimal(0))))
+    this_total, this_count = so_far.get((today.year, today.month), (Decimal(0), 0))
+    previous_total, previous_count = so_far.get((previous_year, previous_month), (Decimal(0), 0))
     summary = MonthSummary(
-        total=figures["this_total"],
-        count=figures["this_count"],
-        previous_total=figures["previous_total"],
-        previous_count=figures["previous_count"],
+        total=this_total,
+        count=this_count,
+        previous_total=previous_total,
+        previous_count=previous_count,
         previous_from=previous_from,
         previous_to=previous_to,
     )
