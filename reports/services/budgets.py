@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -30,7 +31,10 @@ def budgets_visible_to(user: User) -> QuerySet[Budget]:
     """Own budgets, the budgets of the user's team, and those of teams the user manages (all for admins)."""
     if user.is_admin:
         return Budget.objects.filter(Q(user=user) | Q(team__isnull=False)).select_related("team", "category", "user")
-    visible = Q(user=user) | Q(team__in=teams_readable_by(user))  # managed, stood in for or audited teams
+    visible = Q(user=user)
+    teams = teams_readable_by(user)  # managed, stood in for or audited teams
+    if not isinstance(teams, EmptyQuerySet):  # a member's: the same SQL without building a subquery that matches none
+        visible |= Q(team__in=teams)
     if user.team_id:
         visible |= Q(team_id=user.team_id)
     return Budget.objects.filter(visible).select_related("team", "category", "user")
