@@ -133,9 +133,18 @@ def webhook_deliveries_queue(*, event: str, payload: dict) -> list[WebhookDelive
     return webhook_deliveries_queue_many(event=event, payloads=[payload])
 
 
-def webhook_deliveries_queue_many(*, event: str, payloads: list[dict]) -> list[WebhookDelivery]:
-    """Pending deliveries of many events of one kind (the endpoints are read once)."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
+def webhook_endpoints_for(event: str) -> list[WebhookEndpoint]:
+    """The active endpoints subscribed to `event`."""
+    return [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
+
+
+def webhook_deliveries_queue_many(
+    *, event: str, payloads: list[dict], endpoints: list[WebhookEndpoint] | None = None
+) -> list[WebhookDelivery]:
+    """Pending deliveries of many events of one kind (the endpoints are read once; `endpoints`: already read by
+    webhook_endpoints_for)."""
+    if endpoints is None:
+        endpoints = webhook_endpoints_for(event)
     if not endpoints:
         return []
     now = timezone.now()

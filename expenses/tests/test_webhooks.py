@@ -234,3 +234,22 @@ def test_unknown_events_are_refused(site_admin, monkeypatch):
         webhook_endpoint_create(actor=site_admin, url="https://hooks.example.com/x", events=["expense.eaten"])
     assert refused.value.field == "events"
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_meals_created_in_bulk_queue_a_delivery_each_for_a_subscribed_endpoint(loopback, site_admin, member):
+    from expenses.services.expenses import expenses_create_many
+
+    drafts = [{"amount": Decimal(f"{10 + n}.00"), "occurred_at": YESTERDAY} for n in range(3)]
+    webhook_endpoint_create(actor=site_admin, url="http://127.0.0.1:9/hooks", events=["expense.approved"])
+    expenses_create_many(owner=member, drafts=drafts)
+    assert not WebhookDelivery.objects.exists()  # no endpoint takes expense.created: no delivery, no payload
+
+    endpoint = webhook_endpoint_create(actor=site_admin, url="http://127.0.0.1:9/hooks", events=["expense.created"])
+    created = expenses_create_many(owner=member, drafts=drafts)
+    deliveries = list(WebhookDelivery.objects.order_by("id"))
+    assert [(d.endpoint_id, d.event, d.payload["expense"]["id"]) for d in deliveries] == [
+        (endpoint.pk, "expense.created", expense.pk) for expense in created
+    ]
+    assert [d.payload["expense"]["amount"] for d in deliveries] == ["10.00", "11.00", "12.00"]
+    assert {d.payload["actor"]["id"] for d in deliveries} == {member.pk}
+    assert len({d.event_id for d in deliveries}) == 3
