@@ -15,7 +15,7 @@ from expenses.fields import EDITABLE_FIELD_NAMES
 from expenses.models import Category, Restaurant
 from expenses.page_selectors import RESTAURANT_SORTS, filter_choices_of
 from expenses.selectors import categories_owned_by, restaurants_owned_by
-from mealtracker.forms import Form, ModelForm, Select
+from mealtracker.forms import Form, ModelForm
 from mealtracker.money import currency_choices
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -224,17 +224,14 @@ class ExpenseFilterForm(Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
     # The owner's categories, restaurants, tags and trips come from one query (filter_choices_of).
-    category = forms.ChoiceField(widget=Select, required=False)
-    restaurant = forms.ChoiceField(widget=Select, required=False)
-    meal_type = forms.ChoiceField(widget=Select, label="Meal", choices=[("", "Any"), *MealType.choices], required=False)
-    order_type = forms.ChoiceField(
-        widget=Select, label="Order type", choices=[("", "Any"), *OrderType.choices], required=False
-    )
-    tag = forms.ChoiceField(widget=Select, required=False)
-    status = forms.ChoiceField(widget=Select, choices=[("", "Any"), *ExpenseStatus.choices], required=False)
-    trip = forms.ChoiceField(widget=Select, required=False)
+    category = forms.ChoiceField(required=False)
+    restaurant = forms.ChoiceField(required=False)
+    meal_type = forms.ChoiceField(label="Meal", choices=[("", "Any"), *MealType.choices], required=False)
+    order_type = forms.ChoiceField(label="Order type", choices=[("", "Any"), *OrderType.choices], required=False)
+    tag = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(choices=[("", "Any"), *ExpenseStatus.choices], required=False)
+    trip = forms.ChoiceField(required=False)
     sort = forms.ChoiceField(
-        widget=Select,
         choices=[
             ("newest", "Newest first"),
             ("oldest", "Oldest first"),

@@ -121,6 +121,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with <select> written in Python (mealtracker.forms.FormRenderer).
+FORM_RENDERER = "mealtracker.forms.FormRenderer"
 # Forms render through crispy-forms with Bootstrap 5 markup (docs/web-ui.md).
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

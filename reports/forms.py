@@ -8,15 +8,14 @@ from accounts.selectors import teams_managed_by
 from expenses.choices import MealType
 from expenses.selectors import categories_owned_by
 from expenses.trip_selectors import trips_visible_to
-from mealtracker.forms import ListedModelChoiceField, Select
+from mealtracker.forms import ListedModelChoiceField
 from reports.models import BudgetPeriod
 from reports.selectors import PERIODS, Basis, ReportFilters, Scope
 
 
 class ReportFilterForm(forms.Form):
-    scope = forms.ChoiceField(widget=Select, required=False)
+    scope = forms.ChoiceField(required=False)
     basis = forms.ChoiceField(
-        widget=Select,
         required=False,
         label="Count",
         choices=Basis.choices,
@@ -24,14 +23,10 @@ class ReportFilterForm(forms.Form):
     )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    period = forms.ChoiceField(
-        widget=Select, required=False, choices=[(p, p.title()) for p in PERIODS], initial="month"
-    )
-    meal_type = forms.ChoiceField(
-        widget=Select, required=False, choices=[("", "All meals"), *MealType.choices], label="Meal"
-    )
-    category = ListedModelChoiceField(widget=Select, queryset=None, required=False, empty_label="All categories")
-    trip = ListedModelChoiceField(widget=Select, queryset=None, required=False, empty_label="Any trip")
+    period = forms.ChoiceField(required=False, choices=[(p, p.title()) for p in PERIODS], initial="month")
+    meal_type = forms.ChoiceField(required=False, choices=[("", "All meals"), *MealType.choices], label="Meal")
+    category = ListedModelChoiceField(queryset=None, required=False, empty_label="All categories")
+    trip = ListedModelChoiceField(queryset=None, required=False, empty_label="Any trip")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
