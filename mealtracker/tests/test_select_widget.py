@@ -1,6 +1,9 @@
 """Every <select> is written by mealtracker.forms.FormRenderer in Python, byte for byte as Django's templates
 write it."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -51,3 +54,41 @@ def test_forms_render_through_it(settings):
 
     assert settings.FORM_RENDERER == "mealtracker.forms.FormRenderer"
     assert isinstance(get_default_renderer(), FormRenderer)
+
+
+INPUTS = [
+    forms.TextInput(),
+    forms.TextInput({"type": "search", "placeholder": 'Say "hi" <now>'}),
+    forms.NumberInput({"step": "0.01", "min": 0}),
+    forms.EmailInput(),
+    forms.URLInput(),
+    forms.PasswordInput(render_value=True),
+    forms.HiddenInput(),
+    forms.DateInput({"type": "date"}),
+    forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    forms.TimeInput(),
+    forms.SearchInput() if hasattr(forms, "SearchInput") else forms.TextInput(),
+    forms.TelInput() if hasattr(forms, "TelInput") else forms.TextInput(),
+    forms.ColorInput() if hasattr(forms, "ColorInput") else forms.TextInput(),
+    forms.Textarea({"rows": 2}),
+]
+
+
+@pytest.mark.parametrize("widget", INPUTS, ids=lambda widget: type(widget).__name__)
+@pytest.mark.parametrize(
+    "value",
+    [None, "", 0, "Tom & Jerry's \"Diner\" <b>", Decimal("12.50"), datetime.date(2026, 3, 1),
+     datetime.datetime(2026, 3, 1, 19, 30), "line one\nline two"],
+)  # fmt: skip
+@pytest.mark.parametrize("attrs", [None, {"class": "form-control is-invalid", "required": True, "disabled": False}])
+def test_an_input_is_written_as_djangos_templates_write_it(widget, value, attrs):
+    attrs = {"id": "id_field", **(attrs or {})}
+    by_templates = widget.render("field", value, attrs=attrs, renderer=DjangoTemplates())
+    assert widget.render("field", value, attrs=attrs, renderer=FormRenderer()) == by_templates
+
+
+def test_no_template_of_ours_overrides_a_widget_template_written_in_python():
+    from mealtracker.forms import INPUT_TEMPLATES, SELECT_TEMPLATE, TEXTAREA_TEMPLATE
+
+    for name in [*INPUT_TEMPLATES, SELECT_TEMPLATE, TEXTAREA_TEMPLATE]:
+        assert "/django/forms/templates/" in FormRenderer().get_template(name).origin.name, name
