@@ -266,13 +266,31 @@ _PLAIN_ON_POSTGRESQL = {models.DecimalField: decimal.Decimal, models.DateField: 
                         models.DateTimeField: datetime.datetime}  # fmt: skip
 
 
+class JSONText(str):
+    """A JSON field's value already encoded, exactly as the field would encode it (json.dumps with the field's
+    encoder): written as it is. For documents built as text a batch at a time."""
+
+    __slots__ = ()
+
+
 def _preparer(field, db_connection):
     """Field.get_db_prep_save for one column; on PostgreSQL a JSON value goes as its text (cast to jsonb in the
     INSERT, the same document stored) rather than through the driver's per-value JSON adapter. A value Django's
-    own field would pass through unchanged (a str for a CharField, an int id for a foreign key) is taken as it is."""
-    if db_connection.vendor == "postgresql" and field.get_internal_type() == "JSONField":
+    own field would pass through unchanged (a str for a CharField, an int id for a foreign key) is taken as it is.
+    A JSON field's JSONText is its text, on every database."""
+    if field.get_internal_type() == "JSONField" and db_connection.vendor != "postgresql":
+
+        def as_json(value):
+            if type(value) is JSONText:
+                return str.__str__(value)
+            return field.get_db_prep_save(value, db_connection)
+
+        return as_json
+    if field.get_internal_type() == "JSONField":
 
         def as_json_text(value):
+            if type(value) is JSONText:
+                return str.__str__(value)
             if value == [] and field.encoder is None:  # most rows' errors and the like
                 return "[]"
             return None if value is None else json.dumps(field.get_prep_value(value), cls=field.encoder)

@@ -3,6 +3,8 @@ bulk changes, approvals). Explicit steps, not signals: QuerySet.update and bulk_
 
 import contextlib
 import datetime
+import json
+import operator
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
@@ -13,7 +15,7 @@ from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from expenses.models import ChangeSource, Expense, ExpenseChange
-from mealtracker.bulk_writes import insert_values
+from mealtracker.bulk_writes import JSONText, insert_values
 
 # Derived or bookkeeping fields the history leaves out (version moves on every write, updated_at likewise).
 UNTRACKED = {"id", "version", "created_at", "updated_at"}
@@ -118,59 +120,88 @@ def expense_history_record(
     )
 
 
-def _created_changes(expenses: list[Expense]) -> Iterator[dict]:
-    """expense_state(related=False) of each expense as a creation's changes (blank values left out), in one pass:
-    the fields' choice labels are read once per batch, a text value's label once per value and a related object's
-    label once per object; the common value types are shown without a call each (as _shown shows them)."""
-    fields = [
-        (field, field.name, field.attname, dict(make_hashable(field.flatchoices)) if field.choices else None, {})
-        for field in TRACKED_FIELDS
-    ]
-    related_labels: dict[int, str] = {}
-    for expense in expenses:
-        values = expense.__dict__
-        changes = {}
-        for field, name, attname, labels, known_labels in fields:
-            value = values[attname] if attname in values else getattr(expense, attname)
-            if value is None:
-                continue
-            kind = type(value)
-            if field.is_relation:
-                shown = _shown(value)
-                if shown == "":
-                    continue
-                cached = field.get_cached_value(expense, default=None) if field.is_cached(expense) else None
-                label = None
-                if isinstance(cached, Model) and cached.pk == value:
-                    if id(cached) not in related_labels:
-                        related_labels[id(cached)] = str(cached)
-                    label = related_labels[id(cached)]
-                changes[name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
-                continue
-            if kind is str:
-                if not value:
-                    continue
-                shown = value
-            elif kind is bool:
-                shown = "yes" if value else "no"
-            elif kind is Decimal or kind is int:
-                shown = str(value)
-            elif kind is datetime.datetime or kind is datetime.date:
-                shown = value.isoformat()
-            else:
-                shown = _shown(value)
-                if shown == "":
-                    continue
-            label = None
-            if labels is not None and value:  # as Model._get_FIELD_display reads it
-                if kind is str:
-                    if value not in known_labels:
-                        known_labels[value] = force_str(labels.get(value, value), strings_only=True)
-                    label = known_labels[value]
-                else:
-                    label = force_str(labels.get(make_hashable(value), value), strings_only=True)
-            changes[name] = {"old": None, "new": shown, "old_label": None, "new_label": label}
-        yield changes
+def _created_changes(expenses: list[Expense]) -> list[JSONText]:
+    """expense_state(related=False) of each expense as a creation's changes (blank values left out), each as the
+    JSON text json.dumps writes for it (the fields in order, its separators), built a field at a time: an entry is
+    encoded once per field and distinct value (with its label) in the batch, a choice's label read once per value
+    and a related object's label once per object; the common value types are shown without a call each (as _shown
+    shows them)."""
+    columns = [_created_column(expenses, field) for field in TRACKED_FIELDS]
+    return [JSONText("{" + ", ".join(filter(None, entries)) + "}") for entries in zip(*columns, strict=True)]
+
+
+_BLANK = ""  # a value a creation's changes leave out
+_json_text = json.encoder.encode_basestring_ascii  # json.dumps of a str
+
+
+def _created_entry(name: str, shown: str, label) -> str:
+    """json.dumps's text for the `name` entry of a creation's changes (new value `shown`, its `label`); _BLANK for
+    a value shown blank."""
+    if shown == "":
+        return _BLANK
+    label = "null" if label is None else _json_text(label) if type(label) is str else json.dumps(label)
+    return f'{_json_text(name)}: {{"old": null, "new": {_json_text(shown)}, "old_label": null, "new_label": {label}}}'
+
+
+def _label(labels: dict | None, value):
+    if labels is not None and value:  # as Model._get_FIELD_display reads it
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+    return None
+
+
+# How _shown shows a value of these types; equal values of the first four (of one type) are shown alike.
+_SHOWN_AS = {str: str.__str__, bool: lambda value: "yes" if value else "no", int: int.__str__,
+             datetime.date: datetime.date.isoformat, Decimal: Decimal.__str__,
+             datetime.datetime: datetime.datetime.isoformat}  # fmt: skip
+_SHOWN_ALIKE = {str, bool, int, datetime.date}
+
+
+def _created_column(expenses: list[Expense], field) -> list[str | None]:
+    """Each expense's entry for one field (None or _BLANK: none), as _created_changes writes it: for a column of
+    one common type, each distinct value (or text) encoded once."""
+    name = field.name
+    values = list(map(operator.attrgetter(field.attname), expenses))
+    if field.is_relation:
+        return _created_relation_column(expenses, field, values)
+    labels = dict(make_hashable(field.flatchoices)) if field.choices else None
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind in _SHOWN_ALIKE:
+        show = _SHOWN_AS[kind]
+        by_value = {
+            value: _created_entry(name, show(value), _label(labels, value))
+            for value in set(values)
+            if value is not None
+        }
+        return [None if value is None else by_value[value] for value in values]
+    if kind in _SHOWN_AS and labels is None:  # a Decimal's or a moment's text tells it apart (1.0 and 1.00)
+        show = _SHOWN_AS[kind]
+        shown = [None if value is None else show(value) for value in values]
+        by_text = {text: _created_entry(name, text, None) for text in set(shown) if text is not None}
+        return [None if text is None else by_text[text] for text in shown]
+    return [None if value is None else _created_entry(name, _shown(value), _label(labels, value)) for value in values]
+
+
+def _created_relation_column(expenses: list[Expense], field, values: list) -> list[str | None]:
+    """A foreign key's entries: its id, labelled with the related object when the expense holds it (each object's
+    label read once)."""
+    name, cache_name = field.name, field.cache_name
+    entries: dict = {}
+    column: list[str | None] = []
+    # What field.is_cached and field.get_cached_value read, read once an expense.
+    for expense, value in zip(expenses, values, strict=True):
+        if value is None:
+            column.append(None)
+            continue
+        cached = expense._state.fields_cache.get(cache_name)
+        key = (type(value), value, id(cached))
+        entry = entries.get(key)
+        if entry is None:
+            owned = isinstance(cached, Model) and cached.pk == value
+            entry = entries[key] = _created_entry(name, _shown(value), str(cached) if owned else None)
+        column.append(entry)
+    return column
 
 
 def expenses_created_record(*, expenses: Iterable[Expense], actor: User | None, source: str | None = None) -> None:

@@ -163,6 +163,46 @@ def test_a_bulk_creation_entry_holds_every_field_value_and_label_the_expense_has
     }  # fmt: skip
 
 
+def test_a_bulk_creation_entry_is_the_json_text_of_the_expense_state_of_each_meal(member):
+    import json
+    from zoneinfo import ZoneInfo
+
+    from expenses.choices import ExpenseStatus, MealType
+    from expenses.services.history import _created_changes, expense_state
+
+    restaurant, other = RestaurantFactory(owner=member, name='Chez "Lu" é'), RestaurantFactory(owner=member)
+    category = CategoryFactory(owner=member, name="Team\nlunch")
+    tokyo = datetime.datetime(2026, 3, 1, 19, 45, 30, 120, tzinfo=ZoneInfo("Asia/Tokyo"))
+    meals = [
+        Expense(owner=member, restaurant=restaurant, category=category, amount=Decimal("12.50"),
+                tip=Decimal("1.0"), currency="EUR", reporting_amount=Decimal("13.75"), exchange_rate=Decimal("1.1"),
+                occurred_at=tokyo, cleared_on=datetime.date(2026, 3, 2), meal_type=MealType.DINNER,
+                notes='quote " tab\t line\n back\\ é 🍕', is_business=True, status=ExpenseStatus.DRAFT,
+                payment_method="cash", charged_amount=Decimal("14"), charged_currency="USD"),
+        Expense(owner=member, restaurant=restaurant, amount=Decimal("12.50"), tip=Decimal("1.00"), currency="USD",
+                reporting_amount=Decimal("12.50"), occurred_at=tokyo.astimezone(datetime.UTC), meal_type="dinner",
+                notes="", party_size=2),
+        Expense(owner=member, restaurant=other, amount=Decimal("9"), currency="USD", reporting_amount=Decimal("9"),
+                occurred_at=YESTERDAY, meal_type="other", order_type="not a choice", payment_method=""),
+        Expense(owner=member, restaurant_id=restaurant.pk, amount=Decimal("9"), currency="USD",
+                reporting_amount=Decimal("9"), occurred_at=YESTERDAY),  # the restaurant's id without the object
+    ]  # fmt: skip
+
+    written = _created_changes(meals)
+
+    for meal, text in zip(meals, written, strict=True):
+        expected = {
+            name: {"old": None, "new": value["value"], "old_label": None, "new_label": value["label"]}
+            for name, value in expense_state(meal, related=False).items()
+            if value["value"] not in (None, "")
+        }
+        assert text == json.dumps(expected)
+    assert json.loads(written[0])["tip"]["new"] == "1.0"
+    assert json.loads(written[1])["tip"]["new"] == "1.00"
+    assert json.loads(written[3])["restaurant"] == {"old": None, "new": str(restaurant.pk), "old_label": None,
+                                                    "new_label": None}  # fmt: skip
+
+
 def test_restore_records_a_creation_entry_per_meal(member):
     import json
 

@@ -138,3 +138,20 @@ def test_a_column_copy_does_not_write_goes_through_the_insert():
     assert _copy_column(("a", ["a list"])) is None
     assert _copy_column((1.5,)) is None
     assert _copy_column(("nul \x00",)) is None
+
+
+@pytest.mark.parametrize("copy_from", [2, 10**9])
+def test_json_text_is_written_as_the_document_it_encodes(member, monkeypatch, copy_from):
+    import json
+
+    from mealtracker.bulk_writes import JSONText
+
+    monkeypatch.setattr(bulk_writes, "COPY_MIN_ROWS", copy_from)
+    expense = ExpenseFactory(owner=member)
+    changes = [{"notes": {"new": text, "old": None}} for text in TEXTS]
+    names = ["expense_id", "changes"]
+    insert_values(ExpenseChange, names, [(expense.pk, change) for change in changes])
+    insert_values(ExpenseChange, names, [(expense.pk, JSONText(json.dumps(change))) for change in changes])
+
+    written = list(ExpenseChange.objects.order_by("id").values_list("changes", flat=True))
+    assert written == changes + changes
