@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from expenses.tests.factories import ExpenseFactory, RestaurantFactory
+from expenses.tests.factories import ExpenseFactory, RestaurantFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,18 @@ def test_home_shows_only_my_recent_expenses(web_client_for, member):
     response = web_client_for(member).get(reverse("home"))
     assert b"My Diner" in response.content
     assert b"Their Diner" not in response.content
+
+
+def test_dashboard_rows_show_each_meals_tags_by_name(web_client_for, member, django_assert_max_num_queries):
+    tags = [TagFactory(owner=member, name=name) for name in ("gamma", "alpha", "beta <b>")]
+    for _ in range(3):
+        ExpenseFactory(owner=member, occurred_at=this_month_local(member)).tags.set(tags)
+    client = web_client_for(member)
+
+    with django_assert_max_num_queries(8):  # the tags' names in one query for every meal
+        body = client.get(reverse("home")).text
+
+    rows = body.split('id="expense-rows"')[1].split("</ul>")[0]
+    assert rows.count('aria-label="Meals tagged alpha">#alpha</a> <a class="tag-link"') == 3
+    assert rows.count("#alpha</a>") == rows.count("#beta &lt;b&gt;</a>") == rows.count("#gamma</a>") == 3
+    assert rows.index("#alpha") < rows.index("#beta &lt;b&gt;") < rows.index("#gamma")

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from expenses.models import Tag
 from expenses.page_selectors import per_person, spend_summary, top_restaurants, with_row_columns
 from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
@@ -84,10 +86,13 @@ def home(request):
     today = timezone.localdate()
     figures = dashboard_figures(request.user, today)
     series, currency = figures["series"], settings.REPORTING_CURRENCY
+    # The recent meals are read here, not by the template's first {% if %}; their rows show only the tags' names
+    # (in the model's order, by name).
+    tag_names = Prefetch("tags", queryset=Tag.objects.only("name"))
+    recent = with_row_columns(recent_expenses(request.user, limit=8)).prefetch_related(tag_names)
     context = {
         "summary": figures["summary"],
-        # Read here, not by the template's first {% if %}.
-        "expenses": list(with_row_columns(recent_expenses(request.user, limit=8)).prefetch_related("tags")),
+        "expenses": list(recent),
         "top_restaurants": top_restaurant_rows(figures["top_restaurants"], currency),
         "chart_labels": json.dumps([label for label, _ in series]),
         "chart_values": json.dumps([str(quantize(total, currency)) for _, total in series]),
