@@ -49,17 +49,38 @@ def meal_rows(expenses) -> list[MealRow]:
     # One reverse for every row's link: the path around a placeholder id.
     detail = reverse("expense_detail", args=[ANY_ID]).partition(str(ANY_ID))
     again = reverse("expense_create") + "?again="
-    return [_row(expense, zone, this_year, detail, again) for expense in expenses]
+    words = _Words.in_active_language()
+    return [_row(expense, zone, this_year, detail, again, words) for expense in expenses]
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The labels a row shows, each translated once a call rather than once a row: day and month names, meal types
+    and statuses are lazy translations, and each turned into text cost as much as the rest of its row."""
+
+    weekdays: tuple[str, ...]
+    months: dict[int, str]
+    meal_types: dict[str, str]
+    statuses: dict[str, str]
+
+    @classmethod
+    def in_active_language(cls) -> "_Words":
+        return cls(
+            weekdays=tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)),
+            months={month: str(MONTHS_3[month]).title() for month in range(1, 13)},
+            meal_types={value: str(label) for value, label in Expense._meta.get_field("meal_type").flatchoices},
+            statuses={value: str(label) for value, label in Expense._meta.get_field("status").flatchoices},
+        )
 
 
 ANY_ID = 987654321
 
 
-def _row(expense: Expense, zone, this_year: int, detail: tuple[str, str, str], again: str) -> MealRow:
+def _row(expense: Expense, zone, this_year: int, detail: tuple[str, str, str], again: str, words: _Words) -> MealRow:
     local: datetime.datetime = expense.occurred_at.astimezone(zone)
     restaurant = expense.restaurant
     # meal_day's "D j M" (and " Y" before this year), written as Django's date format writes it.
-    day = f"{WEEKDAYS_ABBR[local.weekday()]} {local.day} {str(MONTHS_3[local.month]).title()}"
+    day = f"{words.weekdays[local.weekday()]} {local.day} {words.months[local.month]}"
     return MealRow(
         pk=expense.pk,
         restaurant=restaurant.display_name if restaurant is not None else "",
@@ -67,12 +88,20 @@ def _row(expense: Expense, zone, this_year: int, detail: tuple[str, str, str], a
         moment=local.isoformat(),
         day=day if local.year == this_year else f"{day} {local.year:04d}",
         time=f"{local.hour:02d}:{local.minute:02d}",
-        meal_type=expense.get_meal_type_display(),
+        # get_FOO_display's label, or the value itself when it is no choice
+        meal_type=words.meal_types.get(expense.meal_type, str(expense.meal_type)),
         owner=str(expense.owner),
         category=expense.category.name if expense.category_id else "",
-        tags=tuple(tag.name for tag in expense.tags.all()),
-        status=expense.get_status_display(),
+        tags=_tag_names(expense),
+        status=words.statuses.get(expense.status, str(expense.status)),
         status_class=status_badge(expense.status),
         detail_url=f"{detail[0]}{expense.pk}{detail[2]}",
         again_url=f"{again}{expense.pk}",
     )
+
+
+def _tag_names(expense: Expense) -> tuple[str, ...]:
+    """The meal's tags as prefetched (read from Django's prefetch cache: `expense.tags` makes a related manager on
+    each access, half a row's time), or queried when they were not."""
+    tags = getattr(expense, "_prefetched_objects_cache", {}).get("tags")
+    return tuple(tag.name for tag in (expense.tags.all() if tags is None else tags))
