@@ -8,6 +8,7 @@ import contextlib
 import datetime
 import decimal
 import io
+import itertools
 import json
 import operator
 from collections.abc import Sequence
@@ -65,7 +66,7 @@ def insert_all(objs: Sequence[Model], *, returning_ids: bool = False) -> None:
         model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
         return
     relations = [field for field in fields if field.is_relation]
-    preparers = [_preparer(field, db_connection) for field in fields]
+    preparers = [_column_preparer(field, db_connection) for field in fields]
     # Field.pre_save reads the attribute; the fields with a pre_save of their own are called.
     names = [field.attname for field in fields]
     attributes = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
@@ -84,10 +85,13 @@ def insert_all(objs: Sequence[Model], *, returning_ids: bool = False) -> None:
         values = list(attributes(obj))
         for index, field in own_pre_save:  # auto_now_add and the like
             values[index] = field.pre_save(obj, True)
-        if any(hasattr(value, "resolve_expression") for value in values):
-            model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
-            return
-        rows.append([prepare(value) for prepare, value in zip(preparers, values, strict=True)])
+        rows.append(values)
+    # The values a column at a time: the types of a column checked once rather than each value.
+    columns = list(zip(*rows, strict=True))
+    if any(map(_has_expression, columns)):
+        model.objects.bulk_create(objs, batch_size=INSERT_BATCH_ROWS)
+        return
+    rows = list(zip(*(prepare(column) for prepare, column in zip(preparers, columns, strict=True)), strict=True))
     ids = _insert_rows(db_connection, database, model, fields, rows, returning=opts.pk if returning_ids else None)
     for obj in objs:
         obj._state.adding, obj._state.db = False, database
@@ -124,10 +128,10 @@ def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Seque
         insert_all([model(**dict(zip(names, row, strict=True))) for row in rows])
         return
     fields = given + list(fixed)
-    preparers = [_preparer(field, db_connection) for field in given]
-    rest = list(fixed.values())
-    prepared = [[prepare(value) for prepare, value in zip(preparers, row, strict=True)] + rest for row in rows]
-    _insert_rows(db_connection, database, model, fields, prepared)
+    preparers = [_column_preparer(field, db_connection) for field in given]
+    columns = [prepare(column) for prepare, column in zip(preparers, zip(*rows, strict=True), strict=True)]
+    rest = [itertools.repeat(value, len(rows)) for value in fixed.values()]
+    _insert_rows(db_connection, database, model, fields, list(zip(*columns, *rest, strict=True)))
 
 
 def _insert_rows(
@@ -273,6 +277,53 @@ class JSONText(str):
     __slots__ = ()
 
 
+# Types no value of which is an expression (resolve_expression), exactly these.
+_NOT_EXPRESSIONS = {type(None), str, int, bool, float, decimal.Decimal, datetime.date, datetime.datetime}
+
+
+def _has_expression(column: tuple) -> bool:
+    if set(map(type, column)) <= _NOT_EXPRESSIONS:
+        return False
+    return any(hasattr(value, "resolve_expression") for value in column)
+
+
+def _column_preparer(field, db_connection):
+    """_preparer for a column's values at once: a column whose values are all of the type _preparer takes as it is
+    (or None) is taken whole, its type (and a Decimal's finiteness, a moment's UTC offset) checked without a call
+    a value. Returns the column's prepared values."""
+    prepare = _preparer(field, db_connection)
+    plain = None if field.get_internal_type() == "JSONField" else _plain_type(field, db_connection)
+
+    def prepare_each(column):
+        return list(map(prepare, column))
+
+    if plain is None:
+        return prepare_each
+
+    def prepare_column(column):
+        kinds = set(map(type, column))
+        kinds.discard(type(None))
+        if not kinds <= {plain}:
+            return prepare_each(column)
+        if plain is decimal.Decimal or plain is datetime.datetime:
+            present = [value for value in column if value is not None]
+            if plain is decimal.Decimal and not all(map(decimal.Decimal.is_finite, present)):
+                return prepare_each(column)
+            if plain is datetime.datetime and None in map(datetime.datetime.utcoffset, present):
+                return prepare_each(column)
+        return column
+
+    return prepare_column
+
+
+def _plain_type(field, db_connection) -> type | None:
+    """The type of value _preparer takes as it is for this field."""
+    plain = _PLAIN.get(type(field.target_field if type(field) is models.ForeignKey else field))
+    if plain is None and db_connection.vendor == "postgresql":
+        plain = _PLAIN_ON_POSTGRESQL.get(type(field))
+    return plain
+
+
 def _preparer(field, db_connection):
     """Field.get_db_prep_save for one column; on PostgreSQL a JSON value goes as its text (cast to jsonb in the
     INSERT, the same document stored) rather than through the driver's per-value JSON adapter. A value Django's
@@ -296,9 +347,7 @@ def _preparer(field, db_connection):
             return None if value is None else json.dumps(field.get_prep_value(value), cls=field.encoder)
 
         return as_json_text
-    plain = _PLAIN.get(type(field.target_field if type(field) is models.ForeignKey else field))
-    if plain is None and db_connection.vendor == "postgresql":
-        plain = _PLAIN_ON_POSTGRESQL.get(type(field))
+    plain = _plain_type(field, db_connection)
     if plain is datetime.datetime:
 
         def prepare_moment(value):

@@ -155,3 +155,29 @@ def test_json_text_is_written_as_the_document_it_encodes(member, monkeypatch, co
 
     written = list(ExpenseChange.objects.order_by("id").values_list("changes", flat=True))
     assert written == changes + changes
+
+
+def test_a_column_of_mixed_types_is_prepared_value_by_value_as_bulk_create_prepares_it(member):
+    def meals():
+        return [
+            Expense(owner=member, amount=amount, tax=tax, reporting_amount=Decimal("12.5"), currency="USD",
+                    occurred_at=datetime.datetime(2026, 3, 1, 19, 45, tzinfo=NEW_YORK), party_size=size)
+            for amount, tax, size in ((12, 1.25, 2), (Decimal("12.5"), Decimal("1.2"), True), ("13.10", "0", "3"))
+        ]  # fmt: skip
+
+    Expense.objects.bulk_create(meals())
+    insert_all(meals(), returning_ids=True)
+    written = [stored(Expense, [pk]) for pk in Expense.objects.order_by("id").values_list("pk", flat=True)]
+    assert [{**row[0], "id": None} for row in written[:3]] == [{**row[0], "id": None} for row in written[3:]]
+    assert [row[0]["amount"] for row in written[3:]] == [Decimal("12.00"), Decimal("12.50"), Decimal("13.10")]
+
+
+def test_an_expression_among_the_values_sends_the_rows_through_bulk_create(member):
+    from django.db.models import Value
+    from django.db.models.functions import Lower
+
+    meals = [Expense(owner=member, amount=Decimal(5), reporting_amount=Decimal(5), currency="USD",
+                     occurred_at=datetime.datetime(2026, 3, 1, tzinfo=NEW_YORK), notes=notes)
+             for notes in ("Plain", Lower(Value("LOWERED")))]  # fmt: skip
+    insert_all(meals, returning_ids=True)
+    assert list(Expense.objects.order_by("id").values_list("notes", flat=True)) == ["Plain", "lowered"]
