@@ -1,9 +1,11 @@
 """The manager's approvals queue and team list: one click to decide, only the team's expenses."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from expenses.choices import ExpenseStatus
 from expenses.models import ApprovalEvent
@@ -24,7 +26,8 @@ def test_approval_queue_runs_a_constant_number_of_queries(
         ReceiptFactory(expense=submitted(member))
     client = web_client_for(manager)
 
-    with django_assert_max_num_queries(6):
+    # The seventh counts every meal waiting, once they are more than a page of cards.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("approval_queue"))
 
     assert response.status_code == HTTPStatus.OK
@@ -154,3 +157,23 @@ def test_a_member_cannot_open_the_team_list(web_client_for, member):
     response = web_client_for(member).get(reverse("team_expense_list"))
 
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_long_queue_comes_a_page_of_cards_at_a_time(web_client_for, manager, member):
+    base = timezone.now() - datetime.timedelta(days=40)
+    waiting = [submitted(member, occurred_at=base + datetime.timedelta(hours=n)) for n in range(30)]
+    client = web_client_for(manager)
+
+    first = client.get(reverse("approval_queue"))
+    second = client.get(reverse("approval_queue"), {"page": 2}, HTTP_HX_REQUEST="true")
+
+    shown = [e.pk for e in first.context["expenses"]] + [e.pk for e in second.context["expenses"]]
+    assert shown == [e.pk for e in waiting]  # oldest first, each once
+    assert 'data-testid="queue-count">30<' in first.text
+    assert 'data-testid="approvals-count">30<' in first.text
+    assert first.text.count('<article class="approval card') == 25
+    assert 'hx-get="?page=2"' in first.text
+    assert "Select all shown" in first.text
+    assert second.text.count('<article class="approval card') == 5
+    assert "Load more" not in second.text
+    assert "<h1" not in second.text

@@ -45,7 +45,7 @@ def approval_queue(request):
     _require_reviewer(request.user)
     sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERINGS else "oldest"
     # policy_flag is the reports app's one-to-one on Expense: over-policy meals are marked in the queue.
-    expenses = list(
+    waiting = (
         with_substantiation_counts(expenses_awaiting_review_by(request.user))
         .order_by(*QUEUE_ORDERINGS[sort])
         .select_related("owner", "restaurant", "policy_flag")
@@ -53,12 +53,19 @@ def approval_queue(request):
         # Each card's people come with its row (one text value), not from a query of their own.
         .annotate(attendee_entries=attendee_entries())
     )
+    # A page of cards at a time, "Load more" for the next: a backlog of 760 meals took 0.6 s to render at once.
+    expenses, next_page = paged(waiting, request)
     # A typed exchange rate is shown against the stored rate of the meal's day, flagged beyond the tolerance.
     checks = rate_checks(expenses)
     for expense in expenses:
         expense.rate_check = checks.get(expense.pk)
         expense.listed_attendees = attendees_from_entries(expense.attendee_entries)
-    context = {"expenses": expenses, "form": DecisionForm(), "sort": sort, "approvals_waiting": len(expenses)}
+    context = {"expenses": expenses, "next_page": next_page, "form": DecisionForm(), "sort": sort}
+    if is_htmx(request) and "page" in request.GET:
+        return render(request, "expenses/_approval_cards.html", context)
+    # How many wait in all (the heading and the navigation): the cards shown when they are all of them.
+    everything_shown = next_page is None and "page" not in request.GET
+    context["approvals_waiting"] = len(expenses) if everything_shown else waiting.order_by().values("pk").count()
     return render(request, "expenses/approval_queue.html", context)
 
 
