@@ -206,3 +206,28 @@ def test_an_amount_valid_in_one_currency_is_checked_again_in_another(member):
     assert list(caught.value.refused) == [1]
     assert caught.value.refused[1].field == "amount"
     assert caught.value.refused[1].message == "JPY takes no decimals."
+
+
+def test_an_expense_built_while_its_init_signals_have_receivers_is_built_by_the_constructor(member):
+    from django.db.models.signals import post_init
+
+    from expenses.services.expenses import _expense_of
+
+    given = {"owner": member, "amount": Decimal("12.50"), "occurred_at": YESTERDAY, "currency": "USD", "notes": "x"}
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Expense)
+    try:
+        built = _expense_of(**given)
+    finally:
+        post_init.disconnect(receiver, sender=Expense)
+    quiet = _expense_of(**given)
+
+    assert seen == [built]
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(quiet).items() if k != "_state"
+    }
+    assert list(vars(quiet)) == list(vars(Expense(**given)))  # the same attributes, set in the same order
