@@ -100,6 +100,29 @@ def test_manager_approves_a_members_submitted_expense(page, sign_in, manager, me
     assert expense.status == ExpenseStatus.APPROVED
 
 
+def test_a_long_approval_queue_loads_more_cards_and_selects_all_shown(page, sign_in, manager, member, screenshot):
+    base = timezone.now() - datetime.timedelta(days=30)
+    for n in range(30):
+        ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED,
+                       occurred_at=base + datetime.timedelta(hours=n), business_purpose=f"Meal {n + 1}")  # fmt: skip
+    sign_in(page, "manager@example.com", TEST_PASSWORD)
+
+    page.goto(page.url.rstrip("/") + "/team/approvals/")
+    expect(page.get_by_test_id("queue-count")).to_have_text("30")
+    expect(page.locator("article.approval")).to_have_count(25)
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("article.approval")).to_have_count(30)
+    expect(page.get_by_role("link", name="Load more")).to_have_count(0)
+    expect(page.locator("article.approval").last).to_contain_text("Meal 30")
+    screenshot(page, "phone-approvals-load-more", full_page=False)
+    page.get_by_label("Select all shown").check()
+    expect(page.locator("[data-selected-count]")).to_have_text("30 selected")
+    page.get_by_role("button", name="Approve selected").click()
+
+    expect(page.get_by_text("Approved 30 meals.")).to_be_visible()
+    assert Expense.objects.filter(owner=member, status=ExpenseStatus.APPROVED).count() == 30
+
+
 def test_rejecting_needs_a_comment_and_keeps_the_card(page, sign_in, manager, member):
     expense = ExpenseFactory(owner=member, business=True, status=ExpenseStatus.SUBMITTED)
     sign_in(page, "manager@example.com", TEST_PASSWORD)
