@@ -293,7 +293,7 @@ def expenses_create_many(
             row.expense = expense
             people.append(row)
     Attendee.objects.bulk_create(people, batch_size=BULK_BATCH_SIZE)
-    policy_flags_refresh(expenses)
+    policy_flags_refresh(expenses, created=True)
     expenses_created_record(expenses=expenses, actor=actor or owner, source=source)
     publish_many("expense.created", actor=actor or owner, expenses=expenses)
     metrics.business_event_on_commit("meal_logged", count=len(expenses))

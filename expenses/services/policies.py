@@ -42,11 +42,12 @@ def policy_verdict(expense: Expense, policy: MealPolicy | None) -> dict | None:
             "per_person": cost, "over_by": cost - policy.max_per_person}  # fmt: skip
 
 
-def policy_flags_refresh(expenses: Iterable[Expense], *, team_id_of=None) -> None:
+def policy_flags_refresh(expenses: Iterable[Expense], *, team_id_of=None, created: bool = False) -> None:
     """Rewrite the flags of these saved expenses from their current state and their team's current policies.
 
     Queries do not grow with the expenses: one for the policies, one for the existing flags, then at most one
-    delete, one bulk update and one bulk insert. `team_id_of(expense)` defaults to the owner's team."""
+    delete, one bulk update and one bulk insert. `team_id_of(expense)` defaults to the owner's team. `created`: the
+    expenses were just written, so they have no flags yet and none is looked for (10,000 ids in the query)."""
     expenses = list(expenses)
     if not expenses:
         return
@@ -56,7 +57,7 @@ def policy_flags_refresh(expenses: Iterable[Expense], *, team_id_of=None) -> Non
     policies = (
         {(p.team_id, p.meal_type): p for p in MealPolicy.objects.filter(team_id__in=team_ids)} if team_ids else {}
     )
-    existing = {flag.expense_id: flag for flag in PolicyFlag.objects.filter(expense__in=list(teams))}
+    existing = {} if created else {flag.expense_id: flag for flag in PolicyFlag.objects.filter(expense__in=list(teams))}
     stale, changed, new = [], [], []
     for expense in expenses:
         verdict = policy_verdict(expense, policies.get((teams[expense.pk], expense.meal_type)))

@@ -120,7 +120,7 @@ def _restaurants_named(rows: list) -> dict[tuple, tuple[dict, list]]:
     that describe it -> (_restaurant_fields, the rows naming it), in the order of their first row."""
     named: dict[tuple, tuple[dict, list]] = {}
     for row in rows:
-        key = tuple(row.values.get(name) for name in RESTAURANT_VALUES)
+        key = tuple(map(row.values.get, RESTAURANT_VALUES))
         if key in named:
             named[key][1].append(row)
         elif fields := _restaurant_fields(row.values):
