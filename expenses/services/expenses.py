@@ -5,7 +5,7 @@ import functools
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
@@ -385,9 +385,11 @@ def _clean_fields(expense: Expense, cleaned: dict) -> dict:
     emptiness inline, as _value_key and `field.empty_values` take them."""
     errors = {}
     values = expense.__dict__
-    for field, name, attname, blank in _CLEANED:
+    for field, name, attname, blank, unchanged in _CLEANED:
         raw_value = values[attname] if attname in values else getattr(expense, attname)
         kind = type(raw_value)
+        if kind is unchanged and (blank or raw_value):
+            continue  # clean() would return it as it is (see _cleaned_unchanged)
         if kind is str or kind is int or kind is bool or kind is datetime.date:
             if blank and kind is str and not raw_value:
                 continue
@@ -428,8 +430,18 @@ def _clean_field(field, raw_value, expense: Expense) -> tuple:
         return None, exc.error_list
 
 
+def _cleaned_unchanged(field) -> type | None:
+    """The type of value field.clean() returns as it is, without an error, whatever its value (but a blank one
+    where the field is not blank): a TextField's str and a DateTimeField's datetime, when the field has no
+    validators and no choices (to_python passes the value through; validate then checks only null and blank). So
+    each meal's own notes and moment are not cleaned one by one."""
+    if field.validators or field.choices:
+        return None
+    return {models.TextField: str, models.DateTimeField: datetime.datetime}.get(type(field))
+
+
 _CLEANED = [
-    (field, field.name, field.attname, field.blank)
+    (field, field.name, field.attname, field.blank, _cleaned_unchanged(field))
     for field in Expense._meta.fields
     if field.name not in {*CLEAN_EXCLUDE, *RELATED_FIELDS} and not field.generated
 ]

@@ -231,3 +231,22 @@ def test_an_expense_built_while_its_init_signals_have_receivers_is_built_by_the_
         k: v for k, v in vars(quiet).items() if k != "_state"
     }
     assert list(vars(quiet)) == list(vars(Expense(**given)))  # the same attributes, set in the same order
+
+
+def test_the_values_bulk_validation_leaves_uncleaned_are_those_clean_returns_as_they_are(member):
+    from zoneinfo import ZoneInfo
+
+    from expenses.services.expenses import _CLEANED
+
+    samples = {
+        str: ["", " ", "Team lunch", "é\\t\\n" * 400],
+        datetime.datetime: [YESTERDAY, datetime.datetime(2026, 3, 1, 19, 45),
+                            datetime.datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo"))],
+    }  # fmt: skip
+    skipped = [(field, unchanged) for field, _, _, _, unchanged in _CLEANED if unchanged is not None]
+    assert {field.name for field, _ in skipped} >= {"notes", "occurred_at", "business_purpose"}
+    expense = Expense(owner=member)
+    for field, unchanged in skipped:
+        for value in samples[unchanged]:
+            if field.blank or value:
+                assert field.clean(value, expense) is value
