@@ -165,6 +165,7 @@ _COPIED_FIELDS = {models.CharField, models.TextField, models.EmailField, models.
                   models.DecimalField, models.DateField, models.DateTimeField, models.JSONField,
                   models.AutoField, models.BigAutoField, models.SmallAutoField}  # fmt: skip
 _COPIED_TYPES = {type(None), str, int, bool, decimal.Decimal, datetime.date, datetime.datetime}
+COPY_READ_BYTES = 1 << 20
 _NEXT_IDS = "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)"
 
 
@@ -195,12 +196,14 @@ def _copy_rows(cursor, model: type[Model], fields: list, rows: list[list], retur
             return None
         names.append(quote(returning.column))
         columns.append(map(str, ids))
-    text = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+    # As UTF-8 bytes (the connection's encoding), read a megabyte at a time: a third of the CPU of text read in the
+    # driver's 8 kB steps (15 MB of history entries: 50 -> 15 ms).
+    data = ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode()
     sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
 
     def copy(sql, params, many, context):
         with db_connection.wrap_database_errors:
-            return context["cursor"].cursor.copy_expert(sql, io.StringIO(text))
+            return context["cursor"].cursor.copy_expert(sql, io.BytesIO(data), size=COPY_READ_BYTES)
 
     # Through Django's execute wrappers (query counts and timings) and its query log when that is on.
     logged = getattr(cursor, "debug_sql", None)
