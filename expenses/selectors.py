@@ -15,6 +15,7 @@ from expenses.services.validation import InvalidFields
 from mealtracker.errors import NotAllowed, NotFound
 from mealtracker.forms import names_a_filter
 from mealtracker.money import as_money, average
+from mealtracker.request_context import request_cache
 
 
 def expenses_visible_to(user: User) -> QuerySet[Expense]:
@@ -34,9 +35,18 @@ def expenses_visible_to(user: User) -> QuerySet[Expense]:
     # (owner, -occurred_at) index instead of scanning every expense with the status filters (docs/performance.md).
     # The ids are read first (a team is tens of people): a literal list is estimated exactly, where a subquery
     # was guessed at half of all users and turned into a sequential scan of every expense.
-    team_members = User.objects.filter(team__in=teams_readable_by(user)).values_list("pk", flat=True)
-    owners = [user.pk, *team_members]
-    return expenses.filter(owner__in=owners)
+    return expenses.filter(owner__in=_readable_owners(user))
+
+
+def _readable_owners(user: User) -> list[int]:
+    """The user and the members of the teams they read; asked once a request (a Reports page asks seven times)."""
+    cache, key = request_cache(), ("readable_owners", user.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    owners = [user.pk, *User.objects.filter(team__in=teams_readable_by(user)).values_list("pk", flat=True)]
+    if cache is not None:
+        cache[key] = owners
+    return owners
 
 
 def expenses_awaiting_review_by(user: User) -> QuerySet[Expense]:

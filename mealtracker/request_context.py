@@ -18,10 +18,17 @@ from mealtracker import metrics
 
 HEADER = "X-Request-ID"
 _request_id = ContextVar("request_id", default="-")
+_request_cache: ContextVar[dict | None] = ContextVar("request_cache", default=None)
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def request_cache() -> dict | None:
+    """A dict that lives as long as the request being answered (None outside one): for a fact a request asks for
+    again and again and that it cannot change meanwhile, such as whose meals a manager reads."""
+    return _request_cache.get()
 
 
 def request_id_from(request) -> str:
@@ -76,6 +83,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         request.request_id = request_id_from(request)
         _request_id.set(request.request_id)
+        cache_token = _request_cache.set({})
         started = time.perf_counter()
         timer = _QueryTimer()
         status = 500
@@ -88,6 +96,7 @@ class RequestContextMiddleware:
             response[HEADER] = request.request_id
             return response
         finally:
+            _request_cache.reset(cache_token)
             metrics.request(
                 route=route_of(request),
                 status=status,
