@@ -72,9 +72,12 @@ def insert_all(objs: Sequence[Model], *, returning_ids: bool = False) -> None:
     attributes = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
     own_pre_save = [(index, field) for index, field in enumerate(fields) if type(field).pre_save is not Field.pre_save]
     rows = []
+    # The cache names field.is_cached and field.get_cached_value read, read from each object's cache in one step.
+    relations = [(field, field.cache_name) for field in relations]
     for obj in objs:
-        for field in relations:  # as Model._prepare_related_fields_for_save
-            related = field.get_cached_value(obj, default=None) if field.is_cached(obj) else None
+        cache = obj._state.fields_cache
+        for field, cache_name in relations:  # as Model._prepare_related_fields_for_save
+            related = cache.get(cache_name)
             if related is not None:
                 if related.pk is None:
                     raise ValueError(
