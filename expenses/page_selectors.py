@@ -20,6 +20,7 @@ from django.db.models import (
     FloatField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -29,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, Lower, NullIf
 from django.db.models.lookups import LessThanOrEqual
 
 from accounts.models import User
-from expenses.models import Category, Expense, Restaurant, RestaurantAlias
+from expenses.models import Category, Expense, Restaurant, RestaurantAlias, Tag
 from expenses.selectors import (
     categories_owned_by,
     expenses_filtered,
@@ -78,7 +79,7 @@ def expenses_listed_on_page(
     expenses = expenses_visible_to(user)
     expenses = expenses.exclude(owner=user) if team else expenses.filter(owner=user)
     expenses = expenses_filtered(user, query, expenses=expenses, strict=False)
-    return with_row_columns(expenses_ordered(expenses, ordering)).prefetch_related("tags")
+    return with_row_columns(expenses_ordered(expenses, ordering))
 
 
 # What a row of the meal lists shows (templates/expenses/_expense_rows.html): a page reads these columns, not the
@@ -93,8 +94,14 @@ ROW_COLUMNS = (
 
 
 def with_row_columns(expenses: QuerySet[Expense]) -> QuerySet[Expense]:
-    """`expenses` reading only the columns the list rows show."""
-    return expenses.select_related(None).select_related("owner", "restaurant__merchant", "category").only(*ROW_COLUMNS)
+    """`expenses` reading only the columns the list rows show, with their tags' names."""
+    tag_names = Prefetch("tags", queryset=Tag.objects.only("name"))  # in the model's order, by name
+    return (
+        expenses.select_related(None)
+        .select_related("owner", "restaurant__merchant", "category")
+        .only(*ROW_COLUMNS)
+        .prefetch_related(tag_names)
+    )
 
 
 # Fewer meals than this in last month's same days make a percentage meaningless (one coffee against a dinner).

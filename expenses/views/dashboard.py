@@ -4,7 +4,6 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -12,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from expenses.models import Tag
 from expenses.page_selectors import per_person, spend_summary, top_restaurants, with_row_columns
 from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
@@ -86,10 +84,8 @@ def home(request):
     today = timezone.localdate()
     figures = dashboard_figures(request.user, today)
     series, currency = figures["series"], settings.REPORTING_CURRENCY
-    # The recent meals are read here, not by the template's first {% if %}; their rows show only the tags' names
-    # (in the model's order, by name).
-    tag_names = Prefetch("tags", queryset=Tag.objects.only("name"))
-    recent = with_row_columns(recent_expenses(request.user, limit=8)).prefetch_related(tag_names)
+    # The recent meals are read here, not by the template's first {% if %}.
+    recent = with_row_columns(recent_expenses(request.user, limit=8))
     context = {
         "summary": figures["summary"],
         "expenses": list(recent),
