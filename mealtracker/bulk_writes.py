@@ -13,6 +13,7 @@ import json
 import operator
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import connection, connections, models, router, transaction
 from django.db.models import NOT_PROVIDED, Field, Model
 
@@ -147,7 +148,7 @@ def _insert_rows(
     size = max(1, min(INSERT_BATCH_ROWS, db_connection.ops.bulk_batch_size(fields, rows)))
     returned = []
     with transaction.atomic(using=database, savepoint=False), db_connection.cursor() as cursor:
-        if len(rows) >= COPY_MIN_ROWS and db_connection.vendor == "postgresql":
+        if len(rows) >= COPY_MIN_ROWS and db_connection.vendor == "postgresql" and settings.DATABASE_COPY:
             copied = _copy_rows(cursor, model, fields, rows, returning)
             if copied is not None:
                 return copied

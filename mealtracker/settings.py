@@ -159,6 +159,9 @@ else:
 # so the proxy never drops a connection Django still counts on; the health check catches any other loss.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if DATABASE_PROXY else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Many rows written at once (an import's, a restore's) go to PostgreSQL by COPY (mealtracker.bulk_writes);
+# DATABASE_COPY=false sends them as INSERTs instead, should a pooler on the way not pass COPY through.
+DATABASE_COPY = env.bool("DATABASE_COPY", default=True)
 if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "mealtracker.rds_iam"}:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.update(database_tls_options(sslmode=DATABASE_SSLMODE, sslrootcert=DATABASE_SSLROOTCERT))

@@ -181,3 +181,12 @@ def test_an_expression_among_the_values_sends_the_rows_through_bulk_create(membe
              for notes in ("Plain", Lower(Value("LOWERED")))]  # fmt: skip
     insert_all(meals, returning_ids=True)
     assert list(Expense.objects.order_by("id").values_list("notes", flat=True)) == ["Plain", "lowered"]
+
+
+def test_copy_is_left_to_the_insert_when_the_setting_turns_it_off(member, monkeypatch, settings):
+    settings.DATABASE_COPY = False
+    monkeypatch.setattr(bulk_writes, "COPY_MIN_ROWS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(meals(member, None), returning_ids=True)
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]
+    assert Expense.objects.count() == len(TEXTS)
