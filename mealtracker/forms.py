@@ -87,9 +87,10 @@ class ListedModelChoiceField(forms.ModelChoiceField):
 
 
 def _attributes(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False (a value marked
+    safe is written as it is, as the template's `stringformat` keeps it safe)."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -127,7 +128,7 @@ TEXTAREA_TEMPLATE = f"{WIDGETS}textarea.html"
 
 def input_html(widget: dict) -> str:
     """What django/forms/widgets/input.html writes for a widget's context, byte for byte (as the renderer strips it)."""
-    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
     attributes = _attributes(widget["attrs"])
     return f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{attributes}>'
 

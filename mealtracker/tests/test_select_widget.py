@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from mealtracker.forms import FormRenderer
@@ -78,9 +79,12 @@ INPUTS = [
 @pytest.mark.parametrize(
     "value",
     [None, "", 0, "Tom & Jerry's \"Diner\" <b>", Decimal("12.50"), datetime.date(2026, 3, 1),
-     datetime.datetime(2026, 3, 1, 19, 30), "line one\nline two"],
+     datetime.datetime(2026, 3, 1, 19, 30), "line one\nline two", mark_safe("<b>kept</b> &amp;")],
 )  # fmt: skip
-@pytest.mark.parametrize("attrs", [None, {"class": "form-control is-invalid", "required": True, "disabled": False}])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"class": "form-control is-invalid", "required": True, "disabled": False}, {"data-x": mark_safe("<i>")}],
+)
 def test_an_input_is_written_as_djangos_templates_write_it(widget, value, attrs):
     attrs = {"id": "id_field", **(attrs or {})}
     by_templates = widget.render("field", value, attrs=attrs, renderer=DjangoTemplates())
