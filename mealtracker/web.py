@@ -8,6 +8,7 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.urls import reverse
 
 from mealtracker.errors import NotFound
 
@@ -28,3 +29,13 @@ def user_page(view):
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+_ANY_ID = 987654321
+
+
+def path_for_id(view_name: str):
+    """A function writing `view_name`'s path for an object's id, reversed once for a whole list of links (a row's
+    link reversed per row was a tenth of a list page's time)."""
+    before, _, after = reverse(view_name, args=[_ANY_ID]).partition(str(_ANY_ID))
+    return lambda pk: f"{before}{pk}{after}"

@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from expenses.models import Expense
 from mealtracker.templatetags.ui import money, status_badge
+from mealtracker.web import path_for_id
 
 register = template.Library()
 
@@ -46,8 +47,7 @@ def meal_rows(expenses) -> list[MealRow]:
         return []
     zone = timezone.get_current_timezone()
     this_year = timezone.localdate().year
-    # One reverse for every row's link: the path around a placeholder id.
-    detail = reverse("expense_detail", args=[ANY_ID]).partition(str(ANY_ID))
+    detail = path_for_id("expense_detail")  # one reverse for every row's link
     again = reverse("expense_create") + "?again="
     words = _Words.in_active_language()
     return [_row(expense, zone, this_year, detail, again, words) for expense in expenses]
@@ -73,10 +73,7 @@ class _Words:
         )
 
 
-ANY_ID = 987654321
-
-
-def _row(expense: Expense, zone, this_year: int, detail: tuple[str, str, str], again: str, words: _Words) -> MealRow:
+def _row(expense: Expense, zone, this_year: int, detail, again: str, words: _Words) -> MealRow:
     local: datetime.datetime = expense.occurred_at.astimezone(zone)
     restaurant = expense.restaurant
     # meal_day's "D j M" (and " Y" before this year), written as Django's date format writes it.
@@ -95,7 +92,7 @@ def _row(expense: Expense, zone, this_year: int, detail: tuple[str, str, str], a
         tags=_tag_names(expense),
         status=words.statuses.get(expense.status, str(expense.status)),
         status_class=status_badge(expense.status),
-        detail_url=f"{detail[0]}{expense.pk}{detail[2]}",
+        detail_url=detail(expense.pk),
         again_url=f"{again}{expense.pk}",
     )
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,7 +15,7 @@ from expenses.selectors import recent_expenses
 from mealtracker.money import quantize
 from mealtracker.report_cache import cached_figures
 from mealtracker.templatetags.ui import money
-from mealtracker.web import user_page
+from mealtracker.web import path_for_id, user_page
 
 # The budgets card is a template the reports app provides; the dashboard shows it when it is installed, so this
 # app names it without importing anything from reports.
@@ -44,18 +43,15 @@ class TopRestaurant:
     per_person: str
 
 
-ANY_ID = 987654321
-
-
 def top_restaurant_rows(restaurants, currency: str) -> list[TopRestaurant]:
     """The card's rows, written once here rather than through the template's url tag and money filters."""
-    before, _, after = reverse("restaurant_detail", args=[ANY_ID]).partition(str(ANY_ID))
+    link = path_for_id("restaurant_detail")
     return [
         TopRestaurant(
             pk=restaurant.pk,
             name=restaurant.name,
             display_name=restaurant.display_name,
-            url=f"{before}{restaurant.pk}{after}",
+            url=link(restaurant.pk),
             total=money(restaurant.total, currency),
             visits=restaurant.visits,
             per_person=money(restaurant.per_person, currency),
