@@ -66,7 +66,7 @@ def substantiation_gaps(expense: Expense) -> list[Gap]:
         return []
     attendees = getattr(expense, "substantiation_attendees", None)
     if attendees is None:
-        listed = getattr(expense, "listed_attendees", None)  # the API list's prefetch
+        listed = getattr(expense, "listed_attendees", None)  # the API's with_listed_relations
         attendees = len(listed) if listed is not None else expense.attendees.count()
     receipts = getattr(expense, "substantiation_receipts", getattr(expense, "receipt_count", None))
     if receipts is None:

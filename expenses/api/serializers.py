@@ -262,7 +262,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
         """The fields above, written out directly: DRF's field-by-field walk took half of a list page's time
         (docs/performance.md). A test holds this equal to DRF's own rendering of the declared fields."""
         owner, restaurant, category = instance.owner, instance.restaurant, instance.category
-        tags = getattr(instance, "listed_tags", None)  # prefetched by expenses_listed_for
+        tag_names = getattr(instance, "listed_tag_names", None)  # read by with_listed_relations
         return {
             "id": instance.id,
             # Shown in the owner's timezone, with its offset: a lunch at 12:30 in Paris reads 12:30+01:00.
@@ -284,7 +284,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "payment_method": instance.payment_method,
             "category": instance.category_id,
             "category_name": category.name if category is not None else None,
-            "tags": [tag.name for tag in (instance.tags.all() if tags is None else tags)],
+            "tags": [tag.name for tag in instance.tags.all()] if tag_names is None else tag_names,
             "restaurant": instance.restaurant_id,
             "restaurant_name": restaurant.display_name if restaurant is not None else None,
             "notes": instance.notes,
@@ -328,7 +328,7 @@ def _charged(expense, amount: Decimal | None) -> str | None:
 
 
 def _attendees(expense) -> list:
-    listed = getattr(expense, "listed_attendees", None)  # prefetched by expenses_listed_for
+    listed = getattr(expense, "listed_attendees", None)  # read by with_listed_relations
     return listed if listed is not None else list(expense.attendees.all())
 
 

@@ -14,7 +14,12 @@ from expenses.api.views import IDEMPOTENCY_HEADER, IF_MATCH_HEADER, CrudViewSet
 from expenses.meal_template_selectors import meal_templates_of, pending_meals_of
 from expenses.models import Category, MealTemplate, PendingMeal, Repeat, Restaurant, Trip
 from expenses.per_diem_selectors import PerDiemDay, TripPerDiem, trip_per_diem
-from expenses.selectors import categories_owned_by, expenses_listed_for, restaurants_owned_by
+from expenses.selectors import (
+    categories_owned_by,
+    expenses_listed_for,
+    restaurants_owned_by,
+    with_listed_relations,
+)
 from expenses.services.meal_templates import (
     meal_template_create,
     meal_template_delete,
@@ -223,7 +228,7 @@ class MealTemplateViewSet(CrudViewSet):
 
 
 def _expense_response(request, expense, view, status=HTTPStatus.CREATED):
-    expense = expenses_listed_for(request.user).get(pk=expense.pk)
+    expense = with_listed_relations([expenses_listed_for(request.user).get(pk=expense.pk)], reader=request.user)[0]
     context = {"request": request, "view": view}
     return Response(
         ExpenseSerializer(expense, context=context).data, status=status, headers={"ETag": etag_for(expense)}

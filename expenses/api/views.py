@@ -99,9 +99,13 @@ class ExpenseViewSet(CrudViewSet):
         user = self.request.user
         return user.is_manager or user.is_admin or user.is_finance or user.is_auditor
 
+    def get_object(self):
+        return selectors.with_listed_relations([super().get_object()], reader=self.request.user)[0]
+
     def list(self, request, *args, **kwargs):
-        expenses = selectors.with_listed_columns(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(expenses)
+        scope = request.query_params.get("scope")
+        expenses = selectors.with_listed_columns(self.filter_queryset(self.get_queryset()), scope=scope)
+        page = selectors.with_listed_relations(self.paginate_queryset(expenses), reader=request.user)
         if self.paginator.wants_totals(request):
             self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
         checks = rate_checks(page)  # the page's foreign-currency meals against their days' stored rates, one query
@@ -118,7 +122,7 @@ class ExpenseViewSet(CrudViewSet):
         return response
 
     def _respond(self, expense, status=HTTPStatus.OK):
-        expense = self.get_queryset().get(pk=expense.pk)
+        expense = selectors.with_listed_relations([self.get_queryset().get(pk=expense.pk)], reader=self.request.user)[0]
         return Response(self.get_serializer(expense).data, status=status, headers={"ETag": etag_for(expense)})
 
     def perform_create(self, serializer):

@@ -13,7 +13,7 @@ from rest_framework.test import APIRequestFactory
 
 from expenses import selectors
 from expenses.api.serializers import ExpenseSerializer
-from expenses.models import Expense
+from expenses.models import Expense, Tag
 from expenses.tests.factories import (
     AttendeeFactory,
     CategoryFactory,
@@ -41,7 +41,7 @@ def serializer_for(user):
 
 def test_every_declared_field_is_rendered(member):
     ExpenseFactory(owner=member)
-    expense = selectors.expenses_listed_for(member).get()
+    expense = selectors.with_listed_relations([selectors.expenses_listed_for(member).get()], reader=member)[0]
 
     assert list(serializer_for(member).to_representation(expense)) == ExpenseSerializer.Meta.fields
 
@@ -74,9 +74,35 @@ def test_hand_written_rendering_matches_drf(member, variant):
         ExpenseTagFactory(expense=created)
         ExpenseTagFactory(expense=created)
         ReceiptFactory(expense=created)
-    listed = selectors.expenses_listed_for(member).get(pk=created.pk)
+    listed = selectors.with_listed_relations([selectors.expenses_listed_for(member).get(pk=created.pk)], reader=member)[
+        0
+    ]
     plain = Expense.objects.select_related("owner", "restaurant__merchant", "category").get(pk=created.pk)
     serializer = serializer_for(member)
 
     assert serializer.to_representation(listed) == generic_rendering(serializer, listed)
     assert serializer.to_representation(plain) == generic_rendering(serializer, plain)  # no receipt_count annotation
+
+
+@pytest.mark.parametrize("scope", ["mine", "team"])
+def test_a_page_read_together_renders_each_meal_as_read_alone(member, teammate, manager, scope):
+    """Tags (in name order) and attendees (in their order) read for a whole page land on their own meals, and a
+    team's meals keep their own owners."""
+    owners = [manager] if scope == "mine" else [member, teammate, manager]
+    for number, owner in enumerate(owners * 3):
+        expense = ExpenseFactory(owner=owner, party_size=4, business=number % 2 == 0)
+        for name in ["zeta", "alpha", f"own-{number}"][: number % 4]:
+            ExpenseTagFactory(expense=expense, tag=Tag.objects.get_or_create(owner=owner, name=name)[0])
+        for position in range(number % 3, 0, -1):
+            AttendeeFactory(expense=expense, name=f"Guest {number}.{position}", position=position)
+    page = list(selectors.with_listed_columns(selectors.expenses_listed_for(manager, scope=scope), scope=scope))
+    selectors.with_listed_relations(page, reader=manager)
+    serializer = serializer_for(manager)
+
+    assert len(page) == len(owners) * 3
+    for listed in page:
+        alone = Expense.objects.select_related("owner__team", "restaurant__merchant", "category").get(pk=listed.pk)
+        alone.receipt_count = listed.receipt_count
+        assert serializer.to_representation(listed) == serializer.to_representation(alone)
+        assert listed.listed_tag_names == sorted(listed.listed_tag_names)
+        assert listed.owner.email == alone.owner.email
