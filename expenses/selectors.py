@@ -122,12 +122,19 @@ def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]
     else:
         # Every expense is the caller's: `with_listed_relations` hands each the caller instead of a copy per row.
         expenses = expenses.filter(owner=user).select_related(None).select_related("restaurant__merchant", "category")
+    return expenses.annotate(**_listed_annotations())
+
+
+@functools.cache
+def _listed_annotations() -> dict:
+    """The receipt count and line items' total of each listed expense. Built once: a query copies the expressions
+    it is given, and building them was a third of `expenses_listed_for`'s time."""
     # A correlated count, not a JOIN + GROUP BY: grouping made PostgreSQL read and sort every matching row before
     # the LIMIT of a page (1.5 s for a page 10,000 rows deep at 1M expenses).
     receipts = Receipt.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(n=Count("id"))
     receipt_count = Coalesce(Subquery(receipts.values("n"), output_field=IntegerField()), Value(0))
     items = LineItem.objects.filter(expense=OuterRef("pk")).order_by().values("expense").annotate(t=Sum("amount"))
-    return expenses.annotate(receipt_count=receipt_count, items_total=Subquery(items.values("t")))
+    return {"receipt_count": receipt_count, "items_total": Subquery(items.values("t"))}
 
 
 @functools.cache
