@@ -25,6 +25,7 @@ from expenses.selectors import expenses_filtered, expenses_visible_to
 from expenses.split_selectors import expenses_shared_by, with_paid_spend
 from mealtracker.errors import DomainError, NotAllowed
 from mealtracker.local_dates import local_day_bounds
+from mealtracker.request_context import request_cache
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
@@ -138,9 +139,25 @@ def resolve_range(viewer: User, filters: ReportFilters) -> tuple[datetime.date, 
     return date_from, date_to
 
 
+def _once_a_request(name: str, viewer: User, filters: ReportFilters, build):
+    """`build()` once a request for this viewer and these filters: a Reports page builds six reports from the same
+    expenses, and building their queryset (scope, list filters, dates) was a fifth of the page's time. A queryset
+    is only a description of a query, run afresh each time it (or a copy of it) is read."""
+    cache, key = request_cache(), (name, viewer.pk, viewer.timezone, filters)
+    if cache is None:
+        return build()
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 def scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     """The viewer's visible expenses narrowed to the scope and filters (no date range), each with its `spend` and
     `people_fed` for the report's basis: what was paid, or (for one's own meals only) one's share of them."""
+    return _once_a_request("scoped_expenses", viewer, filters, lambda: _scoped_expenses(viewer, filters))
+
+
+def _scoped_expenses(viewer: User, filters: ReportFilters) -> QuerySet[Expense]:
     if filters.basis not in Basis.values:
         raise DomainError(f"Count {' or '.join(Basis.values)}.", field="basis")
     if filters.basis == Basis.SHARE:
@@ -185,8 +202,12 @@ def within_local_dates(
 
 def report_expenses(viewer: User, filters: ReportFilters) -> tuple[QuerySet[Expense], datetime.date, datetime.date]:
     """Scoped, filtered expenses within the local date range, and the range used."""
-    date_from, date_to = resolve_range(viewer, filters)
-    return within_local_dates(scoped_expenses(viewer, filters), viewer, date_from, date_to), date_from, date_to
+
+    def build():
+        date_from, date_to = resolve_range(viewer, filters)
+        return within_local_dates(scoped_expenses(viewer, filters), viewer, date_from, date_to), date_from, date_to
+
+    return _once_a_request("report_expenses", viewer, filters, build)
 
 
 def restaurant_columns(*columns: str) -> dict:
