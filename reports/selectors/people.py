@@ -38,6 +38,7 @@ from reports.selectors.scope import (
     report_expenses,
     restaurant_columns,
 )
+from reports.selectors.statements import grouped_rows
 
 # A rate more than this many points from the overall tip rate marks a restaurant as an outlier.
 OUTLIER_POINTS = Decimal(5)
@@ -58,8 +59,8 @@ def _fees():
     return pre_tax_subtotal()
 
 
-def _attendee_rows(viewer: User, filters: ReportFilters, by: str):
-    expenses, date_from, date_to = report_expenses(viewer, filters)
+def _attendees(expenses, by: str):
+    """The attendees of `expenses` grouped by company, guest or colleague."""
     people = Attendee.objects.filter(expense__in=expenses.values("pk"))
     if by == "company":
         people = people.filter(user__isnull=True).exclude(company="")
@@ -74,7 +75,7 @@ def _attendee_rows(viewer: User, filters: ReportFilters, by: str):
     earlier = Attendee.objects.filter(same, expense=OuterRef("expense"), id__lt=OuterRef("id"))
     if by != "colleague":
         earlier = earlier.filter(user__isnull=True)
-    grouped = (
+    return (
         people.annotate(first_on_meal=~Exists(earlier))
         .values(*key)
         .annotate(
@@ -85,6 +86,11 @@ def _attendee_rows(viewer: User, filters: ReportFilters, by: str):
         )
         .order_by("-total", *key)
     )
+
+
+def _attendee_rows(viewer: User, filters: ReportFilters, by: str):
+    expenses, date_from, date_to = report_expenses(viewer, filters)
+    grouped = grouped_rows(("attendees", by), expenses, lambda expenses, slot: _attendees(expenses, by))
     rows = []
     for row in grouped:
         total = as_money(row["total"])
@@ -155,14 +161,19 @@ def tip_trend_report(viewer: User, filters: ReportFilters, *, period: str = "mon
     if period not in PERIODS:
         raise DomainError(f"Choose a period among {', '.join(PERIODS)}.", field="period")
     expenses, date_from, date_to = report_expenses(viewer, filters)
-    tipped, subtotal = _tipped(expenses)
-    grouped = (
-        tipped.annotate(bucket=PERIODS[period]("occurred_at", tzinfo=viewer.tzinfo))
-        .values("bucket")
-        .annotate(tips=Sum(_reporting(F("tip"))), subtotal=Sum(_reporting(subtotal)), visits=Count("id"))
-    )
+
+    def build(expenses, slot):
+        tipped, subtotal = _tipped(expenses)
+        return (
+            tipped.annotate(bucket=PERIODS[period]("occurred_at", tzinfo=viewer.tzinfo))
+            .values("bucket")
+            .annotate(tips=Sum(_reporting(F("tip"))), subtotal=Sum(_reporting(subtotal)), visits=Count("id"))
+            .order_by()
+        )
+
+    grouped = grouped_rows(("tip-trend", period, viewer.timezone), expenses, build)
     rows = []
-    for row in sorted(grouped.order_by(), key=lambda row: row["bucket"]):
+    for row in sorted(grouped, key=lambda row: row["bucket"]):
         bucket = row["bucket"]
         rows.append({"period_start": bucket.date() if hasattr(bucket, "date") else bucket,
                      "tip_percent": percent(row["tips"], row["subtotal"]), "tips": as_money(row["tips"]),
@@ -181,13 +192,17 @@ def tip_trend_report(viewer: User, filters: ReportFilters, *, period: str = "mon
 def tip_outliers_report(viewer: User, filters: ReportFilters) -> Report:
     """Restaurants (with at least two tipped meals) whose tip rate is more than five points from the overall."""
     expenses, date_from, date_to = report_expenses(viewer, filters)
-    tipped, subtotal = _tipped(expenses.filter(restaurant__isnull=False))
-    grouped = list(
-        tipped.values("restaurant_id")
-        .annotate(tips=Sum(_reporting(F("tip"))), subtotal=Sum(_reporting(subtotal)), visits=Count("id"))
-        .annotate(**restaurant_columns("name", "location_name"))
-        .order_by()
-    )
+
+    def build(expenses, slot):
+        tipped, subtotal = _tipped(expenses.filter(restaurant__isnull=False))
+        return (
+            tipped.values("restaurant_id")
+            .annotate(tips=Sum(_reporting(F("tip"))), subtotal=Sum(_reporting(subtotal)), visits=Count("id"))
+            .annotate(**restaurant_columns("name", "location_name"))
+            .order_by()
+        )
+
+    grouped = grouped_rows(("tip-outliers",), expenses, build)
     overall = percent(sum((row["tips"] for row in grouped), Decimal(0)), sum((row["subtotal"] for row in grouped), 0))
     rows = []
     for row in grouped:

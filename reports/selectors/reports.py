@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType, RateSource
+from expenses.models import Expense
 from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
 from mealtracker.local_dates import local_day_bounds
@@ -32,6 +33,7 @@ from reports.selectors.scope import (
     scoped_expenses,
     within_local_dates,
 )
+from reports.selectors.statements import grouped_rows
 
 TIPPED_SUBTOTAL = ExpressionWrapper(
     (F("amount") - F("tax") - F("tip")) * F("exchange_rate"), output_field=DecimalField(max_digits=24, decimal_places=4)
@@ -85,10 +87,13 @@ def summary_report(viewer: User, filters: ReportFilters) -> Report:
     prev_from, prev_to = date_from - length, date_from - datetime.timedelta(days=1)
     start, _ = local_day_bounds(date_from, date_to, tz=viewer.tzinfo)
     # Both periods in one query, grouped by the period a meal falls in (the range covers the two of them).
-    groups = (
-        within_local_dates(scoped_expenses(viewer, filters), viewer, prev_from, date_to)
-        .values(current=Case(When(occurred_at__gte=start, then=Value(True)), default=Value(False)))
-        .annotate(**_headline_sums())
+    groups = grouped_rows(
+        ("summary", viewer.timezone),
+        within_local_dates(scoped_expenses(viewer, filters), viewer, prev_from, date_to),
+        lambda expenses, slot: expenses.values(
+            current=Case(When(occurred_at__gte=slot("start"), then=Value(True)), default=Value(False))
+        ).annotate(**_headline_sums()),
+        slots={"start": (start, Expense._meta.get_field("occurred_at"))},
     )
     by_period = {group["current"]: group for group in groups}
     empty = {"total": None, "visits": 0, "people": None, "tips": None, "tipped_subtotal": None}
@@ -181,13 +186,13 @@ def _dimension(viewer: User, by: str):
         "weekday": ({"key": ExtractIsoWeekDay("occurred_at", tzinfo=tz)}, None),
         "hour": ({"key": ExtractHour("occurred_at", tzinfo=tz)}, None),
         "owner": ({"key": F("owner_id"), "name": F("owner__email")}, None),
-        "trip": (trip_of_meal(viewer), "No trip"),
+        "trip": None,  # built below only when asked for: it reads the viewer's trips
         # Which rate converted each meal: none needed, typed, the card's, or the stored (ECB) rate of the day.
         "rate_source": ({"key": F("rate_source")}, None),
     }
     if by not in dimensions:
         raise DomainError(f"Break down by one of {', '.join(dimensions)}.", field="by")
-    expressions, missing = dimensions[by]
+    expressions, missing = dimensions[by] if by != "trip" else (trip_of_meal(viewer), "No trip")
 
     def label(row) -> str:
         key = row["key"]
@@ -211,18 +216,28 @@ def _dimension(viewer: User, by: str):
 
 
 BREAKDOWN_SORT = {"weekday", "hour"}
+BY_VIEWER = {"trip"}  # grouped by an expression holding the viewer's own values: not a statement of its own
 
 
 def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "category") -> Report:
     """Spend grouped by one dimension; weekday and hour use the viewer's local time."""
     expressions, label = _dimension(viewer, by)
     expenses, date_from, date_to = report_expenses(viewer, filters)
-    grouped = (
-        expenses.annotate(**expressions)
-        .values(*expressions)
-        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
-    )
-    grouped = _in_order(grouped, "key") if by in BREAKDOWN_SORT else list(grouped.order_by("-total", "key"))
+
+    def build(expenses, slot):
+        grouped = (
+            expenses.annotate(**expressions)
+            .values(*expressions)
+            .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
+        )
+        return grouped.order_by() if by in BREAKDOWN_SORT else grouped.order_by("-total", "key")
+
+    if by in BY_VIEWER:
+        grouped = list(build(expenses, None))
+    else:
+        grouped = grouped_rows(("breakdown", by, viewer.timezone), expenses, build)
+    if by in BREAKDOWN_SORT:
+        grouped = sorted(grouped, key=itemgetter("key"))
     grand_total = sum((as_money(row["total"]) for row in grouped), ZERO) if by != "tag" else None
     rows = []
     for row in grouped:
@@ -258,12 +273,16 @@ def top_restaurants_report(viewer: User, filters: ReportFilters, *, by: str = "s
         raise DomainError("Ask for between 1 and 100 restaurants.", field="limit")
     expenses, date_from, date_to = report_expenses(viewer, filters)
     order = ["-total", "-visits"] if by == "spend" else ["-visits", "-total"]
-    ranked = (
-        expenses.filter(restaurant__isnull=False)
-        .values("restaurant_id")
-        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
-        .annotate(**restaurant_columns("name", "location_name", "cuisine"))
-        .order_by(*order, "restaurant_name", "restaurant_id")[:limit]
+    ranked = grouped_rows(
+        ("top-restaurants", by, limit, viewer.timezone),
+        expenses,
+        lambda expenses, slot: (
+            expenses.filter(restaurant__isnull=False)
+            .values("restaurant_id")
+            .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
+            .annotate(**restaurant_columns("name", "location_name", "cuisine"))
+            .order_by(*order, "restaurant_name", "restaurant_id")[:limit]
+        ),
     )
     rows = []
     for rank, row in enumerate(ranked, start=1):
