@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mealtracker.errors import DomainError, NotFound
@@ -50,6 +51,9 @@ EXPORTS = [
     ("tip-outliers", "Tip outliers by restaurant", {}),
 ]
 
+# Each download's own parameters, encoded once.
+EXPORT_QUERIES = [(kind, label, f"&{urlencode(extra)}" if extra else "") for kind, label, extra in EXPORTS]
+
 
 def people_and_tips(viewer, filters, *, period: str) -> dict:
     """The Reports page's attendee and tip tables: three queries, whatever the number of meals."""
@@ -75,6 +79,29 @@ def reports_page_figures(viewer, filters, *, period: str) -> dict:
         }
 
     return cached_figures(viewer, "reports_page", (filters, period), compute)
+
+
+# The download menu's markup, once the template's two nested loops over seventy links (a third of the page's
+# template time); tested equal to what the loops wrote.
+EXPENSE_EXPORT_LINK = '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>'
+EXPORT_ROW = (
+    '\n        <div class="px-3 py-1 d-flex align-items-baseline gap-2 small">'
+    '<span class="me-auto">{}</span>{}</div>\n      '
+)
+EXPORT_LINK = '<a href="{}" aria-label="{} as {}">{}</a>'
+
+
+def export_links(exports: list[dict], expense_exports: list[tuple[str, str]]) -> tuple[str, str]:
+    """(the report downloads, the expense downloads) of the download menu as HTML."""
+    rows = (
+        (
+            item["label"],
+            format_html_join("", EXPORT_LINK, ((url, item["label"], label, label) for label, url in item["links"])),
+        )
+        for item in exports
+    )
+    expenses = ((url, label) for label, url in expense_exports)
+    return format_html_join("", EXPORT_ROW, rows), format_html_join("", EXPENSE_EXPORT_LINK, expenses)
 
 
 @functools.cache
@@ -115,12 +142,9 @@ def reports_page(request):
     exports = [
         {
             "label": label,
-            "links": [
-                (fmt.upper(), _export_url(kind, fmt) + "?" + encoded + (f"&{urlencode(extra)}" if extra else ""))
-                for fmt in ("csv", "xlsx", "pdf")
-            ],
+            "links": [(fmt.upper(), _export_url(kind, fmt) + "?" + encoded + extra) for fmt in ("csv", "xlsx", "pdf")],
         }
-        for kind, label, extra in EXPORTS
+        for kind, label, extra in EXPORT_QUERIES
     ]
     # The figures of this page on paper, first in the list.
     summary_pdf = reverse("reports_api:export-summary") + "?" + urlencode(query)
@@ -129,6 +153,7 @@ def reports_page(request):
         (fmt.upper(), reverse("reports_api:export-expenses", args=[fmt]) + "?" + urlencode(query))
         for fmt in ("csv", "xlsx", "pdf", "json")
     ]
+    export_html, expense_export_html = export_links(exports, expense_exports)
     context = {
         **figures["people_and_tips"],
         "form": form,
@@ -139,8 +164,8 @@ def reports_page(request):
         "top": top.rows,
         "query": encoded,
         "api_base": reverse("reports_api:report-index"),
-        "exports": exports,
-        "expense_exports": expense_exports,
+        "export_links": export_html,
+        "expense_export_links": expense_export_html,
         "reporting_currency": settings.REPORTING_CURRENCY,
     }
     return render(request, "reports/reports.html", context)

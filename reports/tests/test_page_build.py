@@ -40,3 +40,36 @@ def test_outside_a_request_nothing_is_kept(member, builds):
     assert scoped_expenses(member, filters) is not scoped_expenses(member, filters)
     assert report_expenses(member, filters)[0] is not report_expenses(member, filters)[0]
     assert len(builds) == 4
+
+
+EXPORT_LOOPS = """<div class="px-3 pb-2 d-flex flex-wrap gap-1">{% for label, url in expense_exports %}<a class="btn btn-sm btn-outline-secondary" href="{{ url }}">{{ label }}</a>{% endfor %}</div>
+      <div class="dropdown-divider"></div>
+      <h2 class="dropdown-header">Reports</h2>
+      {% for item in exports %}
+        <div class="px-3 py-1 d-flex align-items-baseline gap-2 small"><span class="me-auto">{{ item.label }}</span>{% for label, url in item.links %}<a href="{{ url }}" aria-label="{{ item.label }} as {{ label }}">{{ label }}</a>{% endfor %}</div>
+      {% endfor %}
+      <div class="dropdown-divider"></div>"""  # noqa: E501  (the template's markup, as it was)
+EXPORT_VARIABLES = """<div class="px-3 pb-2 d-flex flex-wrap gap-1">{{ expense_export_links }}</div>
+      <div class="dropdown-divider"></div>
+      <h2 class="dropdown-header">Reports</h2>
+      {{ export_links }}
+      <div class="dropdown-divider"></div>"""
+
+
+@pytest.mark.parametrize("exports", [[], [{"label": "Summary", "links": []}], None])
+def test_the_download_menu_is_the_markup_the_template_loops_wrote(exports):
+    from django.template import engines
+
+    from reports.views import export_links
+
+    if exports is None:  # every character a template escapes, in labels and addresses
+        exports = [
+            {"label": "This page's figures", "links": [("PDF", "/api/x.pdf?a=1&b=<2>")]},
+            {"label": 'By "tag" & <trip>', "links": [("CSV", "/e.csv?q=a&amp;b"), ("XLSX", "/e.xlsx?x='y'")]},
+        ]
+    expense_exports = [("CSV", "/api/e.csv?scope=mine&date_from=2026-01-01"), ("JSON", '/e.json?"x"')]
+    engine = engines["django"]
+    loops = engine.from_string(EXPORT_LOOPS).render({"exports": exports, "expense_exports": expense_exports})
+    reports, expenses = export_links(exports, expense_exports)
+    written = engine.from_string(EXPORT_VARIABLES).render({"export_links": reports, "expense_export_links": expenses})
+    assert written == loops
