@@ -73,11 +73,12 @@ def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | Non
     return as_money(current - previous), percent(current - previous, previous)
 
 
-def _in_order(groups: QuerySet, key: str) -> list[dict]:
-    """Grouped rows sorted here rather than by an ORDER BY: a time bucket has few groups but many rows, and
-    without the ORDER BY PostgreSQL aggregates them in a hash table instead of sorting every row first
-    (a team's year of months: 12 ms instead of 16 ms at 1M expenses)."""
-    return sorted(groups.order_by(), key=itemgetter(key))
+def _in_order(statement: tuple, expenses: QuerySet, grouped, key: str) -> list[dict]:
+    """The rows of `grouped(expenses)` sorted here rather than by an ORDER BY: a time bucket has few groups but
+    many rows, and without the ORDER BY PostgreSQL aggregates them in a hash table instead of sorting every row
+    first (a team's year of months: 12 ms instead of 16 ms at 1M expenses)."""
+    rows = grouped_rows(statement, expenses, lambda expenses, slot: grouped(expenses).order_by())
+    return sorted(rows, key=itemgetter(key))
 
 
 def summary_report(viewer: User, filters: ReportFilters) -> Report:
@@ -135,9 +136,13 @@ def totals_report(viewer: User, filters: ReportFilters, *, period: str = "month"
     expenses, date_from, date_to = report_expenses(viewer, filters)
     trunc = PERIODS[period]("occurred_at", tzinfo=viewer.tzinfo)
     buckets = _in_order(
-        expenses.annotate(bucket=trunc)
-        .values("bucket")
-        .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed")),
+        ("totals", period, viewer.timezone),
+        expenses,
+        lambda expenses: (
+            expenses.annotate(bucket=trunc)
+            .values("bucket")
+            .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
+        ),
         "bucket",
     )
     rows, previous = [], None
@@ -319,9 +324,13 @@ def heatmap_report(viewer: User, filters: ReportFilters) -> Report:
     """One row per local day with spending, for a calendar heat map."""
     expenses, date_from, date_to = report_expenses(viewer, filters)
     days = _in_order(
-        expenses.annotate(day=TruncDay("occurred_at", tzinfo=viewer.tzinfo))
-        .values("day")
-        .annotate(total=Sum("spend"), visits=Count("id")),
+        ("heatmap", viewer.timezone),
+        expenses,
+        lambda expenses: (
+            expenses.annotate(day=TruncDay("occurred_at", tzinfo=viewer.tzinfo))
+            .values("day")
+            .annotate(total=Sum("spend"), visits=Count("id"))
+        ),
         "day",
     )
     rows = []

@@ -17,11 +17,13 @@ from reports.selectors import (
     ReportFilters,
     attendees_report,
     breakdown_report,
+    heatmap_report,
     statements,
     summary_report,
     tip_outliers_report,
     tip_trend_report,
     top_restaurants_report,
+    totals_report,
 )
 from reports.tests.conftest import local
 
@@ -37,6 +39,8 @@ REPORTS = {
     "guests": lambda viewer, filters: attendees_report(viewer, filters, by="guest"),
     "tip-trend": lambda viewer, filters: tip_trend_report(viewer, filters, period="month"),
     "tip-outliers": lambda viewer, filters: tip_outliers_report(viewer, filters),
+    "totals": lambda viewer, filters: totals_report(viewer, filters, period="week"),
+    "heatmap": lambda viewer, filters: heatmap_report(viewer, filters),
 }
 SPRING = ReportFilters(date_from=datetime.date(2026, 3, 1), date_to=datetime.date(2026, 4, 30))
 WINTER = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 3, 15))
