@@ -84,8 +84,12 @@ def substantiation_gaps(expense: Expense) -> list[Gap]:
         gaps.append(Gap("why", "business_purpose", "Why: say what the business purpose was."))
     if not expense.amount or expense.amount <= 0:
         gaps.append(Gap("how_much", "amount", "How much: give the amount paid."))
-    threshold = receipt_threshold_for(expense.owner.team)
-    if receipts == 0 and expense.reporting_amount is not None and expense.reporting_amount > threshold:
+    # The team (a query when not loaded with the owner) only for a meal without a receipt.
+    if (
+        receipts == 0
+        and expense.reporting_amount is not None
+        and expense.reporting_amount > (threshold := receipt_threshold_for(expense.owner.team))
+    ):
         gaps.append(
             Gap(
                 "receipt",
