@@ -6,12 +6,25 @@ import datetime
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDay
 
 from accounts.models import User
 from expenses.choices import ExpenseStatus, MealType, OrderType, RateSource
-from expenses.models import Expense
+from expenses.models import Category, Expense, Restaurant
 from expenses.trip_selectors import trip_of_meal
 from mealtracker.errors import DomainError
 from mealtracker.local_dates import local_day_bounds
@@ -181,8 +194,8 @@ def _dimension(viewer: User, by: str):
     meal_labels, order_labels = dict(MealType.choices), dict(OrderType.choices)
     status_labels = dict(ExpenseStatus.choices)
     dimensions = {
-        "category": ({"key": F("category_id"), "name": F("category__name")}, "Uncategorised"),
-        "restaurant": ({"key": F("restaurant_id"), "name": F("restaurant__name")}, "No restaurant"),
+        "category": ({"key": F("category_id")}, "Uncategorised"),  # and its name (NAMED)
+        "restaurant": ({"key": F("restaurant_id")}, "No restaurant"),
         "cuisine": ({"key": F("restaurant__cuisine")}, "Unknown cuisine"),
         "meal_type": ({"key": F("meal_type")}, None),
         "order_type": ({"key": F("order_type")}, None),
@@ -221,6 +234,9 @@ def _dimension(viewer: User, by: str):
 
 
 BREAKDOWN_SORT = {"weekday", "hour"}
+# The name of each group's category or restaurant, read for the groups only: joining the table before grouping had
+# PostgreSQL hash every category (or restaurant) of every user (a member's categories: 1.5 -> 0.3 ms at 1M rows).
+NAMED = {"category": Category, "restaurant": Restaurant}
 BY_VIEWER = {"trip"}  # grouped by an expression holding the viewer's own values: not a statement of its own
 
 
@@ -235,6 +251,9 @@ def breakdown_report(viewer: User, filters: ReportFilters, *, by: str = "categor
             .values(*expressions)
             .annotate(total=Sum("spend"), visits=Count("id"), people=Sum("people_fed"))
         )
+        if by in NAMED:
+            named = NAMED[by].objects.filter(pk=OuterRef(f"{by}_id")).order_by().values("name")[:1]
+            grouped = grouped.annotate(name=Subquery(named))
         return grouped.order_by() if by in BREAKDOWN_SORT else grouped.order_by("-total", "key")
 
     if by in BY_VIEWER:

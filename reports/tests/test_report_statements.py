@@ -33,6 +33,7 @@ REPORTS = {
     "summary": lambda viewer, filters: summary_report(viewer, filters),
     "categories": lambda viewer, filters: breakdown_report(viewer, filters, by="category"),
     "weekdays": lambda viewer, filters: breakdown_report(viewer, filters, by="weekday"),
+    "restaurants": lambda viewer, filters: breakdown_report(viewer, filters, by="restaurant"),
     "top": lambda viewer, filters: top_restaurants_report(viewer, filters, by="spend", limit=3),
     "top-visits": lambda viewer, filters: top_restaurants_report(viewer, filters, by="visits", limit=10),
     "guest-companies": lambda viewer, filters: attendees_report(viewer, filters, by="company"),
