@@ -9,7 +9,9 @@ markers where the expenses' conditions and annotations go; each request compiles
 
 A statement is kept only if, for the request that compiled it, it gives exactly the SQL and parameters Django
 compiles for the whole queryset; otherwise (or for expenses joined to another table) the queryset is run as it is.
-Values that change from request to request inside a report's own part are named `slots`, never left as constants.
+Values that change from request to request inside a report's own part are named `slots`, never left as constants;
+a report reading through `grouped_rows` belongs in REPORTS of reports/tests/test_report_statements.py, which checks
+that a statement compiled for one request sends Django's SQL for the next.
 """
 
 import re
