@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -89,12 +89,7 @@ def recent_expenses(user: User, limit: int = 10) -> QuerySet[Expense]:
     return expenses_visible_to(user).filter(owner=user)[:limit]
 
 
-# What a listed expense shows of its restaurant, merchant and category, and of a team's owners and their team (the
-# serializer's to_representation): a page of 25 read some 120 columns of theirs it never wrote out.
-LISTED_RELATED_COLUMNS = (
-    "restaurant__name", "restaurant__location_name", "restaurant__merchant", "restaurant__merchant__short_name",
-    "category__name",
-)  # fmt: skip
+# What a listed team's expense shows of its owner and their team (the serializer's to_representation).
 LISTED_OWNER_COLUMNS = (
     "owner__email", "owner__display_name", "owner__timezone",
     "owner__team", "owner__team__receipt_threshold", "owner__team__substantiation_blocking",
@@ -103,11 +98,25 @@ LISTED_OWNER_COLUMNS = (
 
 def with_listed_columns(expenses: QuerySet[Expense], *, scope: str = "mine") -> QuerySet[Expense]:
     """`expenses` (from `expenses_listed_for` with the same scope) reading every column of the expense, and of its
-    relations only what a list shows."""
-    owner_columns = LISTED_OWNER_COLUMNS if scope == "team" else ()
-    return expenses.only(
-        *(field.name for field in Expense._meta.concrete_fields), *LISTED_RELATED_COLUMNS, *owner_columns
+    restaurant and category only the names a list shows, as columns (`listed_restaurant_brand`,
+    `listed_restaurant_location`, `listed_category_name`) rather than as model instances: a page of 25 built 50 of
+    them for three strings a row."""
+    expenses = expenses.select_related(None)
+    owner_columns = ()
+    if scope == "team":
+        expenses, owner_columns = expenses.select_related("owner__team"), LISTED_OWNER_COLUMNS
+    return expenses.annotate(**_listed_names()).only(
+        *(field.name for field in Expense._meta.concrete_fields), *owner_columns
     )
+
+
+@functools.cache
+def _listed_names() -> dict:
+    return {
+        "listed_restaurant_brand": Restaurant.brand_of("restaurant__"),
+        "listed_restaurant_location": F("restaurant__location_name"),
+        "listed_category_name": F("category__name"),
+    }
 
 
 def expenses_listed_for(user: User, *, scope: str = "mine") -> QuerySet[Expense]:

@@ -261,7 +261,8 @@ class ExpenseSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         """The fields above, written out directly: DRF's field-by-field walk took half of a list page's time
         (docs/performance.md). A test holds this equal to DRF's own rendering of the declared fields."""
-        owner, restaurant, category = instance.owner, instance.restaurant, instance.category
+        owner = instance.owner
+        restaurant_name, category_name = _listed_names(instance)
         tag_names = getattr(instance, "listed_tag_names", None)  # read by with_listed_relations
         return {
             "id": instance.id,
@@ -283,10 +284,10 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "anonymous_covers": self.get_anonymous_covers(instance),
             "payment_method": instance.payment_method,
             "category": instance.category_id,
-            "category_name": category.name if category is not None else None,
+            "category_name": category_name,
             "tags": [tag.name for tag in instance.tags.all()] if tag_names is None else tag_names,
             "restaurant": instance.restaurant_id,
-            "restaurant_name": restaurant.display_name if restaurant is not None else None,
+            "restaurant_name": restaurant_name,
             "notes": instance.notes,
             "is_business": instance.is_business,
             "business_purpose": instance.business_purpose,
@@ -325,6 +326,19 @@ def bill_figures(expense) -> dict:
 def _charged(expense, amount: Decimal | None) -> str | None:
     """An amount in the card's currency (dual-amount entry), with that currency's decimals."""
     return None if amount is None or not expense.charged_currency else amount_text(amount, expense.charged_currency)
+
+
+def _listed_names(expense) -> tuple[str | None, str | None]:
+    """The restaurant's and the category's names: columns of `with_listed_columns`, or read from the related rows."""
+    if hasattr(expense, "listed_category_name"):
+        brand = expense.listed_restaurant_brand
+        restaurant = None if brand is None else Restaurant.display_name_of(brand, expense.listed_restaurant_location)
+        return restaurant, expense.listed_category_name
+    restaurant, category = expense.restaurant, expense.category
+    return (
+        restaurant.display_name if restaurant is not None else None,
+        category.name if category is not None else None,
+    )
 
 
 def _attendees(expense) -> list:

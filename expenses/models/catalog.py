@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from expenses.choices import MerchantFormat, ServiceLevel
 from expenses.models.fields import validate_colour
@@ -158,4 +158,15 @@ class Restaurant(models.Model):
     @property
     def display_name(self) -> str:
         brand = self.merchant.short_name if self.merchant_id and self.merchant.short_name else self.name
-        return f"{brand} - {self.location_name}" if self.location_name else brand
+        return self.display_name_of(brand, self.location_name)
+
+    @staticmethod
+    def display_name_of(brand: str, location_name: str | None) -> str:
+        """The name shown for a restaurant: its brand (`brand_of`), then its location when it has one."""
+        return f"{brand} - {location_name}" if location_name else brand
+
+    @staticmethod
+    def brand_of(path: str) -> Coalesce:
+        """`display_name`'s brand as an SQL expression, for the restaurant at `path` ("restaurant__" from an
+        expense): the merchant's short name when it has one, else the restaurant's name."""
+        return Coalesce(NullIf(F(f"{path}merchant__short_name"), Value("")), F(f"{path}name"))

@@ -86,11 +86,23 @@ def test_hand_written_rendering_matches_drf(member, variant):
 
 @pytest.mark.parametrize("scope", ["mine", "team"])
 def test_a_page_read_together_renders_each_meal_as_read_alone(member, teammate, manager, scope):
-    """Tags (in name order) and attendees (in their order) read for a whole page land on their own meals, and a
-    team's meals keep their own owners."""
+    """Tags (in name order) and attendees (in their order) read for a whole page land on their own meals, a team's
+    meals keep their own owners, and the restaurant and category names read as columns are the ones shown for the
+    rows: a chain's short name with the location, a chain without a short name, a plain restaurant, none."""
     owners = [manager] if scope == "mine" else [member, teammate, manager]
-    for number, owner in enumerate(owners * 3):
-        expense = ExpenseFactory(owner=owner, party_size=4, business=number % 2 == 0)
+    places = [
+        lambda owner: RestaurantFactory(
+            owner=owner, merchant=MerchantFactory(short_name="Spoon"), location_name="Pier"
+        ),
+        lambda owner: RestaurantFactory(owner=owner, merchant=MerchantFactory(short_name=""), location_name=""),
+        lambda owner: RestaurantFactory(owner=owner, location_name="Old Town"),
+        lambda owner: None,
+    ]
+    for number, owner in enumerate(owners * 4):
+        expense = ExpenseFactory(
+            owner=owner, party_size=4, business=number % 2 == 0, restaurant=places[number % 4](owner),
+            category=CategoryFactory(owner=owner) if number % 3 else None,
+        )  # fmt: skip
         for name in ["zeta", "alpha", f"own-{number}"][: number % 4]:
             ExpenseTagFactory(expense=expense, tag=Tag.objects.get_or_create(owner=owner, name=name)[0])
         for position in range(number % 3, 0, -1):
@@ -99,10 +111,12 @@ def test_a_page_read_together_renders_each_meal_as_read_alone(member, teammate, 
     selectors.with_listed_relations(page, reader=manager)
     serializer = serializer_for(manager)
 
-    assert len(page) == len(owners) * 3
+    assert len(page) == len(owners) * 4
     for listed in page:
         alone = Expense.objects.select_related("owner__team", "restaurant__merchant", "category").get(pk=listed.pk)
         alone.receipt_count = listed.receipt_count
         assert serializer.to_representation(listed) == serializer.to_representation(alone)
         assert listed.listed_tag_names == sorted(listed.listed_tag_names)
         assert listed.owner.email == alone.owner.email
+    shown = {serializer.to_representation(listed)["restaurant_name"] for listed in page}
+    assert {"Spoon - Pier", None} <= shown  # the chain's short name with its location; a meal without a place
