@@ -8,7 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.selectors import teams_readable_by
 from expenses.choices import BUSINESS_STATUSES, ExpenseStatus
 from expenses.filters import ExpenseFilter, expense_order_by
@@ -168,14 +168,22 @@ def _listed_relations_sql(count: int) -> tuple[str, str]:
     return tags_sql, attendees_sql
 
 
+@functools.cache
+def _team_sql() -> str:
+    quote, team = connections[DEFAULT_DB_ALIAS].ops.quote_name, Team._meta
+    columns = ", ".join(quote(field.column) for field in team.concrete_fields)
+    return f"SELECT {columns} FROM {quote(team.db_table)} WHERE {quote(team.pk.column)} = %s"  # noqa: S608  # nosec B608
+
+
 def with_listed_relations(expenses: Sequence[Expense], *, reader: User) -> Sequence[Expense]:
     """Give each of `expenses` (read through `expenses_listed_for`) its tags' names (`listed_tag_names`), its
-    attendees in order (`listed_attendees`) and, where the reader owns it, the reader as its owner.
+    attendees in order (`listed_attendees`) and, where the reader owns it, the reader as its owner (with their team
+    when one of them is a business meal).
 
-    Two statements for the lot, written out here rather than prefetched: Django's prefetch compiled two queries and
-    built a related manager per expense, some 30 % of an API list page's CPU, and a prefetch into `tags` hung a
-    QuerySet on each expense pointing back at it, reference cycles that left ~3,000 objects a page for the garbage
-    collector (docs/performance.md)."""
+    Plain statements for the lot (two; three with the team), written out here rather than prefetched or read through
+    the ORM: Django's prefetch compiled two queries and built a related manager per expense, some 30 % of an API list
+    page's CPU, and a prefetch into `tags` hung a QuerySet on each expense pointing back at it, reference cycles that
+    left ~3,000 objects a page for the garbage collector (docs/performance.md)."""
     by_id = {expense.pk: expense for expense in expenses}
     if not by_id:
         return expenses
@@ -195,6 +203,16 @@ def with_listed_relations(expenses: Sequence[Expense], *, reader: User) -> Seque
         for row in cursor.fetchall():
             attendee = Attendee.from_db(database, attendee_names, row)
             by_id[attendee.expense_id].listed_attendees.append(attendee)
+        # Substantiation judges the reader's business meals by their team's receipt threshold.
+        if (
+            reader.team_id is not None
+            and not User.team.is_cached(reader)
+            and any(expense.is_business and expense.owner is reader for expense in expenses)
+        ):
+            cursor.execute(_team_sql(), [reader.team_id])
+            row = cursor.fetchone()
+            if row is not None:
+                reader.team = Team.from_db(database, [field.attname for field in Team._meta.concrete_fields], row)
     return expenses
 
 

@@ -11,6 +11,7 @@ import pytest
 from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIRequestFactory
 
+from accounts.models import User
 from expenses import selectors
 from expenses.api.serializers import ExpenseSerializer
 from expenses.models import Expense, Tag
@@ -85,11 +86,15 @@ def test_hand_written_rendering_matches_drf(member, variant):
 
 
 @pytest.mark.parametrize("scope", ["mine", "team"])
-def test_a_page_read_together_renders_each_meal_as_read_alone(member, teammate, manager, scope):
+def test_a_page_read_together_renders_each_meal_as_read_alone(
+    member, teammate, manager, scope, django_assert_num_queries
+):
     """Tags (in name order) and attendees (in their order) read for a whole page land on their own meals, a team's
     meals keep their own owners, and the restaurant and category names read as columns are the ones shown for the
     rows: a chain's short name with the location, a chain without a short name, a plain restaurant, none."""
     owners = [manager] if scope == "mine" else [member, teammate, manager]
+    manager.team.receipt_threshold = Decimal("20.00")  # under the meals' 24.50: each business meal lacks a receipt
+    manager.team.save()
     places = [
         lambda owner: RestaurantFactory(
             owner=owner, merchant=MerchantFactory(short_name="Spoon"), location_name="Pier"
@@ -107,16 +112,19 @@ def test_a_page_read_together_renders_each_meal_as_read_alone(member, teammate, 
             ExpenseTagFactory(expense=expense, tag=Tag.objects.get_or_create(owner=owner, name=name)[0])
         for position in range(number % 3, 0, -1):
             AttendeeFactory(expense=expense, name=f"Guest {number}.{position}", position=position)
-    page = list(selectors.with_listed_columns(selectors.expenses_listed_for(manager, scope=scope), scope=scope))
-    selectors.with_listed_relations(page, reader=manager)
+    reader = User.objects.get(pk=manager.pk)  # as a request reads its user: without the team
+    page = list(selectors.with_listed_columns(selectors.expenses_listed_for(reader, scope=scope), scope=scope))
+    selectors.with_listed_relations(page, reader=reader)
     serializer = serializer_for(manager)
 
     assert len(page) == len(owners) * 4
+    with django_assert_num_queries(0):  # the owners and their teams came with the page
+        shown = [serializer.to_representation(listed) for listed in page]
     for listed in page:
         alone = Expense.objects.select_related("owner__team", "restaurant__merchant", "category").get(pk=listed.pk)
         alone.receipt_count = listed.receipt_count
         assert serializer.to_representation(listed) == serializer.to_representation(alone)
         assert listed.listed_tag_names == sorted(listed.listed_tag_names)
         assert listed.owner.email == alone.owner.email
-    shown = {serializer.to_representation(listed)["restaurant_name"] for listed in page}
-    assert {"Spoon - Pier", None} <= shown  # the chain's short name with its location; a meal without a place
+    assert {"Spoon - Pier", None} <= {row["restaurant_name"] for row in shown}  # a chain with a location; no place
+    assert {"receipt"} <= {gap["item"] for row in shown for gap in row["missing_substantiation"]}
