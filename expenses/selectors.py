@@ -177,8 +177,8 @@ def _team_sql() -> str:
 
 def with_listed_relations(expenses: Sequence[Expense], *, reader: User) -> Sequence[Expense]:
     """Give each of `expenses` (read through `expenses_listed_for`) its tags' names (`listed_tag_names`), its
-    attendees in order (`listed_attendees`) and, where the reader owns it, the reader as its owner (with their team
-    when one of them is a business meal).
+    attendees in order (`listed_attendees`) and, where the reader owns it and its owner was not read with it, the
+    reader as its owner (with their team when one of them is a business meal).
 
     Plain statements for the lot (two; three with the team), written out here rather than prefetched or read through
     the ORM: Django's prefetch compiled two queries and built a related manager per expense, some 30 % of an API list
@@ -189,7 +189,7 @@ def with_listed_relations(expenses: Sequence[Expense], *, reader: User) -> Seque
         return expenses
     for expense in expenses:
         expense.listed_tag_names, expense.listed_attendees = [], []
-        if expense.owner_id == reader.pk:
+        if expense.owner_id == reader.pk and not Expense.owner.is_cached(expense):
             expense.owner = reader
     database = next(iter(by_id.values()))._state.db
     ids = list(by_id)

@@ -104,10 +104,12 @@ class ExpenseViewSet(CrudViewSet):
 
     def list(self, request, *args, **kwargs):
         scope = request.query_params.get("scope")
-        expenses = selectors.with_listed_columns(self.filter_queryset(self.get_queryset()), scope=scope)
+        filtered = self.filter_queryset(self.get_queryset())
+        expenses = selectors.with_listed_columns(filtered, scope=scope)
         page = selectors.with_listed_relations(self.paginate_queryset(expenses), reader=request.user)
         if self.paginator.wants_totals(request):
-            self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(expenses)).data
+            # Over the filtered list without the page's joins for names, which an aggregate would keep.
+            self.paginator.totals = serializers.ExpenseTotalsSerializer(selectors.expense_totals(filtered)).data
         checks = rate_checks(page)  # the page's foreign-currency meals against their days' stored rates, one query
         for expense in page:
             expense.rate_check = checks.get(expense.pk)

@@ -5,6 +5,8 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,6 +100,21 @@ def test_totals_cover_the_whole_filtered_list_not_only_the_page(member, api_clie
 
     assert len(body["results"]) == 1
     assert body["totals"] == {"count": 2, "total": "45.00", "average_per_person": "15.00", "currency": "USD"}
+
+
+@pytest.mark.parametrize("scope", ["mine", "team"])
+def test_totals_aggregate_the_expenses_alone(manager, member, scope, api_client_for):
+    """The page reads its restaurant and category names by joins; the totals over the whole list need none, and with
+    them the database would join every row of the list before summing."""
+    ExpenseFactory(owner=member, restaurant=RestaurantFactory(owner=member), category=CategoryFactory(owner=member))
+    ExpenseFactory(owner=manager, restaurant=RestaurantFactory(owner=manager), category=CategoryFactory(owner=manager))
+
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client_for(manager).get(LIST, {"scope": scope}).json()
+
+    (totals,) = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(")]
+    assert body["totals"]["count"] == (2 if scope == "team" else 1)
+    assert "JOIN" not in totals.upper()
 
 
 def test_totals_come_with_the_first_page_only(member, api_client_for):
