@@ -129,6 +129,8 @@ def test_rejecting_needs_a_comment_and_keeps_the_card(page, sign_in, manager, me
 
     page.get_by_role("button", name="More").click()
     page.get_by_role("link", name="Approvals").click()
+    # Until htmx has loaded, Reject posts the whole page, which answers with the message as a status, not an alert.
+    page.wait_for_url("**/team/approvals/")  # waits for the page's load event, after its deferred scripts
     page.get_by_role("button", name="Reject").click()
 
     expect(page.get_by_role("alert")).to_have_text("Say why the expense is rejected.")
